@@ -1,0 +1,168 @@
+"""The stratlog Application: record statements and fixes, one command = one atomic save."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Sequence
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import Environment
+
+from application.clock import now
+from application.ports import StatementIndex
+from domain.errors import AmbiguousStatementId, ModelNameTaken, StatementNotFound, StratlogError
+from domain.fixes import Fix
+from domain.rules import require_registered_brand
+from domain.statement import Statement, subject_id
+from domain.subject_statements import ModelRenamed
+from domain.subjects_aggregates import AGGREGATES, Subject
+
+MAX_ATTEMPTS = 8
+
+
+class WriteConflict(StratlogError):
+    """Raised when other writers kept changing the same subjects through every retry."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    """The identity and clock a statement had in the database it was exported from."""
+
+    statement_id: str
+    recorded_at: datetime
+
+
+@dataclass
+class Recorded:
+    """What one command recorded: new statement ids, and those already present."""
+
+    recorded_at: datetime
+    new: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)
+
+
+class Ledger(Application):
+    """The event-sourced ledger; its methods are the use cases."""
+
+    name = "stratlog"
+
+    def __init__(self, env: dict[str, str], index: StatementIndex | None = None):
+        self.index = index
+        super().__init__(env)
+
+    def construct_env(self, name: str, env: Any = None) -> Environment:
+        """Configuration comes only from the configuration module, never from os.environ."""
+        return Environment(name, dict(env or {}))
+
+    def record(self, records: Sequence[Statement | Fix], restored: Sequence[Restored | None] | None = None) -> Recorded:
+        """Record statements and fixes atomically; a conflicting writer makes us re-check on fresh state."""
+        for _ in range(MAX_ATTEMPTS):
+            batch = _Batch(self, restored is not None and any(restored))
+            try:
+                batch.apply_all(records, restored or [None] * len(records))
+                self.save(*batch.aggregates.values())
+                return batch.result
+            except IntegrityError:
+                continue
+        raise WriteConflict("other writers kept changing the same subjects; nothing was recorded, try again")
+
+    def load(self, aggregate_id: UUID) -> Subject | None:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+
+class _Batch:
+    """The aggregates one command loads and changes, and the ids it has seen."""
+
+    def __init__(self, ledger: Ledger, restoring: bool):
+        self.ledger, self.restoring = ledger, restoring
+        self.result = Recorded(now())
+        self.aggregates: dict[UUID, Subject | None] = {}
+        self.statement_subjects: dict[str, tuple[str, UUID]] = {}
+        self.names: dict[tuple[str, str], UUID] = {}
+
+    def apply_all(self, records: Sequence[Any], restored: Sequence[Restored | None]) -> None:
+        pairs = list(zip(records, restored))
+        if not self.restoring:
+            pairs = [pairs[i] for i in sorted(range(len(pairs)), key=lambda i: _order(pairs[i][0], i))]
+        for record, restore in pairs:
+            self.apply(record, restore)
+        self.aggregates = {k: v for k, v in self.aggregates.items() if v is not None}
+
+    def apply(self, record: Any, restore: Restored | None) -> None:
+        if isinstance(record, Fix):
+            record, (subject_type, aggregate_id) = self._resolve_fix(record)
+        else:
+            subject_type, aggregate_id = record.SUBJECT, self._subject_of(record)
+            if record.KIND != "brand-registered":
+                require_registered_brand(self._get(record.brand_id), record)
+        statement_id = restore.statement_id if restore else record.statement_id()
+        recorded_at = restore.recorded_at if restore else self.result.recorded_at
+        self._record_on(subject_type, aggregate_id, record, statement_id, recorded_at)
+        self.statement_subjects[statement_id] = (subject_type, aggregate_id)
+
+    def _record_on(self, subject_type: str, aggregate_id: UUID, record: Any, statement_id: str, at: datetime) -> None:
+        aggregate = self._get(aggregate_id)
+        if aggregate is None:
+            aggregate = AGGREGATES[subject_type].start(record, statement_id, at, aggregate_id)
+            self.aggregates[aggregate_id], is_new = aggregate, True
+        else:
+            is_new = aggregate.record(record, statement_id, at)
+        (self.result.new if is_new else self.result.existing).append(statement_id)
+        if is_new:
+            self.result.kinds[record.KIND] = self.result.kinds.get(record.KIND, 0) + 1
+            if isinstance(record, ModelRenamed):
+                self.names[(record.brand, record.new_name.casefold())] = aggregate_id
+
+    def _get(self, aggregate_id: UUID) -> Subject | None:
+        if aggregate_id not in self.aggregates:
+            self.aggregates[aggregate_id] = self.ledger.load(aggregate_id)
+        return self.aggregates[aggregate_id]
+
+    def _subject_of(self, statement: Statement) -> UUID:
+        if statement.SUBJECT == "model":
+            renamed = self.names.get((statement.brand, statement.model.casefold()))
+            known = renamed or (self.ledger.index and self.ledger.index.subject_named("model", statement.key))
+            if isinstance(statement, ModelRenamed):
+                self._check_free_name(statement, known or statement.subject_id)
+            return known or statement.subject_id
+        return statement.subject_id
+
+    def _check_free_name(self, statement: ModelRenamed, own_id: UUID) -> None:
+        key = (statement.brand, statement.new_name)
+        holder = (self.names.get((statement.brand, statement.new_name.casefold()))
+                  or (self.ledger.index and self.ledger.index.subject_named("model", key))
+                  or (subject_id("model", *key) if self._get(subject_id("model", *key)) else None))
+        if holder and holder != own_id:
+            raise ModelNameTaken(f"model {statement.model!r} cannot be renamed {statement.new_name!r}: "
+                                 f"another model of {statement.brand} has that name")
+
+    def _resolve_fix(self, fix: Fix) -> tuple[Fix, tuple[str, UUID]]:
+        prefix = fix.target.strip().lower()
+        if len(prefix) < 8:
+            raise AmbiguousStatementId(f"{fix.target_field}: {fix.target!r} is too short; give at least 8 characters")
+        found = {sid: where for sid, where in self.statement_subjects.items() if sid.startswith(prefix)}
+        for ref in self.ledger.index.find_statements(prefix) if self.ledger.index else []:
+            found.setdefault(ref.statement_id, (ref.subject_type, ref.subject_id))
+        if not found:
+            raise StatementNotFound(f"{fix.target_field}: no statement has an id starting with {fix.target!r}")
+        if len(found) > 1:
+            raise AmbiguousStatementId(f"{fix.target_field}: {fix.target!r} matches {len(found)} statements: "
+                                       f"{', '.join(sorted(found))}")
+        (full, where), = found.items()
+        return fix.model_copy(update={fix.target_field: full}), where
+
+
+def _order(record: Any, index: int) -> tuple:
+    """Announced order, stable: registrations first, then by announced start, our fixes last."""
+    if isinstance(record, Fix):
+        return (2, date.min, index)
+    if record.KIND == "brand-registered":
+        return (0, date.min, index)
+    return (1, record.announced_on.start, index)

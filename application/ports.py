@@ -1,0 +1,28 @@
+"""What the application needs from the outside: an index of recorded statements and subject names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """Where a recorded statement lives."""
+
+    statement_id: str
+    kind: str
+    subject_type: str
+    subject_id: UUID
+    brand: str
+
+
+class StatementIndex(Protocol):
+    """Looks recorded statements and subject names up (the read model provides it)."""
+
+    def find_statements(self, prefix: str) -> list[StatementRef]:
+        """Statements whose id starts with `prefix`."""
+
+    def subject_named(self, subject_type: str, key: tuple[str, ...]) -> UUID | None:
+        """The subject currently or formerly known by this key (a renamed model keeps its old name)."""

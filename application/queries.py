@@ -1,0 +1,60 @@
+"""The queries analysts ask, answered from folded group views (read model or reference fold)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Protocol
+
+from domain import views
+from domain.errors import RuleViolation
+
+
+class UnknownBrand(RuleViolation):
+    """Raised when a query names a brand that was never registered."""
+
+
+class ViewSource(Protocol):
+    def views(self, brand: str, as_of: date, known_at: datetime) -> list[dict]: ...
+
+    def brand_registered(self, brand: str, known_at: datetime | None = None) -> bool: ...
+
+    def brands(self) -> list[str]: ...
+
+
+class Queries:
+    """Timeline, KPIs, audit, state, diff and checks of a brand at any date."""
+
+    def __init__(self, source: ViewSource):
+        self.source = source
+
+    def _groups(self, brand: str, as_of: date, known_at: datetime) -> list[dict]:
+        if not self.source.brand_registered(brand):
+            known = ", ".join(self.source.brands()) or "none yet"
+            raise UnknownBrand(f"brand {brand!r} is not registered (known brands: {known})")
+        return self.source.views(brand, as_of, known_at)
+
+    def brands(self, brand: str | None) -> list[str]:
+        return [brand] if brand else self.source.brands()
+
+    def timeline(self, brand: str | None, as_of: date, known_at: datetime) -> list[dict]:
+        return [row for b in self.brands(brand) for row in views.timeline(self._groups(b, as_of, known_at), b, as_of)]
+
+    def kpis(self, brand: str | None, as_of: date, known_at: datetime, live: bool = False) -> list[dict]:
+        return [row for b in self.brands(brand) for row in views.kpis(self._groups(b, as_of, known_at), b, as_of, live)]
+
+    def audit(self, brand: str, kpi: str | None, deadline: str | None, as_of: date, known_at: datetime) -> list[dict]:
+        return views.audit(self._groups(brand, as_of, known_at), brand, kpi, deadline)
+
+    def state(self, brand: str, as_of: date, known_at: datetime) -> dict:
+        return views.state(self._groups(brand, as_of, known_at), brand, as_of)
+
+    def diff(self, brand: str | None, before: date, after: date, known_at: datetime) -> list[dict]:
+        rows = []
+        for b in self.brands(brand):
+            rows += views.diff(views.timeline(self._groups(b, before, known_at), b, before),
+                               views.timeline(self._groups(b, after, known_at), b, after))
+        return rows
+
+    def checks(self, brand: str | None, as_of: date, known_at: datetime) -> list[dict]:
+        from domain.checks import run_checks
+        return [row for b in self.brands(brand) for row in run_checks(self._groups(b, as_of, known_at), b, as_of)]

@@ -1,0 +1,1 @@
+"""The stratlog command line: parse, call the application, render. Thin."""

@@ -1,0 +1,227 @@
+"""Query commands: events, timeline, kpis, audit, state, diff and checks."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from cli.options import brand_option, db_options, format_options, parse_as_of, time_options
+from cli.render import as_csv, as_json, as_table
+
+TIMELINE = (("date", "date"), ("subject_type", "type"), ("subject", "subject"), ("status", "status"),
+            ("announced_on", "stated"), ("source", "source"), ("short_id", "statement"))
+KPIS = (("kpi", "kpi"), ("scope", "scope"), ("deadline", "deadline"), ("horizon", "horizon"),
+        ("comparator", "comparator"), ("target", "target"), ("unit", "unit"), ("actual", "actual"),
+        ("actual_period", "period"), ("required_cagr", "needs %/yr"), ("status", "status"))
+AUDIT = (("kpi", "kpi"), ("scope", "scope"), ("change", "change"), ("old_value", "old value"),
+         ("new_value", "new value"), ("old_deadline", "old deadline"), ("new_deadline", "new deadline"),
+         ("announced_on", "announced"), ("recorded_at", "recorded"), ("source", "source"), ("short_id", "statement"))
+DIFF = (("change", "change"), ("subject_type", "type"), ("subject", "subject"), ("before_text", "before"),
+        ("after_text", "after"))
+CHECKS = (("check", "check"), ("subject", "subject"), ("status", "status"), ("message", "message"))
+EVENTS = (("position", "#"), ("short_id", "statement"), ("kind", "kind"), ("subject", "subject"),
+          ("announced_on", "announced"), ("recorded_at", "recorded"), ("source", "source"))
+
+
+def emit(rows, fmt: str, columns, empty: str = "(nothing)") -> None:
+    if fmt == "json":
+        click.echo(as_json(rows))
+    elif fmt == "csv":
+        click.echo(as_csv(rows), nl=False)
+    elif not rows:
+        click.echo(empty)
+    else:
+        shown = [dict(r, short_id=(r.get("statement_id") or "")[:8]) for r in rows]
+        click.echo(as_table(shown, [c for c, _ in columns], [h for _, h in columns]))
+
+
+def _queries(db, read_model):
+    from infrastructure.config import settings
+    from infrastructure.runtime import Runtime
+    return Runtime(settings(db, read_model), writing=False)
+
+
+def _run(db, read_model, ask):
+    runtime = _queries(db, read_model)
+    try:
+        return ask(runtime.queries())
+    finally:
+        runtime.close()
+
+
+def print_timeline(rows, fmt):
+    emit(rows, fmt, TIMELINE, "(nothing announced yet)")
+
+
+def print_kpis(rows, fmt):
+    shown = rows if fmt != "table" else [dict(r, target=r["value"] if r["value"] is not None else
+                                              {"low": r["low"], "high": r["high"]}) for r in rows]
+    emit(shown, fmt, KPIS, "(no targets)")
+
+
+@click.command()
+@brand_option
+@time_options
+@format_options
+@db_options
+def timeline(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
+    """One row per model, market, dealer agreement, target, valuation and IPO stance, with its status.
+
+    \b
+    Example:
+      stratlog timeline --brand alpine --as-of 2023-06-30
+    """
+    print_timeline(_run(db, read_model, lambda q: q.timeline(brand, as_of, known_at)), fmt)
+
+
+@click.command()
+@brand_option
+@click.option("--live", is_flag=True, help="Only targets still in play (pending, on-track, at-risk, off-track, overdue).")
+@time_options
+@format_options
+@db_options
+def kpis(brand, live, as_of, known_at, fmt, db=None, read_model=None) -> None:
+    """Every target under its current deadline: latest actual, growth required per year, status.
+
+    \b
+    Example:
+      stratlog kpis --brand alpine --as-of 2023-06-30 --json
+    """
+    print_kpis(_run(db, read_model, lambda q: q.kpis(brand, as_of, known_at, live)), fmt)
+
+
+@click.command()
+@click.argument("brand")
+@click.argument("kpi", required=False)
+@click.option("--deadline", metavar="DATE", help="Only the target whose current or any earlier deadline is DATE.")
+@time_options
+@format_options
+@db_options
+def audit(brand, kpi, deadline, as_of, known_at, fmt, db=None, read_model=None) -> None:
+    """Every statement about a brand's targets in fold order: set, raised, lowered, moved, … and our fixes.
+
+    \b
+    Example:
+      stratlog audit alpine annual-sales --deadline 2030
+    """
+    if deadline:
+        from domain.dates import PartialDate
+        try:
+            deadline = PartialDate.parse(deadline).text
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--deadline") from None
+    emit(_run(db, read_model, lambda q: q.audit(brand, kpi, deadline, as_of, known_at)), fmt, AUDIT, "(no target statements)")
+
+
+@click.command()
+@click.argument("brand")
+@time_options
+@format_options
+@db_options
+def state(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
+    """A brand's picture as of a date: valuation, IPO stance, models, markets, agreements, targets.
+
+    \b
+    Example:
+      stratlog state alpine --as-of 2023-06
+    """
+    picture = _run(db, read_model, lambda q: q.state(brand, as_of, known_at))
+    if fmt == "json":
+        click.echo(as_json(picture))
+        return
+    if fmt == "csv":
+        raise click.UsageError("state is one object; use --format table or json", ctx=click.get_current_context())
+    from cli.state_text import state_text
+    click.echo(state_text(picture))
+
+
+@click.command()
+@click.option("--from", "before", required=True, metavar="DATE", help="The earlier as-of date.")
+@click.option("--to", "after", required=True, metavar="DATE", help="The later as-of date.")
+@brand_option
+@click.option("--known-at", "known_at", metavar="INSTANT", help="What this database contained at INSTANT.")
+@format_options
+@db_options
+def diff(before, after, brand, known_at, fmt, db=None, read_model=None) -> None:
+    """What changed between two as-of dates: subjects added, changed or removed.
+
+    \b
+    Example:
+      stratlog diff --brand alpine --from 2023-05-31 --to 2023-06-30
+    """
+    from cli.options import parse_known_at
+    d1, d2, t = parse_as_of(before, "--from"), parse_as_of(after, "--to"), parse_known_at(known_at)
+    rows = _run(db, read_model, lambda q: q.diff(brand, d1, d2, t))
+    shown = rows if fmt != "table" else [dict(r, before_text=_answer(r["before"]), after_text=_answer(r["after"])) for r in rows]
+    emit(shown, fmt, DIFF, "(no change)")
+
+
+def _answer(answer) -> str:
+    from domain.jsonvalues import display
+    if not answer:
+        return ""
+    parts = [answer["status"] or "", answer.get("date") or ""]
+    if "value" in answer:
+        parts.append(display(answer["value"]))
+    return " · ".join(p for p in parts if p)
+
+
+@click.command()
+@brand_option
+@time_options
+@format_options
+@db_options
+def checks(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
+    """Consistency warnings: growth-rate targets vs the revenue targets they imply, odd dates.
+
+    \b
+    Example:
+      stratlog checks --brand alpine
+    """
+    emit(_run(db, read_model, lambda q: q.checks(brand, as_of, known_at)), fmt, CHECKS, "(no findings)")
+
+
+@click.command()
+@brand_option
+@click.option("--kind", metavar="KIND", help="Only statements of this kind (e.g. target-set).")
+@click.option("--since", metavar="INSTANT", help="Only statements recorded at or after INSTANT (ISO date-time or date).")
+@format_options
+@db_options
+def events(brand, kind, since, fmt, db=None, read_model=None) -> None:
+    """The raw log: every statement and fix with its three clocks, in recording order.
+
+    \b
+    Example:
+      stratlog events --brand alpine --kind target-set --format csv
+    """
+    moment = _since(since)
+    runtime = _queries(db, read_model)
+    try:
+        rows = [_event_row(r) for r in runtime.fresh_read_model().statements(brand, kind, moment)]
+    finally:
+        runtime.close()
+    emit(rows, fmt, EVENTS, "(no statements)")
+
+
+def _since(text):
+    if not text:
+        return None
+    from datetime import datetime, time, timezone
+
+    from cli.options import parse_known_at
+    from domain.dates import PartialDate
+    try:
+        return datetime.combine(PartialDate.parse(text).start, time.min, timezone.utc)
+    except ValueError:
+        return parse_known_at(text, "--since")
+
+
+def _event_row(row) -> dict:
+    statement_id, position, subject_type, brand, kind, recorded_at, body = row
+    data = json.loads(body)
+    keys = [data.get(k) for k in ("model", "dealer", "market") if data.get(k)]
+    subject = " / ".join([brand or "", *keys]) if kind not in ("statement-corrected", "statement-retracted") else \
+        f"fixes {(data.get('corrects') or data.get('retracts'))[:8]}"
+    return {"statement_id": statement_id, "position": position, "recorded_at": recorded_at, **data,
+            "brand": brand, "subject": subject, "source": data.get("source")}

@@ -1,0 +1,201 @@
+"""`stratlog record KIND …`, `correct` and `retract`: one statement or fix per command."""
+
+from __future__ import annotations
+
+import click
+
+from cli.options import db_options
+
+KIND_HELP = "Record a {kind} statement.\n\n\b\nExample:\n  stratlog record {example}"
+EXAMPLES = {
+    "brand-registered": "brand-registered alpine --name Alpine --parent 'Renault Group' --country FR",
+    "valuation-updated": "valuation-updated alpine --value '500000000 EUR' --valued-on 2023 --announced-on 2023-06 --source-title 'ANE congress'",
+    "target-set": "target-set alpine --kpi annual-sales --value 100000 --unit vehicles --comparator at-least --deadline 2030 --announced-on 2023-06 --source-title 'ANE congress'",
+    "target-revised": "target-revised alpine --kpi annual-sales --deadline 2030 --new-deadline 2031 --announced-on 2024-02 --source-url https://example.org/a",
+    "model-launched": "model-launched alpine A290 --launched-on 2024-06 --announced-on 2024-06 --source-title 'Press release'",
+    "dealer-talks-started": "dealer-talks-started alpine AutoNation US --announced-on 2023-06 --source-title 'ANE congress'",
+}
+
+
+class KindGroup(click.Group):
+    """One subcommand per statement kind, built from its pydantic model when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from domain.kinds import STATEMENT_CLASSES
+        return [cls.KIND for cls in STATEMENT_CLASSES]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        from domain.kinds import BY_KIND, STATEMENT_CLASSES
+        cls = BY_KIND.get(name)
+        return _kind_command(cls) if cls in STATEMENT_CLASSES else None
+
+
+@click.group(cls=KindGroup)
+def record() -> None:
+    """Record one statement: keys are arguments, payload fields are options.
+
+    \b
+    Example:
+      stratlog record model-planned alpine A390 --planned-for 2025 --segment 'GT crossover' \\
+          --announced-on 2023-06 --source-title 'Automotive News Europe congress'
+    """
+
+
+def _kind_command(cls: type) -> click.Command:
+    from cli.fields import SOURCE_OPTIONS, click_option, payload_specs
+    specs = payload_specs(cls)
+    params: list[click.Parameter] = [click.Argument([key]) for key in cls.KEY_FIELDS]
+    params += [click_option(spec) for spec in specs]
+    params += [click.Option(["--announced-on"], metavar="DATE", help="When it was made public (2023, 2023-06, 2023-06-14).")]
+    params += [click.Option([f"--{name.replace('_', '-')}", name], metavar="TEXT") for name in SOURCE_OPTIONS]
+    params += [click.Option(["--note"], metavar="TEXT", help="Our remark on this statement.")]
+
+    @db_options
+    def callback(db=None, read_model=None, **values):
+        _record_statement(cls, specs, db, read_model, values)
+
+    example = EXAMPLES.get(cls.KIND, f"{cls.KIND} {' '.join(k.upper() for k in cls.KEY_FIELDS)} --announced-on 2024-03 --source-title '…'")
+    command = click.Command(cls.KIND, params=params, callback=callback,
+                            help=KIND_HELP.format(kind=cls.KIND, example=example))
+    return db_options_params(command)
+
+
+def db_options_params(command: click.Command) -> click.Command:
+    command.params += [click.Option(["--db"], metavar="TARGET", help="SQLite file or postgresql:// URL."),
+                       click.Option(["--read-model"], metavar="PATH", help="Team mode: the local read-model file.")]
+    return command
+
+
+def _record_statement(cls, specs, db, read_model, values) -> None:
+    from cli.fields import SOURCE_OPTIONS, convert
+    data = {"kind": cls.KIND}
+    data.update({key: values.pop(key) for key in cls.KEY_FIELDS})
+    for spec in specs:
+        if values.get(spec.name) is not None:
+            data[spec.name] = convert(spec, values[spec.name])
+    source = {field: values[name] for name, field in SOURCE_OPTIONS.items() if values.get(name) is not None}
+    if source:
+        data["source"] = source
+    for name in ("announced_on", "note"):
+        if values.get(name) is not None:
+            data[name] = values[name]
+    statement = _validated(cls, data)
+    _save(db, read_model, [statement])
+
+
+def _validated(cls, data: dict):
+    from pydantic import ValidationError
+
+    from cli.fields import SOURCE_OPTIONS
+    from domain.errors import InvalidInput
+    from infrastructure.messages import field_errors
+    options = {f"source.{field}": f"--{name.replace('_', '-')}" for name, field in SOURCE_OPTIONS.items()}
+    try:
+        return cls.model_validate(data)
+    except ValidationError as error:
+        lines = []
+        for line in field_errors(error):
+            field, _, message = line.partition(": ")
+            option = options.get(field) or ("--" + field.replace("_", "-") if field in cls.model_fields and field not in cls.KEY_FIELDS else field.upper() if field in cls.KEY_FIELDS else field)
+            lines.append(f"{option}: {message}")
+        raise InvalidInput("; ".join(lines)) from None
+
+
+def _save(db, read_model, records) -> None:
+    from infrastructure.config import settings
+    from infrastructure.runtime import Runtime
+    runtime = Runtime(settings(db, read_model), writing=True)
+    try:
+        result = runtime.ledger.record(records)
+        runtime.catch_up()
+    finally:
+        runtime.close()
+    for statement_id in result.new:
+        click.echo(statement_id)
+    for statement_id in result.existing:
+        click.echo(f"{statement_id} (already recorded; nothing new)")
+
+
+def _correct_command() -> click.Command:
+    """`correct` takes every payload field of every kind as an option; the statement's kind decides."""
+    from cli.fields import SOURCE_OPTIONS, payload_specs
+    from domain.kinds import STATEMENT_CLASSES
+    names = sorted({spec.name for cls in STATEMENT_CLASSES for spec in payload_specs(cls)})
+    params: list[click.Parameter] = [click.Argument(["statement_id"])]
+    params += [click.Option([f"--{name.replace('_', '-')}", name], metavar="VALUE") for name in names]
+    params += [click.Option(["--announced-on"], metavar="DATE", help="The corrected announcement date.")]
+    params += [click.Option([f"--{name.replace('_', '-')}", name], metavar="TEXT") for name in SOURCE_OPTIONS]
+    params += [click.Option(["--note"], metavar="TEXT", help="Why we correct it.")]
+    return db_options_params(click.Command("correct", params=params, callback=_correct, help=CORRECT_HELP))
+
+
+CORRECT_HELP = """Correct a statement WE recorded wrongly (never shown as the brand's revision).
+
+Give the corrected payload fields as options (only those of the statement's kind are
+accepted); source options replace those fields of the recorded source.
+
+\b
+Example:
+  stratlog correct 6cb18142 --value 120000 --note "typo: the article says 120,000"
+"""
+
+
+@db_options
+def _correct(statement_id, announced_on=None, note=None, db=None, read_model=None, **options) -> None:
+    from domain.fixes import StatementCorrected
+    from infrastructure.config import settings
+    from infrastructure.runtime import Runtime
+    runtime = Runtime(settings(db, read_model), writing=True)
+    try:
+        fields = _correction_fields(runtime, statement_id, options, announced_on)
+        result = runtime.ledger.record([StatementCorrected(corrects=statement_id, fields=fields, note=note)])
+        runtime.catch_up()
+    finally:
+        runtime.close()
+    click.echo(result.new[0] if result.new else f"{result.existing[0]} (already recorded; nothing new)")
+
+
+def _correction_fields(runtime, statement_id, options, announced_on) -> dict:
+    import json
+
+    from cli.fields import SOURCE_OPTIONS, convert, payload_specs
+    from domain.errors import InvalidInput
+    from domain.kinds import BY_KIND
+    refs = runtime.read_model.find_statements(statement_id.strip().lower())
+    cls = BY_KIND[refs[0].kind] if len(refs) == 1 and refs[0].kind in BY_KIND else None
+    specs = {s.name: s for s in payload_specs(cls)} if cls else {}
+    fields: dict = {}
+    for name, value in options.items():
+        if value is None or name in SOURCE_OPTIONS:
+            continue
+        if cls and name not in specs:
+            raise InvalidInput(f"--{name.replace('_', '-')}: is not a field of {cls.KIND} "
+                               f"(its fields: {', '.join(specs) or 'none'})")
+        fields[name] = convert(specs[name], value) if name in specs else value
+    if announced_on:
+        fields["announced_on"] = announced_on
+    given = {SOURCE_OPTIONS[k]: v for k, v in options.items() if k in SOURCE_OPTIONS and v is not None}
+    if given:
+        bodies = runtime.read_model.statements_by_id(refs[0].statement_id) if len(refs) == 1 else []
+        fields["source"] = {**(json.loads(bodies[0]).get("source") or {} if bodies else {}), **given}
+    if not fields:
+        raise InvalidInput("nothing to correct: give a corrected field (e.g. --value), --announced-on or a source option")
+    return fields
+
+
+@click.command()
+@click.argument("statement_id")
+@click.option("--reason", required=True, metavar="TEXT", help="Why the statement should not be in the record.")
+@db_options
+def retract(statement_id, reason, db=None, read_model=None) -> None:
+    """Retract a statement WE should not have recorded (a duplicate, a misread source).
+
+    \b
+    Example:
+      stratlog retract 6cb18142 --reason "duplicate of the press-release statement"
+    """
+    from domain.fixes import StatementRetracted
+    _save(db, read_model, [StatementRetracted(retracts=statement_id, reason=reason)])
+
+
+correct = _correct_command()

@@ -1,0 +1,85 @@
+"""Command-line options derived from the pydantic statement models, and their text conversions."""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+
+import click
+
+from domain.errors import InvalidInput
+
+SOURCE_OPTIONS = {"source_title": "title", "source_url": "url", "publisher": "publisher", "speaker": "speaker",
+                  "quote": "quote", "language": "language", "source_published_on": "published_on"}
+COMMON = {"kind", "brand", "announced_on", "source", "note"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    shape: str  # text, money, kpi, choice, list
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+def payload_specs(cls: type) -> list[FieldSpec]:
+    """The payload fields of a statement class (keys, clocks and source excluded)."""
+    specs = []
+    for name, info in cls.model_fields.items():
+        if name in COMMON or name in cls.KEY_FIELDS:
+            continue
+        specs.append(_spec(name, info.annotation, info.is_required()))
+    return specs
+
+
+def _spec(name: str, annotation: object, required: bool) -> FieldSpec:
+    text = str(annotation)
+    literal = [a for a in _flatten(annotation) if typing.get_origin(a) is typing.Literal]
+    if literal:
+        return FieldSpec(name, "choice", typing.get_args(literal[0]), required)
+    if "Money" in text and "bool" in text:
+        return FieldSpec(name, "kpi", required=required)
+    if "Money" in text:
+        return FieldSpec(name, "money", required=required)
+    if "list[" in text:
+        return FieldSpec(name, "list", required=required)
+    return FieldSpec(name, "text", required=required)
+
+
+def _flatten(annotation: object) -> list:
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is typing.Literal or not args:
+        return [annotation]
+    return [leaf for arg in args for leaf in _flatten(arg)]
+
+
+def convert(spec: FieldSpec, text: str) -> object:
+    """Turn an option's text into the value the statement model validates."""
+    if spec.shape == "money":
+        return money(text, spec.option)
+    if spec.shape == "kpi":
+        lowered = text.strip().lower()
+        if lowered in ("true", "yes", "false", "no"):
+            return lowered in ("true", "yes")
+        return money(text, spec.option) if any(c.isalpha() for c in text) else text.strip().replace("_", "")
+    if spec.shape == "list":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+def money(text: str, option: str) -> dict:
+    parts = text.replace("_", "").split()
+    if len(parts) != 2:
+        raise InvalidInput(f"{option}: {text!r} is not money (write an amount and a currency, e.g. '500000000 EUR')")
+    return {"amount": parts[0], "currency": parts[1]}
+
+
+def click_option(spec: FieldSpec) -> click.Option:
+    kind = click.Choice(spec.choices) if spec.shape == "choice" else click.STRING
+    hint = {"money": "'AMOUNT CUR'", "kpi": "NUMBER|'AMOUNT CUR'|true|false", "list": "A,B"}.get(spec.shape, "TEXT")
+    return click.Option([spec.option, spec.name], type=kind, required=spec.required,
+                        metavar=None if spec.shape == "choice" else hint)

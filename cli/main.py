@@ -1,0 +1,109 @@
+"""The `stratlog` entry point: a lazily loaded command group and the translation of errors to exit codes."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+COMMANDS = {
+    "demo": "cli.cmd_data:demo",
+    "import": "cli.cmd_data:import_command",
+    "record": "cli.cmd_record:record",
+    "correct": "cli.cmd_record:correct",
+    "retract": "cli.cmd_record:retract",
+    "events": "cli.cmd_queries:events",
+    "timeline": "cli.cmd_queries:timeline",
+    "kpis": "cli.cmd_queries:kpis",
+    "audit": "cli.cmd_queries:audit",
+    "state": "cli.cmd_queries:state",
+    "diff": "cli.cmd_queries:diff",
+    "checks": "cli.cmd_queries:checks",
+    "replay": "cli.cmd_projections:replay",
+    "projections": "cli.cmd_projections:projections",
+    "export": "cli.cmd_data:export",
+    "backup": "cli.cmd_data:backup",
+    "schema": "cli.cmd_data:schema",
+}
+SUMMARIES = {
+    "demo": "Load the bundled Alpine scenario and show it as of 2023-06-30.",
+    "import": "Import statements from YAML, JSON or JSON Lines files (all or nothing).",
+    "record": "Record one statement (one subcommand per kind).",
+    "correct": "Correct a statement we recorded wrongly (not a revision by the brand).",
+    "retract": "Retract a statement we should not have recorded.",
+    "events": "The raw log of statements with all three clocks.",
+    "timeline": "One row per subject of a brand, with its status as of a date.",
+    "kpis": "Every target with its latest actual, required growth and status.",
+    "audit": "How a brand's targets changed, statement by statement.",
+    "state": "A brand's whole picture as of a date.",
+    "diff": "What changed between two dates.",
+    "checks": "Consistency warnings (growth targets vs revenue targets, odd dates).",
+    "replay": "Write the read model as of a date to a new SQLite file.",
+    "projections": "Status, rebuild or verification of the read model.",
+    "export": "Export every statement as JSON Lines (a faithful backup).",
+    "backup": "Copy the database file consistently.",
+    "schema": "Print the JSON Schema of the import format.",
+}
+
+
+class LazyGroup(click.Group):
+    """Imports a command's module only when that command runs, so --help starts fast."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, SUMMARIES[name]) for name in COMMANDS])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", metavar="TARGET", help="SQLite file or postgresql:// URL [default: $STRATLOG_DB or ./stratlog.db].")
+@click.option("--read-model", metavar="PATH", help="Team mode: local read-model file [default: $STRATLOG_READ_MODEL or the user cache].")
+@click.version_option("0.1.0", prog_name="stratlog")
+def cli(db: str | None, read_model: str | None) -> None:
+    """stratlog — an event-sourced ledger of car brands' strategy.
+
+    \b
+    Example:
+      stratlog demo
+      stratlog kpis --brand alpine --as-of 2023-06-30
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    sys.exit(run(argv))
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run a command; user errors become a message and an exit code, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="stratlog", standalone_mode=False)
+        return 0
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("Interrupted; nothing more was written.", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # translated below; anything unknown is re-raised
+        from cli.errors import exit_code_for
+        code, message = exit_code_for(error)
+        if code is None:
+            raise
+        click.echo(f"Error: {message}", err=True)
+        return code

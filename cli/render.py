@@ -1,0 +1,86 @@
+"""Rendering rows as a terminal table, JSON or CSV, with untrusted text made harmless."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from typing import Any, Sequence
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """Control and bidi characters shown as escapes, so a title cannot rewrite the terminal."""
+    text = text.replace("\n", " ")
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def cell(value: Any) -> str:
+    from domain.jsonvalues import display
+    if isinstance(value, list):
+        return ", ".join(cell(v) for v in value)
+    return safe_text(display(value))
+
+
+def as_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def as_csv(rows: Sequence[dict], columns: Sequence[str] | None = None) -> str:
+    columns = list(columns or _all_columns(rows))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False)
+    elif value is None:
+        text = ""
+    else:
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+    return "'" + text if text.startswith(_FORMULA) and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _all_columns(rows: Sequence[dict]) -> list[str]:
+    columns: list[str] = []
+    for row in rows:
+        columns += [k for k in row if k not in columns]
+    return columns
+
+
+def as_table(rows: Sequence[dict], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
+    """A plain aligned table; the widest column is cut to fit the terminal."""
+    headers = list(headers or columns)
+    body = [[cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
+    _fit(widths, shutil.get_terminal_size((160, 24)).columns)
+    lines = [_line(headers, widths), _line(["─" * w for w in widths], widths)]
+    lines += [_line(r, widths) for r in body]
+    return "\n".join(lines)
+
+
+def _fit(widths: list[int], total: int) -> None:
+    while sum(widths) + 2 * (len(widths) - 1) > total and max(widths) > 12:
+        widths[widths.index(max(widths))] -= 1
+
+
+def _line(values: Sequence[str], widths: Sequence[int]) -> str:
+    parts = [v if len(v) <= w else v[: w - 1] + "…" for v, w in zip(values, widths)]
+    return "  ".join(p.ljust(w) for p, w in zip(parts, widths)).rstrip()

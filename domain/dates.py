@@ -1,0 +1,110 @@
+"""Partial dates ("2030", "2025-Q3", "2023-06", "2023-06-14"): a period with a start and an end."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from functools import total_ordering
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import PydanticCustomError, core_schema
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{2}))(?:-(\d{2}))?)?$")
+FORMATS = "YYYY, YYYY-QN, YYYY-MM or YYYY-MM-DD"
+
+
+@total_ordering
+class PartialDate:
+    """A date known to the year, quarter, month or day; it covers the period from start to end."""
+
+    __slots__ = ("text", "start", "end")
+
+    def __init__(self, text: str, start: date, end: date):
+        self.text, self.start, self.end = text, start, end
+
+    @classmethod
+    def parse(cls, value: Any) -> PartialDate:
+        """Read a partial date from text, a whole year or a date; ValueError names the value."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, date):
+            return cls.of_day(value)
+        if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+            value = str(value)
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not a date ({FORMATS})")
+        return cls._parse_text(value.strip(), value)
+
+    @classmethod
+    def _parse_text(cls, text: str, original: Any) -> PartialDate:
+        match = _PATTERN.match(text)
+        if not match or (match.group(2) and match.group(4)):
+            raise ValueError(f"{original!r} is not a date ({FORMATS})")
+        year, quarter, month, day = match.groups()
+        y = int(year)
+        try:
+            if quarter:
+                first = 3 * int(quarter) - 2
+                return cls(text, date(y, first, 1), _month_end(y, first + 2))
+            if day:
+                return cls.of_day(date(y, int(month), int(day)))
+            if month:
+                return cls(text, date(y, int(month), 1), _month_end(y, int(month)))
+        except ValueError as error:
+            raise ValueError(f"{original!r} is not a real date ({error})") from None
+        if y < 1:
+            raise ValueError(f"{original!r} is not a real date")
+        return cls(text, date(y, 1, 1), date(y, 12, 31))
+
+    @classmethod
+    def of_day(cls, day: date) -> PartialDate:
+        return cls(day.isoformat(), day, day)
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    @property
+    def is_year(self) -> bool:
+        return len(self.text) == 4
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"PartialDate({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PartialDate) and self.text == other.text
+
+    def __lt__(self, other: PartialDate) -> bool:
+        return (self.start, self.end) < (other.start, other.end)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.no_info_plain_validator_function(
+            _validate,
+            json_schema_input_schema=core_schema.str_schema(pattern=_PATTERN.pattern),
+            serialization=core_schema.to_string_ser_schema(),
+        )
+
+
+def _validate(value: Any) -> PartialDate:
+    try:
+        return PartialDate.parse(value)
+    except ValueError as error:
+        raise PydanticCustomError("partial_date", str(error)) from None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def end_of(value: Any) -> date:
+    """The last day of a partial date: `--as-of 2023-06` means as of 2023-06-30."""
+    return PartialDate.parse(value).end

@@ -1,0 +1,56 @@
+"""Our own fixes of the record: corrections and retractions (never the brand's revisions)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, ClassVar, Literal
+
+from pydantic import StrictStr, field_validator
+
+from domain.statement import NAMESPACE
+from domain.values import Frozen, Text
+
+UNCORRECTABLE = frozenset({"kind", "brand", "model", "market", "dealer", "statement_id", "recorded_at"})
+
+
+class Fix(Frozen):
+    """Base of corrections and retractions: they name a statement and carry no announced_on."""
+
+    KIND: ClassVar[str]
+    target_field: ClassVar[str]
+
+    @property
+    def target(self) -> str:
+        return getattr(self, self.target_field)
+
+    def statement_id(self) -> str:
+        content = self.model_dump(mode="json", exclude_none=True)
+        return str(uuid.uuid5(NAMESPACE, json.dumps(content, sort_keys=True, ensure_ascii=False)))
+
+
+class StatementCorrected(Fix):
+    KIND: ClassVar[str] = "statement-corrected"
+    target_field: ClassVar[str] = "corrects"
+    kind: Literal["statement-corrected"] = "statement-corrected"
+    corrects: StrictStr
+    fields: dict[str, Any]
+    note: Text | None = None
+
+    @field_validator("fields")
+    @classmethod
+    def _only_correctable_fields(cls, fields: dict[str, Any]) -> dict[str, Any]:
+        if not fields:
+            raise ValueError("name at least one field to correct")
+        wrong = sorted(set(fields) & UNCORRECTABLE)
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)} cannot be corrected (retract the statement and record a new one)")
+        return fields
+
+
+class StatementRetracted(Fix):
+    KIND: ClassVar[str] = "statement-retracted"
+    target_field: ClassVar[str] = "retracts"
+    kind: Literal["statement-retracted"] = "statement-retracted"
+    retracts: StrictStr
+    reason: Text

@@ -1,0 +1,91 @@
+"""A subject's history: recorded entries, our fixes applied, and the fold order of section 5."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Iterable
+
+from pydantic import ValidationError
+
+from domain.errors import InvalidInput, StatementNotFound, StatementRetracted
+from domain.fixes import Fix, StatementCorrected
+from domain.statement import Statement
+
+FAR_PAST = date.min
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One recorded statement or fix, with its recording position and recorded_at instant."""
+
+    statement_id: str
+    position: int
+    recorded_at: datetime
+    statement: Statement | Fix
+    corrections: tuple[Entry, ...] = field(default=())
+    retracted_by: Entry | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.statement.KIND
+
+    @property
+    def is_fix(self) -> bool:
+        return isinstance(self.statement, Fix)
+
+    @property
+    def start(self) -> date:
+        announced = getattr(self.statement, "announced_on", None)
+        return announced.start if announced else FAR_PAST
+
+    @property
+    def end(self) -> date:
+        announced = getattr(self.statement, "announced_on", None)
+        return announced.end if announced else FAR_PAST
+
+    def describe(self) -> str:
+        announced = getattr(self.statement, "announced_on", None)
+        when = f"announced {announced}" if announced else "undated"
+        return f"{self.kind} {self.statement_id[:8]} ({when})"
+
+
+def apply_fixes(entries: Iterable[Entry], known_at: datetime | None = None) -> list[Entry]:
+    """The statements known at `known_at`, each with the corrections and retraction recorded by then.
+
+    Raises StatementNotFound or StatementRetracted when a fix does not fit, and InvalidInput
+    when a correction makes a statement invalid.
+    """
+    known = [e for e in entries if known_at is None or e.recorded_at <= known_at]
+    by_id: dict[str, Entry] = {}
+    for entry in sorted(known, key=lambda e: e.position):
+        if not entry.is_fix:
+            by_id.setdefault(entry.statement_id, entry)
+            continue
+        original = by_id.get(entry.statement.target)
+        if original is None:
+            raise StatementNotFound(f"{entry.kind} names statement {entry.statement.target!r}, which does not exist")
+        if original.retracted_by is not None:
+            raise StatementRetracted(
+                f"statement {original.statement_id[:8]} was retracted by {original.retracted_by.statement_id[:8]}; "
+                f"it cannot be {'corrected' if isinstance(entry.statement, StatementCorrected) else 'retracted'} again"
+            )
+        by_id[original.statement_id] = _fixed(original, entry)
+    return list(by_id.values())
+
+
+def _fixed(original: Entry, fix: Entry) -> Entry:
+    if not isinstance(fix.statement, StatementCorrected):
+        return replace(original, retracted_by=fix)
+    try:
+        corrected = original.statement.corrected(fix.statement.fields)
+    except ValidationError as error:
+        raise InvalidInput(f"the correction {fix.statement_id[:8]} makes statement {original.statement_id[:8]} invalid: "
+                           f"{error.errors()[0]['msg']}") from None
+    return replace(original, statement=corrected, corrections=original.corrections + (fix,))
+
+
+def counted(entries: Iterable[Entry], as_of: date | None) -> list[Entry]:
+    """Live statements whose announced period has ended by `as_of`, in fold order."""
+    live = [e for e in entries if e.retracted_by is None and (as_of is None or e.end <= as_of)]
+    return sorted(live, key=lambda e: (e.start, e.position))

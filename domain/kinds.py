@@ -1,0 +1,28 @@
+"""The catalogue of statement kinds: kebab-case names, classes and the import union."""
+
+from __future__ import annotations
+
+from typing import Annotated, Union
+
+from pydantic import Field, TypeAdapter
+
+from domain import brand_statements as b
+from domain import subject_statements as s
+from domain.fixes import StatementCorrected, StatementRetracted
+
+STATEMENT_CLASSES = (
+    b.BrandRegistered, b.ValuationUpdated, b.IPOConsidered, b.TargetSet, b.TargetRevised,
+    b.TargetReaffirmed, b.TargetWithdrawn, b.ActualReported,
+    s.ModelPlanned, s.ModelRevealed, s.ModelLaunched, s.ModelRescheduled, s.ModelRenamed,
+    s.ModelCancelled, s.ModelDiscontinued,
+    s.MarketEntryPlanned, s.MarketEntered, s.MarketEntryPostponed, s.MarketEntryCancelled,
+    s.MarketExited,
+    s.DealerTalksStarted, s.DealerAgreementSigned, s.DealerTalksEnded, s.DealerAgreementTerminated,
+)
+FIX_CLASSES = (StatementCorrected, StatementRetracted)
+ALL_CLASSES = STATEMENT_CLASSES + FIX_CLASSES
+BY_KIND = {cls.KIND: cls for cls in ALL_CLASSES}
+KINDS = tuple(BY_KIND)
+
+AnyRecord = Annotated[Union[ALL_CLASSES], Field(discriminator="kind")]  # type: ignore[valid-type]
+RECORD_ADAPTER: TypeAdapter = TypeAdapter(AnyRecord)

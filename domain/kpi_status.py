@@ -1,0 +1,90 @@
+"""The status of a target as of a date: achieved, on-track, …, and the growth it requires."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from domain.dates import PartialDate
+from domain.jsonvalues import number_of, unit_of
+
+PERCENT_UNITS = {"percent", "%", "pct"}
+
+
+def evaluate(target: dict, actuals: list[dict], as_of: date) -> dict:
+    """Status, latest actual and required_cagr of one target (a target row of the fold)."""
+    deadline = PartialDate.parse(target["deadline"])
+    usable = [a for a in actuals if PartialDate.parse(a["period"]).end <= deadline.end]
+    latest = usable[-1] if usable else None
+    result = {"actual": latest["value"] if latest else None, "actual_period": latest["period"] if latest else None,
+              "required_cagr": _required_cagr(target, latest, deadline)}
+    result["status"] = _status(target, usable, deadline, as_of, result["required_cagr"])
+    return result
+
+
+def _goal(target: dict) -> Decimal | None:
+    if target["value"] is not None:
+        return number_of(target["value"])
+    return {"at-least": number_of(target["low"]), "at-most": number_of(target["high"])}.get(target["comparator"])
+
+
+def _required_cagr(target: dict, actual: dict | None, deadline: PartialDate) -> float | None:
+    goal = _goal(target)
+    if actual is None or goal is None or target["unit"] in PERCENT_UNITS or target["unit"] == "yes/no":
+        return None
+    base = number_of(actual["value"])
+    period = PartialDate.parse(actual["period"])
+    years = deadline.year - period.year
+    if base is None or base <= 0 or years <= 0 or not period.is_year or unit_of(actual["value"], actual["unit"]) != target["unit"]:
+        return None
+    return round((float(goal / base) ** (1 / years) - 1) * 100, 1)
+
+
+def meets(target: dict, value) -> bool | None:
+    """Whether an actual value meets the target's comparator (None when they cannot be compared)."""
+    if isinstance(value, bool) or isinstance(target["value"], bool):
+        return value == target["value"] if isinstance(value, bool) and isinstance(target["value"], bool) else None
+    actual = number_of(value)
+    if actual is None:
+        return None
+    low = number_of(target["value"] if target["value"] is not None else target["low"])
+    high = number_of(target["value"] if target["value"] is not None else target["high"])
+    comparator = target["comparator"]
+    if comparator == "at-least":
+        return actual >= low
+    if comparator == "at-most":
+        return actual <= high
+    if comparator == "about":
+        return low * Decimal("0.95") <= actual <= high * Decimal("1.05")
+    return low <= actual <= high
+
+
+def _status(target: dict, usable: list[dict], deadline: PartialDate, as_of: date, required: float | None) -> str:
+    if target["withdrawn"]:
+        return "withdrawn"
+    if as_of > deadline.end:
+        final = next((a for a in reversed(usable) if a["period"] == deadline.text), None)
+        if final is None:
+            return "overdue"
+        return "achieved" if meets(target, final["value"]) else "missed"
+    latest = usable[-1] if usable else None
+    if latest and target["horizon"] == "by" and meets(target, latest["value"]):
+        return "achieved"
+    if latest is None or required is None or target["unit"] == "yes/no" or target["horizon"] == "in":
+        return "pending"
+    return _trend(target, [a for a in usable if a["annual"]], required)
+
+
+def _trend(target: dict, annual: list[dict], required: float) -> str:
+    declining = target["comparator"] == "at-most" or (target["comparator"] in ("about", "exactly") and required < 0)
+    need = -required if declining else required
+    if len(annual) >= 2:
+        (prev, last) = annual[-2:]
+        years = PartialDate.parse(last["period"]).year - PartialDate.parse(prev["period"]).year
+        a, b = number_of(prev["value"]), number_of(last["value"])
+        if a is None or b is None or a <= 0 or b <= 0 or years <= 0:
+            return "pending"
+        observed = (float(b / a) ** (1 / years) - 1) * 100
+        seen = -observed if declining else observed
+        return "on-track" if seen >= need else "at-risk" if seen >= need / 2 else "off-track"
+    return "on-track" if need <= 10 else "at-risk" if need <= 25 else "off-track"

@@ -1,0 +1,31 @@
+"""The rules of the ledger as pure checks over a subject's whole history, re-sorted by announced date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.errors import BrandNotRegistered
+from domain.groups import fold_group, group_of
+from domain.history import Entry, apply_fixes
+
+
+def require_registered_brand(brand: Any, statement: Any) -> None:
+    """A model, market, agreement or brand statement needs a registered brand."""
+    if brand is None:
+        raise BrandNotRegistered(f"brand {statement.brand!r} is not registered "
+                                 f"(record brand-registered {statement.brand} first)")
+
+
+def check_history(history: list[Entry], new: list[Entry]) -> None:
+    """Accept `new` only if the subject's whole history with it stays valid; raise the broken rule."""
+    fixed = apply_fixes([*history, *new])
+    by_id = {e.statement_id: e for e in fixed}
+    touched: set[str] = set()
+    originals = {e.statement_id: e for e in history}
+    for entry in new:
+        target_id = entry.statement.target if entry.is_fix else entry.statement_id
+        touched.add(group_of(by_id[target_id].statement))
+        if target_id in originals:
+            touched.add(group_of(originals[target_id].statement))
+    for group in touched:
+        fold_group(group, [e for e in fixed if group_of(e.statement) == group], None, strict=True)

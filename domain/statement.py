@@ -1,0 +1,72 @@
+"""The statement: what a source said on a date about one subject of a brand, and its identity."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import ClassVar
+
+from pydantic import model_validator
+
+from domain.dates import PartialDate
+from domain.values import Frozen, Slug, Source, Text, normalise_key
+
+NAMESPACE = uuid.UUID("8c4f3a52-6f0e-5b1e-9d7a-2f6c1e0b7a11")
+
+SUBJECT_TYPES = ("brand", "model", "market", "dealer-agreement")
+
+
+def subject_id(subject_type: str, *key: str) -> uuid.UUID:
+    """The aggregate id of a subject: uuid5 of its normalised natural key."""
+    return uuid.uuid5(NAMESPACE, f"{subject_type}:{normalise_key(*key)}")
+
+
+class Statement(Frozen):
+    """Base of every statement kind: a brand key, the announced_on clock, a source and a note."""
+
+    KIND: ClassVar[str]
+    SUBJECT: ClassVar[str] = "brand"
+    KEY_FIELDS: ClassVar[tuple[str, ...]] = ("brand",)
+    NEEDS_ANNOUNCEMENT: ClassVar[bool] = True
+
+    brand: Slug
+    announced_on: PartialDate | None = None
+    source: Source | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _has_clock_and_source(self) -> Statement:
+        if self.NEEDS_ANNOUNCEMENT and self.announced_on is None:
+            raise ValueError(f"announced_on is required for {self.KIND} (when was it made public?)")
+        if self.NEEDS_ANNOUNCEMENT and self.source is None:
+            raise ValueError(f"source is required for {self.KIND} (at least a title or a url)")
+        return self
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """The natural key of the subject, as written: ('alpine', 'A290')."""
+        return tuple(getattr(self, name) for name in self.KEY_FIELDS)
+
+    @property
+    def subject_id(self) -> uuid.UUID:
+        return subject_id(self.SUBJECT, *self.key)
+
+    @property
+    def brand_id(self) -> uuid.UUID:
+        return subject_id("brand", self.brand)
+
+    def payload(self) -> dict:
+        """The fields that are neither keys, nor clocks, nor the source: what was said."""
+        skip = {"kind", "announced_on", "source", "note", *self.KEY_FIELDS}
+        return {k: v for k, v in self.model_dump(mode="json", exclude_none=True).items() if k not in skip}
+
+    def statement_id(self) -> str:
+        """uuid5 of the canonical content (kind, keys, payload, announced_on, source)."""
+        content = self.model_dump(mode="json", exclude_none=True, exclude={"note"})
+        return str(uuid.uuid5(NAMESPACE, json.dumps(content, sort_keys=True, ensure_ascii=False)))
+
+    def corrected(self, fields: dict) -> Statement:
+        """This statement with some of its fields replaced (validated again)."""
+        data = self.model_dump(mode="python", exclude_none=True)
+        data.update(fields)
+        return type(self).model_validate({k: v for k, v in data.items() if v is not None})

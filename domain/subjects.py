@@ -1,0 +1,135 @@
+"""The folds of models, markets, dealer agreements, valuations, IPO stance and actuals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain import subject_statements as s
+from domain.errors import ModelLaunchedTwice
+from domain.history import Entry
+
+MODEL_STATUS = {
+    "model-planned": "planned", "model-rescheduled": "rescheduled", "model-revealed": "revealed",
+    "model-launched": "launched", "model-cancelled": "cancelled", "model-discontinued": "discontinued",
+}
+MARKET_STATUS = {
+    "market-entry-planned": "planned", "market-entry-postponed": "postponed", "market-entered": "entered",
+    "market-entry-cancelled": "cancelled", "market-exited": "exited",
+}
+DEALER_STATUS = {
+    "dealer-talks-started": "talks", "dealer-agreement-signed": "signed", "dealer-talks-ended": "ended",
+    "dealer-agreement-terminated": "terminated",
+}
+_PROGRESS = {"planned": 0, "rescheduled": 0, "revealed": 1, "launched": 2}
+
+
+@dataclass
+class SubjectState:
+    """What the fold knows of one model, market or dealer agreement."""
+
+    subject_type: str
+    name: str
+    status: str | None = None
+    dates: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    last: Entry | None = None
+    planned_history: list[tuple[Entry, Any]] = field(default_factory=list)
+
+    @property
+    def date(self) -> Any:
+        d = self.dates
+        if self.subject_type == "model":
+            return d.get("launched_on") if self.status == "launched" else d.get("revealed_on") if self.status == "revealed" else d.get("planned_for")
+        if self.subject_type == "market":
+            return d.get("entered_on") if self.status in ("entered", "exited") else d.get("planned_for")
+        return d.get("signed_on") if self.status in ("signed", "terminated") else d.get("talks_on")
+
+
+def fold_model(entries: list[Entry], strict: bool) -> SubjectState | None:
+    state, launches = None, {}
+    for entry in entries:
+        st = entry.statement
+        state = state or SubjectState("model", st.model)
+        _model_step(state, entry, st)
+        if isinstance(st, s.ModelLaunched):
+            _check_launch(launches, entry, strict)
+        state.last = entry
+    return state
+
+
+def _model_step(state: SubjectState, entry: Entry, st: Any) -> None:
+    status = MODEL_STATUS.get(st.KIND)
+    if isinstance(st, (s.ModelPlanned, s.ModelRescheduled)):
+        previous = state.dates.get("planned_for")
+        if isinstance(st, s.ModelPlanned) and previous in (None, st.planned_for):
+            status = "planned" if state.status in (None, "planned") else state.status
+        state.dates["planned_for"] = st.planned_for
+        state.planned_history.append((entry, st.planned_for))
+        if isinstance(st, s.ModelPlanned):
+            state.details.update(st.model_dump(include={"segment", "body", "powertrain", "markets"}, exclude_none=True))
+        if _PROGRESS.get(state.status, 0) > 0:
+            status = state.status
+    elif isinstance(st, s.ModelRevealed):
+        state.dates["revealed_on"] = st.revealed_on
+        status = "launched" if state.status == "launched" else "revealed"
+    elif isinstance(st, s.ModelLaunched):
+        state.dates["launched_on"] = st.launched_on
+        state.dates.setdefault("on_sale_by", st.announced_on)
+    elif isinstance(st, s.ModelRenamed):
+        state.aliases.append(state.name)
+        state.name, status = st.new_name, state.status
+    else:
+        state.dates["ended_on"] = st.on
+    state.status = status
+
+
+def _check_launch(launches: dict, entry: Entry, strict: bool) -> None:
+    for market in entry.statement.markets or [None]:
+        earlier = launches.get(market)
+        if earlier is not None and strict:
+            where = f"in {market}" if market else "overall"
+            raise ModelLaunchedTwice(f"{entry.statement.model} is launched {where} by both {earlier.describe()} "
+                                     f"and {entry.describe()}")
+        launches[market] = entry
+
+
+def fold_market(entries: list[Entry]) -> SubjectState | None:
+    state = None
+    for entry in entries:
+        st = entry.statement
+        state = state or SubjectState("market", st.market)
+        if isinstance(st, (s.MarketEntryPlanned, s.MarketEntryPostponed)):
+            state.dates["planned_for"] = st.planned_for
+            state.planned_history.append((entry, st.planned_for))
+            if isinstance(st, s.MarketEntryPlanned) and st.rationale:
+                state.details["rationale"] = st.rationale
+        elif isinstance(st, s.MarketEntered):
+            state.dates["entered_on"] = st.entered_on
+        else:
+            state.dates["ended_on"] = st.on
+        state.status, state.last = MARKET_STATUS[st.KIND], entry
+    return state
+
+
+def fold_dealer(entries: list[Entry]) -> SubjectState | None:
+    state = None
+    for entry in entries:
+        st = entry.statement
+        state = state or SubjectState("dealer-agreement", f"{st.dealer}/{st.market}")
+        if isinstance(st, s.DealerTalksStarted):
+            state.dates["talks_on"] = st.announced_on
+        elif isinstance(st, s.DealerAgreementSigned):
+            state.dates["signed_on"] = st.signed_on
+        state.details.update(dealer=st.dealer, market=st.market)
+        state.status, state.last = DEALER_STATUS[st.KIND], entry
+    return state
+
+
+def fold_latest(entries: list[Entry], key) -> dict[Any, Entry]:
+    """For valuations (by valued_on), actuals (by period) and the IPO stance: the last word per key."""
+    latest: dict[Any, Entry] = {}
+    for entry in entries:
+        latest[key(entry.statement)] = entry
+    return latest

@@ -1,0 +1,138 @@
+"""The answers of stratlog, assembled from folded groups: timeline, kpis, audit, state, diff."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable
+
+from domain.dates import PartialDate
+from domain.kpi_status import evaluate
+
+LIVE = ("pending", "on-track", "at-risk", "off-track", "overdue")
+_FAR = (date.max, date.max)
+
+
+def by_type(groups: Iterable[dict], kind: str) -> list[dict]:
+    return [g for g in groups if g["type"] == kind]
+
+
+def _date_key(text: str | None) -> tuple:
+    if not text:
+        return _FAR
+    d = PartialDate.parse(text)
+    return (d.start, d.end)
+
+
+def _stated(row: dict) -> dict:
+    return {k: row.get(k) for k in ("announced_on", "statement_id", "recorded_at", "source", "source_url")}
+
+
+def kpis(groups: list[dict], brand: str, as_of: date, live: bool = False) -> list[dict]:
+    actuals = {(g["kpi"], (g["scope"] or "").casefold()): g["actuals"] for g in by_type(groups, "actuals")}
+    rows = []
+    for group in by_type(groups, "targets"):
+        for target in group["targets"]:
+            found = actuals.get((target["kpi"], (target["scope"] or "").casefold()), [])
+            rows.append({"brand": brand, **{k: target[k] for k in (
+                "kpi", "scope", "deadline", "horizon", "value", "low", "high", "unit", "comparator")},
+                **evaluate(target, found, as_of), "identity": target["identity"], **_stated(target)})
+    if live:
+        rows = [r for r in rows if r["status"] in LIVE]
+    return sorted(rows, key=lambda r: (_date_key(r["deadline"]), r["kpi"], r["scope"] or ""))
+
+
+def target_subject(row: dict) -> str:
+    scope = f" {row['scope']}" if row["scope"] else ""
+    return f"{row['kpi']}{scope} {row['deadline']}"
+
+
+def timeline(groups: list[dict], brand: str, as_of: date) -> list[dict]:
+    rows = []
+    for g in groups:
+        if g["type"] in ("model", "market", "dealer-agreement"):
+            rows.append(_row(brand, g["type"], g["subject"], g["date"], g["status"], g, g["subject"]))
+        elif g["type"] == "valuations":
+            rows += [_row(brand, "valuation", f"valuation {v['valued_on']}", v["valued_on"], "reported", v,
+                          f"valuation {v['valued_on']}", value=v["value"]) for v in g["valuations"]]
+        elif g["type"] == "ipo":
+            rows.append(_row(brand, "ipo", "ipo", g["announced_on"], g["stance"], g, "ipo"))
+    for k in kpis(groups, brand, as_of):
+        rows.append(_row(brand, "target", target_subject(k), k["deadline"], k["status"], k, k["identity"],
+                         value=k["value"] if k["value"] is not None else {"low": k["low"], "high": k["high"]}))
+    return sorted(rows, key=lambda r: (_date_key(r["date"]), r["subject_type"], r["subject"].casefold()))
+
+
+def _row(brand, subject_type, subject, when, status, stated_row, identity, value=None) -> dict:
+    row = {"brand": brand, "subject_type": subject_type, "subject": subject, "date": when, "status": status,
+           **_stated(stated_row), "identity": identity}
+    if value is not None:
+        row["value"] = value
+    return row
+
+
+def audit(groups: list[dict], brand: str, kpi: str | None = None, deadline: str | None = None) -> list[dict]:
+    rows = []
+    for group in by_type(groups, "targets"):
+        deadlines = {t["identity"]: t["deadlines"] for t in group["targets"]}
+        for row in group["audit"]:
+            if kpi and row["kpi"] != kpi:
+                continue
+            if deadline and deadline not in deadlines.get(row["identity"], [row["old_deadline"]]):
+                continue
+            rows.append({"brand": brand, "kpi": row["kpi"], "scope": row["scope"],
+                         "deadline": row["new_deadline"] or row["old_deadline"], **row})
+    return sorted(rows, key=lambda r: (r["kpi"], (r["scope"] or "").casefold()))
+
+
+def state(groups: list[dict], brand: str, as_of: date) -> dict:
+    info = next(iter(by_type(groups, "brand")), {"name": None, "parent": None})
+    valuations = [v for g in by_type(groups, "valuations") for v in g["valuations"]]
+    latest = max(valuations, key=lambda v: _date_key(v["valued_on"]), default=None)
+    ipo = next(iter(by_type(groups, "ipo")), None)
+    return {
+        "brand": brand, "name": info["name"], "parent": info["parent"], "as_of": as_of.isoformat(),
+        "valuation": {**latest["value"], "valued_on": latest["valued_on"]} if latest else None,
+        "ipo": {k: ipo[k] for k in ("stance", "venue", "by", "announced_on")} if ipo else None,
+        "models": [_subject_state(g, "model", ("planned_for", "revealed_on", "launched_on"))
+                   for g in _sorted(by_type(groups, "model"))],
+        "markets": [_subject_state(g, "market", ("planned_for", "entered_on")) for g in _sorted(by_type(groups, "market"))],
+        "dealer_agreements": [{"dealer": g["details"]["dealer"], "market": g["details"]["market"], "status": g["status"],
+                               "date": g["date"]} for g in _sorted(by_type(groups, "dealer-agreement"))],
+        "targets": kpis(groups, brand, as_of),
+    }
+
+
+def _sorted(groups: list[dict]) -> list[dict]:
+    return sorted(groups, key=lambda g: (_date_key(g["date"]), g["subject"].casefold()))
+
+
+def _subject_state(g: dict, name: str, dates: tuple[str, ...]) -> dict:
+    row = {name: g["subject"], "status": g["status"], **{d: g["dates"].get(d) for d in dates}}
+    if g.get("aliases"):
+        row["aliases"] = g["aliases"]
+    return {**row, **g["details"]}
+
+
+def diff(before: list[dict], after: list[dict]) -> list[dict]:
+    """One row per subject whose answer changed between two timelines."""
+    old = {(r["subject_type"], r["identity"]): r for r in before}
+    new = {(r["subject_type"], r["identity"]): r for r in after}
+    rows = []
+    for key in sorted(old.keys() | new.keys(), key=lambda k: (k[0], str(k[1]))):
+        a, b = old.get(key), new.get(key)
+        if a and b and _answer(a) == _answer(b):
+            continue
+        change = "added" if a is None else "removed" if b is None else "changed"
+        subject = (b or a)["subject"]
+        rows.append({"brand": (b or a)["brand"], "change": change, "subject_type": key[0], "subject": subject,
+                     "before": _answer(a) if a else None, "after": _answer(b) if b else None})
+    return rows
+
+
+def _answer(row: dict) -> dict:
+    answer = {"status": row["status"], "date": row["date"]}
+    if "value" in row:
+        answer["value"] = row["value"]
+    if row["subject_type"] == "target":
+        answer["subject"] = row["subject"]
+    return answer

@@ -1,0 +1,50 @@
+"""The one place that turns --db, --read-model and the environment into stratlog's configuration."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DB = "stratlog.db"
+LOCK_TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the events live and where the read model lives."""
+
+    db: str
+    read_model: str
+
+    @property
+    def team_mode(self) -> bool:
+        return self.db.startswith(("postgresql://", "postgres://"))
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The eventsourcing environment of the Ledger application."""
+        env = {"MAPPER_TOPIC": "infrastructure.mapper:PydanticMapper", "AGGREGATE_CACHE_MAXSIZE": "0"}
+        if self.team_mode:
+            from infrastructure.postgres_store import postgres_env
+            return {**env, **postgres_env(self.db)}
+        return {**env, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": self.db,
+                "SQLITE_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
+                "APPLICATION_RECORDER_TOPIC": "infrastructure.sqlite_store:LockingRecorder"}
+
+
+def settings(db: str | None = None, read_model: str | None = None) -> Settings:
+    """Settings from the options, else $STRATLOG_DB / $STRATLOG_READ_MODEL, else the defaults."""
+    target = db or os.environ.get("STRATLOG_DB") or DEFAULT_DB
+    if target.startswith(("postgresql://", "postgres://")):
+        local = read_model or os.environ.get("STRATLOG_READ_MODEL") or str(_cache_file(target))
+        return Settings(target, local)
+    return Settings(target, read_model or target)
+
+
+def _cache_file(url: str) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stratlog"
+    safe = re.sub(r"[^A-Za-z0-9]+", "-", re.sub(r"//[^@/]*@", "//", url)).strip("-")[:60]
+    digest = hashlib.sha256(url.encode()).hexdigest()[:10]
+    return base / f"{safe}-{digest}.db"

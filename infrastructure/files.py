@@ -1,0 +1,185 @@
+"""Import files: YAML, JSON and the JSON Lines of export, validated whole before anything is written."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import yaml
+from pydantic import ValidationError
+
+from application.ledger import Restored
+from domain.errors import InvalidInput
+from domain.kinds import BY_KIND, RECORD_ADAPTER
+from infrastructure.messages import describe
+
+MAX_BYTES = 2 * 1024**3
+MAX_YAML_BYTES = 64 * 1024**2
+MAX_ERRORS = 20
+RESTORE_FIELDS = ("statement_id", "recorded_at")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class ImportFile:
+    """The validated records of one file, in file order, with restore information for exports."""
+
+    name: str
+    records: list[Any]
+    restored: list[Restored | None] | None
+
+
+def read_import(path: str) -> ImportFile:
+    """Read and validate a whole import file; InvalidInput names the position, field and value."""
+    name = "<stdin>" if path == "-" else path
+    raw = _read_bytes(path, name)
+    if _looks_like_jsonl(path, raw):
+        items, restoring = _jsonl_items(raw, name), True
+    else:
+        items, restoring = _document_items(raw, name, path), False
+    return _validate(name, items, restoring)
+
+
+def _read_bytes(path: str, name: str) -> bytes:
+    try:
+        data = sys.stdin.buffer.read(MAX_BYTES + 1) if path == "-" else Path(path).read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"FILE: cannot read {name!r}: {error.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(f"{name}: file is larger than {MAX_BYTES // 1024**3} GiB")
+    if b"\x00" in data[:65536]:
+        raise InvalidInput(f"{name}: is a binary file, not YAML, JSON or JSON Lines")
+    return data
+
+
+def _looks_like_jsonl(path: str, raw: bytes) -> bool:
+    if path.endswith((".jsonl", ".ndjson")):
+        return True
+    head = raw.lstrip()[:1]
+    if head != b"{":
+        return False
+    first_line = raw.lstrip().split(b"\n", 1)[0]
+    try:
+        return isinstance(json.loads(first_line), dict) and b"\n{" in raw.strip()
+    except ValueError:
+        return False
+
+
+def _document_items(raw: bytes, name: str, path: str) -> list[tuple[str, Any]]:
+    text = _decode(raw, name)
+    try:
+        if path.endswith(".json") or text.lstrip()[:1] in ("{", "["):
+            document = json.loads(text)
+        else:
+            if len(raw) > MAX_YAML_BYTES:
+                raise InvalidInput(f"{name}: YAML files are limited to {MAX_YAML_BYTES // 1024**2} MB; use JSON Lines")
+            document = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except RecursionError:
+        raise InvalidInput(f"{name}: is nested too deeply to be an import file") from None
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"{name}: is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    except yaml.YAMLError as error:
+        raise InvalidInput(f"{name}: is not valid YAML ({_yaml_problem(error)})") from None
+    return _statements_of(document, name)
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark else problem
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{name}: is not UTF-8 text (byte {error.start})") from None
+
+
+def _statements_of(document: Any, name: str) -> list[tuple[str, Any]]:
+    if isinstance(document, list):
+        return [(f"statement {i}", item) for i, item in enumerate(document, 1)]
+    if not isinstance(document, dict) or "statements" not in document:
+        raise InvalidInput(f"{name}: expected a list of statements or a mapping with 'statements' "
+                           f"(and optional 'defaults'), got {type(document).__name__}")
+    unknown = set(document) - {"defaults", "statements"}
+    if unknown:
+        raise InvalidInput(f"{name}: unknown top-level key(s) {', '.join(map(repr, sorted(unknown)))} "
+                           f"(expected 'defaults' and 'statements')")
+    defaults, statements = document.get("defaults") or {}, document["statements"]
+    if not isinstance(defaults, dict):
+        raise InvalidInput(f"{name}: defaults must be a mapping, got {type(defaults).__name__}")
+    if not isinstance(statements, list):
+        raise InvalidInput(f"{name}: statements must be a list, got {type(statements).__name__}")
+    return [(f"statement {i}", _with_defaults(item, defaults)) for i, item in enumerate(statements, 1)]
+
+
+def _with_defaults(item: Any, defaults: dict) -> Any:
+    if not isinstance(item, dict):
+        return item
+    cls = BY_KIND.get(item.get("kind"))
+    accepted = cls.model_fields if cls else {}
+    return {**{k: v for k, v in defaults.items() if k in accepted}, **item}
+
+
+def _jsonl_items(raw: bytes, name: str) -> list[tuple[str, Any]]:
+    items = []
+    for number, line in enumerate(_decode(raw, name).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            items.append((f"line {number}", json.loads(line)))
+        except RecursionError:
+            raise InvalidInput(f"{name} line {number}: is nested too deeply") from None
+        except json.JSONDecodeError as error:
+            raise InvalidInput(f"{name} line {number}: is not valid JSON ({error.msg})") from None
+    return items
+
+
+def _validate(name: str, items: list[tuple[str, Any]], restoring: bool) -> ImportFile:
+    records, restored, errors = [], [], []
+    for where, item in items:
+        try:
+            restore = _restore_info(item, restoring)
+            records.append(RECORD_ADAPTER.validate_python(_without_restore(item)))
+            restored.append(restore)
+        except ValidationError as error:
+            errors.append(describe(error, f"{name} {where}{_kind_of(item)}"))
+        except InvalidInput as error:
+            errors.append(f"{name} {where}: {error}")
+        if len(errors) >= MAX_ERRORS:
+            break
+    if errors:
+        raise InvalidInput("nothing was imported:\n" + "\n".join(errors))
+    if not records:
+        raise InvalidInput(f"{name}: holds no statements")
+    return ImportFile(name, records, restored if restoring and any(restored) else None)
+
+
+def _kind_of(item: Any) -> str:
+    return f" ({item['kind']})" if isinstance(item, dict) and isinstance(item.get("kind"), str) else ""
+
+
+def _without_restore(item: Any) -> Any:
+    return {k: v for k, v in item.items() if k not in RESTORE_FIELDS} if isinstance(item, dict) else item
+
+
+def _restore_info(item: Any, restoring: bool) -> Restored | None:
+    if not isinstance(item, dict) or not any(k in item for k in RESTORE_FIELDS):
+        return None
+    if not restoring:
+        raise InvalidInput("statement_id and recorded_at are accepted only in the JSON Lines written by export")
+    try:
+        statement_id = str(UUID(str(item["statement_id"])))
+        recorded_at = datetime.fromisoformat(str(item["recorded_at"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError) as error:
+        raise InvalidInput(f"statement_id/recorded_at: {error} (got {item.get('statement_id')!r}, "
+                           f"{item.get('recorded_at')!r})") from None
+    if recorded_at.tzinfo is None:
+        raise InvalidInput(f"recorded_at: {item['recorded_at']!r} has no UTC offset")
+    return Restored(statement_id, recorded_at)

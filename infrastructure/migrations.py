@@ -1,0 +1,57 @@
+"""Numbered, recorded migrations of the read-model tables (sqlite-utils)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+import sqlite_utils
+
+from infrastructure.sqlite_store import mark_database
+
+
+def _m001_read_model(db: sqlite_utils.Database) -> None:
+    db["rm_position"].create({"name": str, "position": int}, pk="name")
+    db["rm_statements"].create({
+        "statement_id": str, "position": int, "subject_type": str, "subject_id": str, "brand": str, "kind": str,
+        "fixes": str, "announced_on": str, "recorded_at": str, "body": str,
+    }, pk="statement_id", not_null={"position", "kind", "recorded_at", "body"})
+    db["rm_statements"].create_index(["position"], unique=True)
+    db["rm_members"].create({"subject_id": str, "grp": str, "statement_id": str},
+                            pk=("subject_id", "grp", "statement_id"))
+    db["rm_names"].create({"subject_type": str, "name_key": str, "subject_id": str}, pk=("subject_type", "name_key"))
+    db["rm_views"].create({
+        "brand": str, "subject_id": str, "grp": str, "valid_from": str, "valid_to": str,
+        "known_from": str, "known_to": str, "view": str,
+    })
+    db["rm_views"].create_index(["brand", "known_to", "valid_to"])
+    db["rm_views"].create_index(["subject_id", "grp"])
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
+    (1, "read model tables", _m001_read_model),
+]
+READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_names", "rm_views")
+
+
+def migrate(db: sqlite_utils.Database) -> list[int]:
+    """Apply the migrations this database has not seen yet; returns their numbers."""
+    table = db["stratlog_migrations"]
+    if not table.exists():
+        mark_database(db.conn)
+        table.create({"id": int, "name": str, "applied_at": str}, pk="id", if_not_exists=True)
+    applied = {row["id"] for row in table.rows}
+    done = []
+    for number, name, apply in MIGRATIONS:
+        if number in applied:
+            continue
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            apply(db)
+            table.insert({"id": number, "name": name, "applied_at": datetime.now(timezone.utc).isoformat()})
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+        done.append(number)
+    return done

@@ -1,0 +1,32 @@
+"""`replay`: the answers as of a date written to a standalone SQLite file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import sqlite_utils
+
+
+def _flat(row: dict) -> dict:
+    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for k, v in row.items()}
+
+
+def write_replay(queries, out: str, as_of: date, known_at: datetime) -> dict[str, int]:
+    db = sqlite_utils.Database(out)
+    counts = {}
+    with db.conn:
+        for brand in queries.brands(None):
+            tables = {
+                "timeline": queries.timeline(brand, as_of, known_at),
+                "kpis": queries.kpis(brand, as_of, known_at),
+                "audit": queries.audit(brand, None, None, as_of, known_at),
+                "state": [{"brand": brand, "state": queries.state(brand, as_of, known_at)}],
+            }
+            for table, rows in tables.items():
+                if rows:
+                    db[table].insert_all([_flat(r) for r in rows], alter=True)
+                counts[table] = counts.get(table, 0) + len(rows)
+        db["replay"].insert({"as_of": as_of.isoformat(), "known_at": known_at.isoformat()})
+    db.close()
+    return counts
