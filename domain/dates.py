@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from functools import total_ordering
 from typing import Any
 
@@ -108,3 +108,8 @@ def _month_end(year: int, month: int) -> date:
 def end_of(value: Any) -> date:
     """The last day of a partial date: `--as-of 2023-06` means as of 2023-06-30."""
     return PartialDate.parse(value).end
+
+
+def instant_text(moment: datetime) -> str:
+    """A fixed-width UTC text that sorts like the instant: 2024-01-31T09:15:00.000000Z."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -7,6 +7,7 @@ from typing import Any
 
 from domain import brand_statements as b
 from domain import subject_statements as s
+from domain.dates import instant_text
 from domain.history import Entry, counted
 from domain.jsonvalues import json_value
 from domain.subjects import SubjectState, fold_dealer, fold_latest, fold_market, fold_model
@@ -30,7 +31,7 @@ def stated(entry: Entry) -> dict:
     return {
         "announced_on": str(st.announced_on) if st.announced_on else None,
         "statement_id": entry.statement_id,
-        "recorded_at": entry.recorded_at.isoformat(),
+        "recorded_at": instant_text(entry.recorded_at),
         "source": st.source.label() if st.source else None,
         "source_url": st.source.url if st.source else None,
     }
@@ -127,5 +128,5 @@ def _with_fixes(audit: list[dict], book_rows: list[dict], retracted: list[Entry]
 
 def _fix_row(row: dict, fix: Entry, change: str) -> dict:
     return {**row, "change": change, "flagged": True, "statement_id": fix.statement_id,
-            "recorded_at": fix.recorded_at.isoformat(), "fixes": row["statement_id"],
+            "recorded_at": instant_text(fix.recorded_at), "fixes": row["statement_id"],
             "note": getattr(fix.statement, "note", None) or getattr(fix.statement, "reason", None)}

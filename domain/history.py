@@ -81,7 +81,7 @@ def _fixed(original: Entry, fix: Entry) -> Entry:
         corrected = original.statement.corrected(fix.statement.fields)
     except ValidationError as error:
         raise InvalidInput(f"the correction {fix.statement_id[:8]} makes statement {original.statement_id[:8]} invalid: "
-                           f"{error.errors()[0]['msg']}") from None
+                           f"{error.errors()[0]['msg'].removeprefix('Value error, ')}") from None
     return replace(original, statement=corrected, corrections=original.corrections + (fix,))
 
 
