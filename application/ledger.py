@@ -86,39 +86,49 @@ class _Batch:
         self.aggregates: dict[UUID, Subject | None] = {}
         self.statement_subjects: dict[str, tuple[str, UUID]] = {}
         self.names: dict[tuple[str, str], UUID] = {}
+        self.registering: set[str] = set()
 
     def apply_all(self, records: Sequence[Any], restored: Sequence[Restored | None]) -> None:
         pairs = list(zip(records, restored))
         if not self.restoring:
             pairs = [pairs[i] for i in sorted(range(len(pairs)), key=lambda i: _order(pairs[i][0], i))]
+        plan: dict[UUID, tuple[str, list]] = {}
         for record, restore in pairs:
-            self.apply(record, restore)
+            subject_type, aggregate_id, record = self._place(record)
+            statement_id = restore.statement_id if restore else record.statement_id()
+            recorded_at = restore.recorded_at if restore else self.result.recorded_at
+            self.statement_subjects.setdefault(statement_id, (subject_type, aggregate_id))
+            plan.setdefault(aggregate_id, (subject_type, []))[1].append((record, statement_id, recorded_at))
+        for aggregate_id, (subject_type, items) in plan.items():
+            self._record_on(subject_type, aggregate_id, items)
         self.aggregates = {k: v for k, v in self.aggregates.items() if v is not None}
 
-    def apply(self, record: Any, restore: Restored | None) -> None:
+    def _place(self, record: Any) -> tuple[str, UUID, Any]:
+        """Which subject a record belongs to (fixes: the subject of the statement they name)."""
         if isinstance(record, Fix):
             record, (subject_type, aggregate_id) = self._resolve_fix(record)
-        else:
-            subject_type, aggregate_id = record.SUBJECT, self._subject_of(record)
-            if record.KIND != "brand-registered":
-                require_registered_brand(self._get(record.brand_id), record)
-        statement_id = restore.statement_id if restore else record.statement_id()
-        recorded_at = restore.recorded_at if restore else self.result.recorded_at
-        self._record_on(subject_type, aggregate_id, record, statement_id, recorded_at)
-        self.statement_subjects[statement_id] = (subject_type, aggregate_id)
+            return subject_type, aggregate_id, record
+        if record.KIND == "brand-registered":
+            self.registering.add(record.brand)
+        elif record.brand not in self.registering:
+            require_registered_brand(self._get(record.brand_id), record)
+        return record.SUBJECT, self._subject_of(record), record
 
-    def _record_on(self, subject_type: str, aggregate_id: UUID, record: Any, statement_id: str, at: datetime) -> None:
+    def _record_on(self, subject_type: str, aggregate_id: UUID, items: list) -> None:
         aggregate = self._get(aggregate_id)
         if aggregate is None:
-            aggregate = AGGREGATES[subject_type].start(record, statement_id, at, aggregate_id)
-            self.aggregates[aggregate_id], is_new = aggregate, True
+            aggregate = self.aggregates[aggregate_id] = AGGREGATES[subject_type].start(aggregate_id, items)
+            new = [sid for _, sid, _ in items]
         else:
-            is_new = aggregate.record(record, statement_id, at)
-        (self.result.new if is_new else self.result.existing).append(statement_id)
-        if is_new:
-            self.result.kinds[record.KIND] = self.result.kinds.get(record.KIND, 0) + 1
-            if isinstance(record, ModelRenamed):
-                self.names[(record.brand, record.new_name.casefold())] = aggregate_id
+            new = aggregate.record(items)
+        fresh = set(new)
+        for record, statement_id, _ in items:
+            if statement_id in fresh:
+                fresh.discard(statement_id)
+                self.result.new.append(statement_id)
+                self.result.kinds[record.KIND] = self.result.kinds.get(record.KIND, 0) + 1
+            else:
+                self.result.existing.append(statement_id)
 
     def _get(self, aggregate_id: UUID) -> Subject | None:
         if aggregate_id not in self.aggregates:
@@ -126,13 +136,15 @@ class _Batch:
         return self.aggregates[aggregate_id]
 
     def _subject_of(self, statement: Statement) -> UUID:
-        if statement.SUBJECT == "model":
-            renamed = self.names.get((statement.brand, statement.model.casefold()))
-            known = renamed or (self.ledger.index and self.ledger.index.subject_named("model", statement.key))
-            if isinstance(statement, ModelRenamed):
-                self._check_free_name(statement, known or statement.subject_id)
-            return known or statement.subject_id
-        return statement.subject_id
+        if statement.SUBJECT != "model":
+            return statement.subject_id
+        known = self.names.get((statement.brand, statement.model.casefold())) or (
+            self.ledger.index and self.ledger.index.subject_named("model", statement.key))
+        own = known or statement.subject_id
+        if isinstance(statement, ModelRenamed):
+            self._check_free_name(statement, own)
+            self.names[(statement.brand, statement.new_name.casefold())] = own
+        return own
 
     def _check_free_name(self, statement: ModelRenamed, own_id: UUID) -> None:
         key = (statement.brand, statement.new_name)

@@ -96,9 +96,20 @@ def _validated(cls, data: dict):
         lines = []
         for line in field_errors(error):
             field, _, message = line.partition(": ")
-            option = options.get(field) or ("--" + field.replace("_", "-") if field in cls.model_fields and field not in cls.KEY_FIELDS else field.upper() if field in cls.KEY_FIELDS else field)
-            lines.append(f"{option}: {message}")
+            lines.append(f"{_option_for(cls, field, options)}: {message}")
         raise InvalidInput("; ".join(lines)) from None
+
+
+def _option_for(cls, field: str, source_options: dict) -> str:
+    """The command-line spelling of a model field: --deadline, --value.amount, MARKET."""
+    head, dot, rest = field.partition(".")
+    if field in source_options:
+        return source_options[field]
+    if head in cls.KEY_FIELDS:
+        return head.upper()
+    if head in cls.model_fields:
+        return "--" + head.replace("_", "-") + dot + rest
+    return field
 
 
 def _save(db, read_model, records) -> None:

@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from pydantic import BaseModel, ConfigDict, create_model
 
-from domain.fixes import Fix, StatementCorrected, StatementRetracted
+from domain.fixes import StatementCorrected, StatementRetracted
 from domain.history import Entry
 from domain.rules import check_history
 
@@ -57,6 +57,19 @@ def event_classes(aggregate: type, statement_classes: tuple[type, ...]) -> dict[
     return classes
 
 
+Item = tuple[Any, str, datetime]  # (statement or fix, statement_id, recorded_at)
+
+
+def _unique(items: list[Item], known: set[str]) -> list[Item]:
+    seen = set(known)
+    fresh = []
+    for item in items:
+        if item[1] not in seen:
+            seen.add(item[1])
+            fresh.append(item)
+    return fresh
+
+
 class Subject(Aggregate):
     """A brand, model, market or dealer agreement: the history of statements about it."""
 
@@ -75,24 +88,27 @@ class Subject(Aggregate):
         self.statement_ids.add(entry.statement_id)
 
     @classmethod
-    def start(cls, statement: Any, statement_id: str, recorded_at: datetime, aggregate_id: UUID) -> Subject:
-        """Create the subject with its first statement (checked like any other)."""
-        check_history([], [Entry(statement_id, 1, recorded_at, statement)])
-        return cls._create(cls.EVENTS[statement.KIND], id=aggregate_id, statement=statement,
-                           statement_id=statement_id, recorded_at=recorded_at, timestamp=recorded_at)
+    def start(cls, aggregate_id: UUID, items: list[Item]) -> Subject:
+        """Create the subject with its first statements, checked together like any others."""
+        items = _unique(items, set())
+        check_history([], [Entry(sid, n, at, st) for n, (st, sid, at) in enumerate(items, 1)])
+        (statement, statement_id, recorded_at), rest = items[0], items[1:]
+        subject = cls._create(cls.EVENTS[statement.KIND], id=aggregate_id, statement=statement,
+                              statement_id=statement_id, recorded_at=recorded_at, timestamp=recorded_at)
+        subject._trigger_all(rest)
+        return subject
 
-    def record(self, statement: Any, statement_id: str, recorded_at: datetime) -> bool:
-        """Record a statement or fix after checking the rules; False when it is already recorded."""
-        if statement_id in self.statement_ids:
-            return False
-        check_history(self.entries, [Entry(statement_id, self.version + 1, recorded_at, statement)])
-        self.trigger_event(self.EVENTS[statement.KIND], statement=statement, statement_id=statement_id,
-                           recorded_at=recorded_at, timestamp=recorded_at)
-        return True
+    def record(self, items: list[Item]) -> list[str]:
+        """Record statements and fixes once the whole history with them stays valid.
 
-    def holds(self, statement_id: str) -> bool:
-        return statement_id in self.statement_ids
+        Returns the ids that were new; statements already recorded are skipped.
+        """
+        items = _unique(items, self.statement_ids)
+        check_history(self.entries, [Entry(sid, self.version + n, at, st) for n, (st, sid, at) in enumerate(items, 1)])
+        self._trigger_all(items)
+        return [sid for _, sid, _ in items]
 
-    @staticmethod
-    def is_fix(statement: Any) -> bool:
-        return isinstance(statement, Fix)
+    def _trigger_all(self, items: list[Item]) -> None:
+        for statement, statement_id, recorded_at in items:
+            self.trigger_event(self.EVENTS[statement.KIND], statement=statement, statement_id=statement_id,
+                               recorded_at=recorded_at, timestamp=recorded_at)

@@ -66,7 +66,7 @@ def _looks_like_jsonl(path: str, raw: bytes) -> bool:
     first_line = raw.lstrip().split(b"\n", 1)[0]
     try:
         return isinstance(json.loads(first_line), dict) and b"\n{" in raw.strip()
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 

@@ -1,0 +1,158 @@
+"""Recording through the CLI: every kind, clear refusals with exit codes, nothing written on error."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli.main import COMMANDS
+from tests.conftest import ALPINE
+
+SRC = ["--source-title", "Press release"]
+KIND_ARGS = {
+    "valuation-updated": ["acme", "--value", "500000000 EUR", "--valued-on", "2023"],
+    "ipo-considered": ["acme", "--stance", "potential", "--by", "CEO"],
+    "target-set": ["acme", "--kpi", "annual-sales", "--value", "100000", "--unit", "vehicles",
+                   "--comparator", "at-least", "--deadline", "2030"],
+    "actual-reported": ["acme", "--kpi", "annual-sales", "--period", "2023", "--value", "20000", "--unit", "vehicles"],
+    "model-planned": ["acme", "A290", "--planned-for", "2024", "--markets", "FR,DE"],
+    "model-revealed": ["acme", "A290", "--revealed-on", "2024-02"],
+    "model-launched": ["acme", "A290", "--launched-on", "2024-06", "--markets", "FR"],
+    "model-rescheduled": ["acme", "A390", "--planned-for", "2025-Q3"],
+    "model-renamed": ["acme", "A390", "--new-name", "A390 GT"],
+    "model-cancelled": ["acme", "SUV 2028", "--reason", "market"],
+    "model-discontinued": ["acme", "A110", "--on", "2026"],
+    "market-entry-planned": ["acme", "US", "--planned-for", "2026"],
+    "market-entry-postponed": ["acme", "US"],
+    "market-entered": ["acme", "CN", "--entered-on", "2025"],
+    "market-entry-cancelled": ["acme", "JP"],
+    "market-exited": ["acme", "RU", "--on", "2022"],
+    "dealer-talks-started": ["acme", "AutoNation", "US"],
+    "dealer-agreement-signed": ["acme", "AutoNation", "US", "--signed-on", "2024-03"],
+    "dealer-talks-ended": ["acme", "Penske", "US"],
+    "dealer-agreement-terminated": ["acme", "Lookers", "GB"],
+}
+
+
+def count_events(stratlog, db) -> int:
+    return len(json.loads(stratlog("--db", db, "events", "--json").out or "[]"))
+
+
+@pytest.fixture
+def acme_db(db, stratlog):
+    assert stratlog("record", "brand-registered", "acme", "--name", "Acme", "--db", db).code == 0
+    return db
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_ARGS))
+def test_every_kind_can_be_recorded_from_the_command_line(kind, acme_db, stratlog):
+    result = stratlog("--db", acme_db, "record", kind, *KIND_ARGS[kind], "--announced-on", "2024-06", *SRC)
+    assert result.code == 0, result.err
+    statement_id = result.out.strip()
+    assert len(statement_id) == 36
+    logged = json.loads(stratlog("--db", acme_db, "events", "--kind", kind, "--json").out)
+    assert [e["statement_id"] for e in logged] == [statement_id]
+    assert logged[0]["announced_on"] == "2024-06" and logged[0]["recorded_at"].endswith("Z")
+
+
+def test_recording_the_same_statement_twice_says_so_and_records_nothing(acme_db, stratlog):
+    args = ["--db", acme_db, "record", "market-entered", "acme", "CN", "--entered-on", "2025",
+            "--announced-on", "2025-01", *SRC]
+    first, second = stratlog(*args), stratlog(*args)
+    assert "already recorded" in second.out and first.out.strip() in second.out
+    assert count_events(stratlog, acme_db) == 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["target-set", "acme", "--kpi", "annual-sales", "--value", "1", "--unit", "cars", "--comparator", "at-least",
+      "--deadline", "2030-13"], "--deadline: '2030-13' is not a real date"),
+    (["valuation-updated", "acme", "--value", "-5 EUR"], "--value.amount: Input should be greater than or equal to 0"),
+    (["valuation-updated", "acme", "--value", "5 EURO"], "currency 'EURO' is not an ISO 4217 code"),
+    (["valuation-updated", "acme", "--value", "five euros please"], "--value: 'five euros please' is not money"),
+    (["market-entered", "acme", "U.S.", "--entered-on", "2024"], "MARKET: 'U.S.' is not a country or region code"),
+])
+def test_invalid_options_exit_2_naming_the_option_and_value_and_write_nothing(acme_db, stratlog, args, message):
+    result = stratlog("--db", acme_db, "record", *args, "--announced-on", "2024", *SRC)
+    assert result.code == 2
+    assert message in result.err and "Traceback" not in result.err
+    assert count_events(stratlog, acme_db) == 1
+
+
+def test_a_statement_without_a_source_is_refused(acme_db, stratlog):
+    result = stratlog("--db", acme_db, "record", "market-entered", "acme", "CN", "--entered-on", "2025",
+                      "--announced-on", "2025")
+    assert result.code == 2 and "source is required" in result.err
+
+
+def test_a_model_of_an_unregistered_brand_is_refused_with_exit_1(db, stratlog):
+    result = stratlog("--db", db, "record", "model-planned", "ghost", "X1", "--planned-for", "2025",
+                      "--announced-on", "2024", *SRC)
+    assert result.code == 1 and "brand 'ghost' is not registered" in result.err
+
+
+def test_an_unknown_kind_is_a_usage_error(acme_db, stratlog):
+    result = stratlog("--db", acme_db, "record", "model-exploded", "acme")
+    assert result.code == 2 and "No such command 'model-exploded'" in result.err
+
+
+def test_a_second_launch_in_the_same_market_is_refused_naming_both_statements(acme_db, stratlog):
+    launch = ["--db", acme_db, "record", "model-launched", "acme", "A290", "--markets", "FR", *SRC]
+    first = stratlog(*launch, "--launched-on", "2024-06", "--announced-on", "2024-06")
+    second = stratlog(*launch, "--launched-on", "2024-09", "--announced-on", "2024-09")
+    assert first.code == 0 and second.code == 1
+    assert "A290 is launched in FR by both" in second.err and first.out.strip()[:8] in second.err
+
+
+def test_an_ambiguous_id_prefix_is_refused_listing_the_candidates(tmp_path, db, stratlog):
+    lines = [
+        {"statement_id": "aaaaaaaa-0000-5000-8000-000000000001", "recorded_at": "2024-01-01T00:00:00Z",
+         "kind": "brand-registered", "brand": "acme", "name": "Acme"},
+        {"statement_id": "aaaaaaaa-0000-5000-8000-000000000002", "recorded_at": "2024-01-01T00:00:00Z",
+         "kind": "market-entered", "brand": "acme", "market": "US", "entered_on": "2023",
+         "announced_on": "2023", "source": {"title": "T"}},
+    ]
+    export = tmp_path / "restore.jsonl"
+    export.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    assert stratlog("--db", db, "import", str(export)).code == 0
+    result = stratlog("--db", db, "retract", "aaaaaaaa", "--reason", "x")
+    assert result.code == 2
+    assert "matches 2 statements" in result.err and "aaaaaaaa-0000-5000-8000-000000000002" in result.err
+    short = stratlog("--db", db, "retract", "aaaa", "--reason", "x")
+    assert short.code == 2 and "at least 8 characters" in short.err
+    assert count_events(stratlog, db) == 2
+
+
+def test_import_reads_standard_input_and_a_second_import_records_nothing(tmp_path):
+    exe = str(Path(sys.executable).parent / "stratlog")
+    db = str(tmp_path / "s.db")
+    text = ALPINE.read_text(encoding="utf-8")
+    first = subprocess.run([exe, "--db", db, "import", "-"], input=text, capture_output=True, text=True)
+    second = subprocess.run([exe, "--db", db, "import", str(ALPINE)], capture_output=True, text=True)
+    assert first.returncode == 0 and first.stdout.startswith("18 new statements, 0 already recorded")
+    assert second.stdout.startswith("0 new statements, 18 already recorded")
+
+
+def test_a_half_valid_file_imports_nothing(tmp_path, db, stratlog):
+    bad = tmp_path / "half.yaml"
+    bad.write_text(ALPINE.read_text(encoding="utf-8") + "  - {kind: target-set, brand: alpine, kpi: x, deadline: 2031}\n")
+    result = stratlog("--db", db, "import", str(bad))
+    assert result.code == 2 and "statement 19 (target-set)" in result.err
+    assert not Path(db).exists()
+
+
+def test_every_command_has_help_with_an_example(stratlog):
+    for name in COMMANDS:
+        result = stratlog(name, "--help")
+        assert result.code == 0 and "Example" in result.out, name
+    for kind in KIND_ARGS:
+        assert "Example" in stratlog("record", kind, "--help").out, kind
+
+
+def test_schema_describes_every_statement_kind(stratlog):
+    schema = json.loads(stratlog("schema").out)
+    kinds = {d["properties"]["kind"]["const"] for d in schema["$defs"].values() if "kind" in d.get("properties", {})}
+    assert {"model-launched", "market-entered", "valuation-updated", "ipo-considered", "statement-corrected"} <= kinds

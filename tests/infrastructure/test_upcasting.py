@@ -1,0 +1,42 @@
+"""Events stored by older versions of the code keep loading (checked-in database of event version 1)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from infrastructure.config import settings
+from infrastructure.runtime import Runtime
+from tests.conftest import copy_fixture
+
+
+def test_the_fixture_really_holds_version_1_events_without_recorded_at(tmp_path):
+    path = copy_fixture("v1-alpine.db", tmp_path)
+    states = [json.loads(s) for (s,) in sqlite3.connect(path).execute("SELECT state FROM stored_events")]
+    assert len(states) == 18
+    assert all("recorded_at" not in s and "class_version" not in s for s in states)
+
+
+def test_version_1_events_are_upcast_and_their_recorded_at_is_their_timestamp(tmp_path):
+    path = copy_fixture("v1-alpine.db", tmp_path)
+    runtime = Runtime(settings(path), writing=False)
+    try:
+        notifications = runtime.ledger.recorder.select_notifications(start=1, limit=100)
+        events = [runtime.ledger.mapper.to_domain_event(n) for n in notifications]
+        assert len(events) == 18
+        assert all(e.recorded_at == e.timestamp for e in events)
+        assert {type(e).__name__ for e in events} >= {"ModelLaunched", "ValuationUpdated", "IPOConsidered"}
+    finally:
+        runtime.close()
+
+
+def test_a_version_1_database_answers_queries_like_a_new_one(tmp_path, stratlog, alpine_db):
+    old = copy_fixture("v1-alpine.db", tmp_path)
+    for db in (old, alpine_db):
+        result = stratlog("--db", db, "kpis", "--brand", "alpine", "--as-of", "2023-06-30", "--json")
+        assert result.code == 0, result.err
+    answers = [json.loads(stratlog("--db", db, "kpis", "--brand", "alpine", "--as-of", "2023-06-30", "--json").out)
+               for db in (old, alpine_db)]
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "recorded_at"} for r in rows]  # noqa: E731
+    assert strip(answers[0]) == strip(answers[1])
+    assert len(answers[0]) == 6
