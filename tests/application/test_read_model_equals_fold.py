@@ -1,0 +1,128 @@
+"""Property: for random histories and random dates, the read model answers what the reference fold answers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from application.queries import Queries
+from application.reference import ReferenceFold
+from domain.errors import StratlogError
+from domain.fixes import StatementCorrected, StatementRetracted
+from domain.kinds import RECORD_ADAPTER
+from infrastructure.config import settings as stratlog_settings
+from infrastructure.runtime import Runtime
+
+YEARS = st.integers(2021, 2027)
+
+
+@st.composite
+def partial_dates(draw):
+    year = draw(YEARS)
+    precision = draw(st.sampled_from(["year", "quarter", "month", "day"]))
+    if precision == "year":
+        return str(year)
+    if precision == "quarter":
+        return f"{year}-Q{draw(st.integers(1, 4))}"
+    month = draw(st.integers(1, 12))
+    return f"{year}-{month:02d}" if precision == "month" else f"{year}-{month:02d}-{draw(st.integers(1, 28)):02d}"
+
+
+def statement(kind, announced, **fields):
+    return RECORD_ADAPTER.validate_python({"kind": kind, "brand": "acme", "announced_on": announced,
+                                           "source": {"title": f"s-{announced}"}, **fields})
+
+
+@st.composite
+def statements(draw):
+    kind = draw(st.sampled_from(["target-set", "target-revised", "target-reaffirmed", "target-withdrawn",
+                                 "actual-reported", "model-planned", "model-launched", "valuation-updated"]))
+    announced = draw(partial_dates())
+    kpi, deadline = draw(st.sampled_from(["annual-sales", "annual-sales", "revenue-growth"])), draw(st.sampled_from(["2026", "2028"]))
+    if kind == "target-set":
+        return statement(kind, announced, kpi=kpi, deadline=deadline, value=draw(st.integers(10, 200)) * 1000,
+                         unit="vehicles", comparator=draw(st.sampled_from(["at-least", "at-most", "about"])))
+    if kind == "target-revised":
+        change = draw(st.sampled_from(["value", "deadline"]))
+        extra = {"value": draw(st.integers(10, 200)) * 1000} if change == "value" else {"new_deadline": draw(st.sampled_from(["2026", "2027", "2028"]))}
+        return statement(kind, announced, kpi=kpi, deadline=deadline, **extra)
+    if kind in ("target-reaffirmed", "target-withdrawn"):
+        return statement(kind, announced, kpi=kpi, deadline=deadline)
+    if kind == "actual-reported":
+        return statement(kind, announced, kpi=kpi, period=str(draw(st.integers(2021, 2027))),
+                         value=draw(st.integers(5, 150)) * 1000, unit="vehicles")
+    if kind == "model-planned":
+        return statement(kind, announced, model=draw(st.sampled_from(["A1", "A2"])), planned_for=draw(partial_dates()))
+    if kind == "model-launched":
+        return statement(kind, announced, model=draw(st.sampled_from(["A1", "A2"])), launched_on=draw(partial_dates()))
+    return statement(kind, announced, value={"amount": draw(st.integers(1, 9)) * 10**8, "currency": "EUR"},
+                     valued_on=str(draw(st.integers(2021, 2026))))
+
+
+@st.composite
+def target_chain(draw):
+    """A target set, then revised, reaffirmed or withdrawn later (some back-dated into the same year)."""
+    year = draw(st.integers(2021, 2024))
+    chain = [statement("target-set", f"{year}-06", kpi="annual-sales", deadline="2028", value=100000,
+                       unit="vehicles", comparator="at-least")]
+    deadline = "2028"
+    for step in range(draw(st.integers(1, 4))):
+        announced = draw(st.sampled_from([str(year + step), f"{year + step + 1}-{draw(st.integers(1, 12)):02d}"]))
+        kind = draw(st.sampled_from(["target-revised", "target-revised", "target-reaffirmed"]))
+        if kind == "target-revised" and draw(st.booleans()):
+            new = draw(st.sampled_from(["2029", "2030", "2031"]))
+            chain.append(statement(kind, announced, kpi="annual-sales", deadline=deadline, new_deadline=new))
+            deadline = new
+        elif kind == "target-revised":
+            chain.append(statement(kind, announced, kpi="annual-sales", deadline=deadline,
+                                   value=draw(st.integers(50, 150)) * 1000))
+        else:
+            chain.append(statement(kind, announced, kpi="annual-sales", deadline=deadline))
+    return chain
+
+
+batches = st.one_of(st.lists(statements(), min_size=1, max_size=3), target_chain())
+commands = st.lists(st.tuples(batches,
+                              st.sampled_from(["none", "correct", "retract"]), st.integers(0, 10**6)),
+                    min_size=1, max_size=7)
+dates = st.lists(st.dates(date(2020, 6, 1), date(2031, 1, 1)), min_size=2, max_size=4)
+
+
+def apply_commands(runtime, plan):
+    recorded, instants = [], []
+    for batch, fix, pick in plan:
+        try:
+            result = runtime.ledger.record(batch)
+            recorded += result.new
+            instants.append(result.recorded_at)
+            runtime.catch_up()
+            if fix != "none" and recorded:
+                target = recorded[pick % len(recorded)]
+                record = (StatementCorrected(corrects=target, fields={"announced_on": "2024"}, note="n")
+                          if fix == "correct" else StatementRetracted(retracts=target, reason="r"))
+                instants.append(runtime.ledger.record([record]).recorded_at)
+                runtime.catch_up()
+        except StratlogError:
+            continue  # a refused command records nothing; the property is about what was stored
+    return instants
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(plan=commands, as_of_dates=dates, known_pick=st.integers(0, 100))
+def test_the_read_model_answers_like_the_fold_for_any_history_and_dates(tmp_path_factory, plan, as_of_dates, known_pick):
+    db = str(tmp_path_factory.mktemp("prop") / "s.db")
+    runtime = Runtime(stratlog_settings(db), writing=True)
+    try:
+        runtime.ledger.record([RECORD_ADAPTER.validate_python({"kind": "brand-registered", "brand": "acme", "name": "Acme"})])
+        instants = apply_commands(runtime, plan)
+        fast, slow = Queries(runtime.fresh_read_model()), Queries(ReferenceFold(runtime.ledger))
+        known = sorted(instants)[known_pick % len(instants)] if instants else None
+        for as_of in as_of_dates:
+            for known_at in filter(None, [known, known and known - timedelta(microseconds=1)]) or []:
+                assert fast.timeline("acme", as_of, known_at) == slow.timeline("acme", as_of, known_at)
+                assert fast.kpis("acme", as_of, known_at) == slow.kpis("acme", as_of, known_at)
+                assert fast.audit("acme", None, None, as_of, known_at) == slow.audit("acme", None, None, as_of, known_at)
+    finally:
+        runtime.close()
