@@ -1,15 +1,16 @@
-"""How a fold unit's answers are materialised: one row per (announced period, known period)."""
+"""How a fold unit is materialised: items valid over announced dates and over known instants."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable
+from typing import Iterator
 
-from application.clock import instant_text
+from domain.dates import instant_text
 from domain.groups import fold_group, group_of
 from domain.history import Entry, apply_fixes
+from domain.items import explode
 
 OPEN_DATE = "9999-12-31"
 OPEN_INSTANT = "9999-12-31T23:59:59.999999Z"
@@ -17,39 +18,68 @@ FIRST_DATE = "0001-01-01"
 
 
 @dataclass(frozen=True)
-class ViewRow:
-    """A group's view, valid for as-of dates [valid_from, valid_to) and known-at [known_from, known_to)."""
+class ItemRow:
+    """One item of a group, valid for as-of dates [valid_from, valid_to) and known-at [known_from, known_to)."""
 
+    item: str
     valid_from: str
     valid_to: str
     known_from: str
     known_to: str
-    view: str
+    data: str
+
+    @property
+    def answer(self) -> tuple[str, str, str, str]:
+        """What the row says, whatever the instants it was known at."""
+        return (self.item, self.valid_from, self.valid_to, self.data)
 
 
-def group_rows(group: str, entries: list[Entry], since: datetime | None = None) -> list[ViewRow]:
-    """The rows of a group for every recording instant from `since` on (all of them when None)."""
-    instants = sorted({e.recorded_at for e in entries if since is None or e.recorded_at >= since})
-    rows: list[ViewRow] = []
-    for i, instant in enumerate(instants):
-        known_to = instant_text(instants[i + 1]) if i + 1 < len(instants) else OPEN_INSTANT
-        for valid_from, valid_to, view in views_at(group, entries, instant):
-            rows.append(ViewRow(valid_from, valid_to, instant_text(instant), known_to, view))
-    return rows
-
-
-def views_at(group: str, entries: list[Entry], known_at: datetime) -> Iterable[tuple[str, str, str]]:
-    """The group's distinct views over as-of dates, as this database knew them at `known_at`."""
+def dated_items(group: str, entries: list[Entry], known_at: datetime | None) -> Iterator[tuple[str, str, str, str]]:
+    """(item, valid_from, valid_to, data) of a group as this database knew it at `known_at`."""
     fixed = apply_fixes(entries, known_at)
     members = [e for e in fixed if not e.is_fix and group_of(e.statement) == group]
     steps = [date.min] if group == "brand" else sorted({e.end for e in members})
-    previous, start = None, None
+    opened: dict[str, tuple[str, dict]] = {}
     for step in steps:
+        since = FIRST_DATE if step == date.min else step.isoformat()
         view = fold_group(group, members, step)
-        text = None if view is None else json.dumps(view, sort_keys=True, ensure_ascii=False)
-        if text != previous:
-            if previous is not None:
-                yield start, step.isoformat(), previous
-            previous, start = text, (FIRST_DATE if step == date.min else step.isoformat())
-    if previous is not None:
-        yield start, OPEN_DATE, previous
+        items = explode(view) if view is not None else {}
+        for key in list(opened):
+            if items.get(key) != opened[key][1]:
+                start, data = opened.pop(key)
+                yield key, start, since, _text(data)
+        for key, data in items.items():
+            if key not in opened:
+                opened[key] = (since, data)
+    for key, (start, data) in opened.items():
+        yield key, start, OPEN_DATE, _text(data)
+
+
+def _text(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = ()) -> list[ItemRow]:
+    """All rows of a group from the open rows on: those whose known period ended, and those still open.
+
+    `open_rows` are the group's rows still known now (known_to open); the instants after their
+    latest known_from are folded in order, and a row whose answer does not change stays open.
+    Called with no open rows, it materialises the group's whole history.
+    """
+    latest = max((r.known_from for r in open_rows), default="")
+    instants = sorted({e.recorded_at for e in entries if instant_text(e.recorded_at) > latest})
+    current = {r.answer: r.known_from for r in open_rows}
+    rows: list[ItemRow] = []
+    for instant in instants:
+        at = instant_text(instant)
+        answers = set(dated_items(group, entries, instant))
+        for answer in [a for a in current if a not in answers]:
+            rows.append(_row(answer, current.pop(answer), at))
+        for answer in answers - current.keys():
+            current[answer] = at
+    return rows + [_row(answer, since, OPEN_INSTANT) for answer, since in current.items()]
+
+
+def _row(answer: tuple[str, str, str, str], known_from: str, known_to: str) -> ItemRow:
+    item, valid_from, valid_to, data = answer
+    return ItemRow(item, valid_from, valid_to, known_from, known_to, data)

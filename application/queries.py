@@ -9,12 +9,15 @@ from domain import views
 from domain.errors import RuleViolation
 
 
+KPI_GROUPS = ("targets", "actuals")
+
+
 class UnknownBrand(RuleViolation):
     """Raised when a query names a brand that was never registered."""
 
 
 class ViewSource(Protocol):
-    def views(self, brand: str, as_of: date, known_at: datetime) -> list[dict]: ...
+    def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]: ...
 
     def brand_registered(self, brand: str, known_at: datetime | None = None) -> bool: ...
 
@@ -27,11 +30,11 @@ class Queries:
     def __init__(self, source: ViewSource):
         self.source = source
 
-    def _groups(self, brand: str, as_of: date, known_at: datetime) -> list[dict]:
+    def _groups(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
         if not self.source.brand_registered(brand):
             known = ", ".join(self.source.brands()) or "none yet"
             raise UnknownBrand(f"brand {brand!r} is not registered (known brands: {known})")
-        return self.source.views(brand, as_of, known_at)
+        return self.source.views(brand, as_of, known_at, kinds)
 
     def brands(self, brand: str | None) -> list[str]:
         return [brand] if brand else self.source.brands()
@@ -40,7 +43,8 @@ class Queries:
         return [row for b in self.brands(brand) for row in views.timeline(self._groups(b, as_of, known_at), b, as_of)]
 
     def kpis(self, brand: str | None, as_of: date, known_at: datetime, live: bool = False) -> list[dict]:
-        return [row for b in self.brands(brand) for row in views.kpis(self._groups(b, as_of, known_at), b, as_of, live)]
+        return [row for b in self.brands(brand)
+                for row in views.kpis(self._groups(b, as_of, known_at, KPI_GROUPS), b, as_of, live)]
 
     def audit(self, brand: str, kpi: str | None, deadline: str | None, as_of: date, known_at: datetime) -> list[dict]:
         return views.audit(self._groups(brand, as_of, known_at), brand, kpi, deadline)

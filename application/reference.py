@@ -31,7 +31,7 @@ class ReferenceFold:
                     self.brand_of[event.originator_id] = event.statement.brand
             after = notifications[-1].id
 
-    def views(self, brand: str, as_of: date, known_at: datetime) -> list[dict]:
+    def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
         found = []
         for subject, entries in self.by_subject.items():
             if self.brand_of.get(subject) != brand:
@@ -42,7 +42,7 @@ class ReferenceFold:
                 groups[group_of(entry.statement)].append(entry)
             for group, members in groups.items():
                 view = fold_group(group, members, as_of)
-                if view is not None:
+                if view is not None and (not kinds or view["type"] in kinds):
                     found.append(view)
         return found
 

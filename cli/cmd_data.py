@@ -111,12 +111,13 @@ def export(fmt, out, db=None, read_model=None) -> None:
     from infrastructure.runtime import Runtime
     runtime = Runtime(settings(db, read_model), writing=False)
     try:
-        rows = runtime.fresh_read_model().statements()
+        from infrastructure.event_source import EventSource
+        from infrastructure.log_records import statement_records
+        records = statement_records(runtime.fresh_read_model(), EventSource(runtime.ledger))
         handle = open(out, "w", encoding="utf-8") if out else sys.stdout
         try:
-            for statement_id, _, _, _, _, recorded_at, body in rows:
-                line = {"statement_id": statement_id, "recorded_at": recorded_at, **json.loads(body)}
-                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            for _, record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         finally:
             if out:
                 handle.close()

@@ -37,10 +37,10 @@ def status(db=None, read_model=None) -> None:
     runtime = _runtime(db, read_model)
     try:
         log, position = runtime._log_position(), runtime.read_model.position()
-        rows = runtime.read_model.conn.execute("SELECT COUNT(*) FROM rm_views").fetchone()[0]
+        rows = runtime.read_model.conn.execute("SELECT COUNT(*) FROM rm_items").fetchone()[0]
     finally:
         runtime.close()
-    click.echo(f"event log: {log} events · read model: at {position} ({log - position} behind) · {rows} view rows")
+    click.echo(f"event log: {log} events · read model: at {position} ({log - position} behind) · {rows} item rows")
 
 
 @projections.command()

@@ -198,7 +198,10 @@ def events(brand, kind, since, fmt, db=None, read_model=None) -> None:
     moment = _since(since)
     runtime = _queries(db, read_model)
     try:
-        rows = [_event_row(r) for r in runtime.fresh_read_model().statements(brand, kind, moment)]
+        from infrastructure.event_source import EventSource
+        from infrastructure.log_records import statement_records
+        rows = [_event_row(position, record) for position, record in
+                statement_records(runtime.fresh_read_model(), EventSource(runtime.ledger), brand, kind, moment)]
     finally:
         runtime.close()
     emit(rows, fmt, EVENTS, "(no statements)")
@@ -217,11 +220,7 @@ def _since(text):
         return parse_known_at(text, "--since")
 
 
-def _event_row(row) -> dict:
-    statement_id, position, subject_type, brand, kind, recorded_at, body = row
-    data = json.loads(body)
-    keys = [data.get(k) for k in ("model", "dealer", "market") if data.get(k)]
-    subject = " / ".join([brand or "", *keys]) if kind not in ("statement-corrected", "statement-retracted") else \
-        f"fixes {(data.get('corrects') or data.get('retracts'))[:8]}"
-    return {"statement_id": statement_id, "position": position, "recorded_at": recorded_at, **data,
-            "brand": brand, "subject": subject, "source": data.get("source")}
+def _event_row(position: int, record: dict) -> dict:
+    keys = [record[k] for k in ("brand", "model", "dealer", "market") if record.get(k)]
+    fixed = record.get("corrects") or record.get("retracts")
+    return {"position": position, **record, "subject": f"fixes {fixed[:8]}" if fixed else " / ".join(keys)}

@@ -187,8 +187,10 @@ def _correction_fields(runtime, statement_id, options, announced_on) -> dict:
         fields["announced_on"] = announced_on
     given = {SOURCE_OPTIONS[k]: v for k, v in options.items() if k in SOURCE_OPTIONS and v is not None}
     if given:
-        bodies = runtime.read_model.statements_by_id(refs[0].statement_id) if len(refs) == 1 else []
-        fields["source"] = {**(json.loads(bodies[0]).get("source") or {} if bodies else {}), **given}
+        from infrastructure.event_source import EventSource
+        from infrastructure.log_records import statement_record
+        old = statement_record(runtime.read_model, EventSource(runtime.ledger), refs[0].statement_id) if len(refs) == 1 else None
+        fields["source"] = {**((old or {}).get("source") or {}), **given}
     if not fields:
         raise InvalidInput("nothing to correct: give a corrected field (e.g. --value), --announced-on or a source option")
     return fields

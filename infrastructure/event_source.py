@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 from uuid import UUID
 
 from application.ledger import Ledger
@@ -13,7 +13,7 @@ SUBJECT_OF_TOPIC = {"Brand": "brand", "Model": "model", "Market": "market", "Dea
 
 @dataclass(frozen=True)
 class LoggedEvent:
-    """One stored event with its notification id (the order of recording)."""
+    """One stored event with its notification id (the order of recording; 0 when read by subject)."""
 
     position: int
     subject_type: str
@@ -21,8 +21,12 @@ class LoggedEvent:
     event: Any
 
 
+def subject_type_of(topic: str) -> str:
+    return SUBJECT_OF_TOPIC[topic.split(":", 1)[1].split(".", 1)[0]]
+
+
 class EventSource:
-    """Reads the Ledger's notification log in order, decoding through the pydantic mapper."""
+    """Reads the Ledger's event store in order, decoding through the pydantic mapper."""
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
@@ -33,9 +37,26 @@ class EventSource:
     def read_chunk(self, after: int, limit: int = 5000) -> list[LoggedEvent]:
         """Up to `limit` events after position `after`, oldest first."""
         notifications = self.ledger.recorder.select_notifications(start=after, limit=limit, inclusive_of_start=False)
-        return [self._logged(n) for n in notifications]
+        return [LoggedEvent(n.id, subject_type_of(n.topic), n.originator_id, self.ledger.mapper.to_domain_event(n))
+                for n in notifications]
 
-    def _logged(self, notification: Any) -> LoggedEvent:
-        event = self.ledger.mapper.to_domain_event(notification)
-        aggregate_name = notification.topic.split(":", 1)[1].split(".", 1)[0]
-        return LoggedEvent(notification.id, SUBJECT_OF_TOPIC[aggregate_name], event.originator_id, event)
+    def statements_at(self, positions: Iterable[int]) -> Iterable[LoggedEvent]:
+        """The events at these positions, in order (reads the log from the first one on)."""
+        wanted = sorted(set(positions))
+        index, after = 0, (wanted[0] - 1 if wanted else 0)
+        while index < len(wanted):
+            chunk = self.read_chunk(after, limit=5000)
+            if not chunk:
+                return
+            for logged in chunk:
+                if index < len(wanted) and logged.position == wanted[index]:
+                    index += 1
+                    yield logged
+            after = chunk[-1].position
+
+    def events_of(self, subject_id: UUID, versions: Iterable[int]) -> list[LoggedEvent]:
+        """Some events of one subject (by version), decoded."""
+        wanted = set(versions)
+        stored = self.ledger.recorder.select_events(subject_id, gt=min(wanted) - 1, lte=max(wanted)) if wanted else []
+        return [LoggedEvent(0, subject_type_of(s.topic), subject_id, self.ledger.mapper.to_domain_event(s))
+                for s in stored if s.originator_version in wanted]

@@ -13,25 +13,27 @@ from infrastructure.sqlite_store import mark_database
 def _m001_read_model(db: sqlite_utils.Database) -> None:
     db["rm_position"].create({"name": str, "position": int}, pk="name")
     db["rm_statements"].create({
-        "statement_id": str, "position": int, "subject_type": str, "subject_id": str, "brand": str, "kind": str,
-        "fixes": str, "announced_on": str, "recorded_at": str, "body": str,
-    }, pk="statement_id", not_null={"position", "kind", "recorded_at", "body"})
+        "statement_id": str, "position": int, "subject_type": str, "subject_id": str, "version": int,
+        "brand": str, "kind": str, "fixes": str, "announced_on": str, "recorded_at": str,
+    }, pk="statement_id", not_null={"position", "kind", "recorded_at"})
     db["rm_statements"].create_index(["position"], unique=True)
-    db["rm_members"].create({"subject_id": str, "grp": str, "statement_id": str},
-                            pk=("subject_id", "grp", "statement_id"))
+    db["rm_statements"].create_index(["fixes"])
+    db["rm_members"].create({"subject_id": str, "grp": str, "version": int}, pk=("subject_id", "grp", "version"))
+    db["rm_groups"].create({"subject_id": str, "grp": str, "brand": str, "kind": str, "latest_known": str},
+                           pk=("subject_id", "grp"))
     db["rm_names"].create({"subject_type": str, "name_key": str, "subject_id": str}, pk=("subject_type", "name_key"))
-    db["rm_views"].create({
-        "brand": str, "subject_id": str, "grp": str, "valid_from": str, "valid_to": str,
-        "known_from": str, "known_to": str, "view": str,
+    db["rm_items"].create({
+        "brand": str, "subject_id": str, "grp": str, "kind": str, "item": str, "valid_from": str, "valid_to": str,
+        "known_from": str, "known_to": str, "data": str,
     })
-    db["rm_views"].create_index(["brand", "known_to", "valid_to"])
-    db["rm_views"].create_index(["subject_id", "grp"])
+    db["rm_items"].create_index(["brand", "known_to", "valid_to"])
+    db["rm_items"].create_index(["subject_id", "grp", "known_to"])
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "read model tables", _m001_read_model),
 ]
-READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_names", "rm_views")
+READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items")
 
 
 def migrate(db: sqlite_utils.Database) -> list[int]:

@@ -170,7 +170,7 @@ def test_the_read_model_rebuilds_to_the_same_answers_and_verifies(acme_db, strat
 
 def test_a_tampered_read_model_fails_verification(acme_db, stratlog):
     with sqlite3.connect(acme_db) as conn:
-        conn.execute("UPDATE rm_views SET view=replace(view, '\"rescheduled\"', '\"launched\"')")
+        conn.execute("UPDATE rm_items SET data=replace(data, '\"rescheduled\"', '\"launched\"')")
     conn.close()
     result = stratlog("--db", acme_db, "projections", "verify")
     assert result.code == 1 and "differs from the fold" in result.err

@@ -1,0 +1,1 @@
+"""The benchmark suite: a deterministic history generator and the measurements behind BENCHMARKS.md."""

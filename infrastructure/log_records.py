@@ -1,0 +1,40 @@
+"""Statements of the log as plain records: what `events` shows and `export` writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterator
+
+from domain.dates import instant_text
+from infrastructure.event_source import EventSource, LoggedEvent
+from infrastructure.read_model import ReadModel
+
+
+def as_record(logged: LoggedEvent) -> dict:
+    """The statement as an export line: ids and clocks first, then kind, keys and payload."""
+    event = logged.event
+    return {"statement_id": event.statement_id, "recorded_at": instant_text(event.recorded_at),
+            **event.statement.model_dump(mode="json", exclude_none=True)}
+
+
+def statement_records(read_model: ReadModel, source: EventSource, brand: str | None = None, kind: str | None = None,
+                      since: datetime | None = None) -> Iterator[tuple[int, dict]]:
+    """(position, record) of the statements matching the filters, in recording order."""
+    positions = read_model.positions(brand, kind, since)
+    if brand is None and kind is None and since is None:
+        after = 0
+        while chunk := source.read_chunk(after, limit=5000):
+            yield from ((logged.position, as_record(logged)) for logged in chunk)
+            after = chunk[-1].position
+        return
+    for logged in source.statements_at(positions):
+        yield logged.position, as_record(logged)
+
+
+def statement_record(read_model: ReadModel, source: EventSource, statement_id: str) -> dict | None:
+    """One statement's record by its full id."""
+    where = read_model.location(statement_id)
+    if where is None:
+        return None
+    logged = source.events_of(*where[:1], [where[1]])
+    return as_record(logged[0]) if logged else None
