@@ -72,6 +72,8 @@ class TargetSet(TargetStatement):
         if self.value is None and (self.low is None or self.high is None):
             raise ValueError("a range needs both low and high")
         values = [v for v in (self.value, self.low, self.high) if v is not None]
+        if isinstance(self.low, bool) or isinstance(self.high, bool):
+            raise ValueError("a range (low, high) needs numbers or money, not yes/no")
         if len({kpi_unit(v, "n") for v in values}) > 1:
             raise ValueError("low and high must be of the same kind and currency")
         if self.value is None and kpi_number(self.low) > kpi_number(self.high):

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{2}))(?:-(\d{2}))?)?$")
+_PATTERN = re.compile(r"^([0-9]{4})(?:-(?:Q([1-4])|([0-9]{2}))(?:-([0-9]{2}))?)?$")
 FORMATS = "YYYY, YYYY-QN, YYYY-MM or YYYY-MM-DD"
 
 

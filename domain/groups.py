@@ -114,8 +114,12 @@ def _with_fixes(audit: list[dict], book_rows: list[dict], retracted: list[Entry]
     for row, source in zip(audit, book_rows):
         entry = source["entry"]
         rows.append(((entry.start, entry.position, 0), row))
+        versions = [entry.original]
         for i, fix in enumerate(entry.corrections, 1):
-            rows.append(((entry.start, entry.position, i), _fix_row(row, fix, "corrected")))
+            versions.append(versions[-1].corrected(fix.statement.fields))
+            change = {"old_value": _said_value(versions[-2]), "new_value": _said_value(versions[-1]),
+                      "old_deadline": _said_deadline(versions[-2]), "new_deadline": _said_deadline(versions[-1])}
+            rows.append(((entry.start, entry.position, i), _fix_row({**row, **change}, fix, "corrected")))
     for entry in retracted:
         st = entry.statement
         base = {"identity": None, "kpi": st.kpi, "scope": st.scope, "old_value": json_value(getattr(st, "value", None)),
@@ -124,6 +128,15 @@ def _with_fixes(audit: list[dict], book_rows: list[dict], retracted: list[Entry]
     if retracted:
         rows.sort(key=lambda pair: pair[0])
     return [row for _, row in rows]
+
+
+def _said_value(statement) -> object:
+    return json_value(getattr(statement, "value", None))
+
+
+def _said_deadline(statement) -> str | None:
+    deadline = getattr(statement, "new_deadline", None) or getattr(statement, "deadline", None)
+    return str(deadline) if deadline else None
 
 
 def _fix_row(row: dict, fix: Entry, change: str) -> dict:

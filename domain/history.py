@@ -25,6 +25,7 @@ class Entry:
     statement: Statement | Fix
     corrections: tuple[Entry, ...] = field(default=())
     retracted_by: Entry | None = None
+    original: Statement | None = None
 
     @property
     def kind(self) -> str:
@@ -82,7 +83,8 @@ def _fixed(original: Entry, fix: Entry) -> Entry:
     except ValidationError as error:
         raise InvalidInput(f"the correction {fix.statement_id[:8]} makes statement {original.statement_id[:8]} invalid: "
                            f"{error.errors()[0]['msg'].removeprefix('Value error, ')}") from None
-    return replace(original, statement=corrected, corrections=original.corrections + (fix,))
+    return replace(original, statement=corrected, corrections=original.corrections + (fix,),
+                   original=original.original or original.statement)
 
 
 def counted(entries: Iterable[Entry], as_of: date | None) -> list[Entry]:

@@ -40,12 +40,12 @@ def _required_cagr(target: dict, actual: dict | None, deadline: PartialDate) -> 
     return round((float(goal / base) ** (1 / years) - 1) * 100, 1)
 
 
-def meets(target: dict, value) -> bool | None:
+def meets(target: dict, value, unit: str | None = None) -> bool | None:
     """Whether an actual value meets the target's comparator (None when they cannot be compared)."""
     if isinstance(value, bool) or isinstance(target["value"], bool):
         return value == target["value"] if isinstance(value, bool) and isinstance(target["value"], bool) else None
     actual = number_of(value)
-    if actual is None:
+    if actual is None or unit_of(value, unit or target["unit"]) != target["unit"]:
         return None
     low = number_of(target["value"] if target["value"] is not None else target["low"])
     high = number_of(target["value"] if target["value"] is not None else target["high"])
@@ -64,11 +64,10 @@ def _status(target: dict, usable: list[dict], deadline: PartialDate, as_of: date
         return "withdrawn"
     if as_of > deadline.end:
         final = next((a for a in reversed(usable) if a["period"] == deadline.text), None)
-        if final is None:
-            return "overdue"
-        return "achieved" if meets(target, final["value"]) else "missed"
+        verdict = meets(target, final["value"], final["unit"]) if final else None
+        return "overdue" if verdict is None else "achieved" if verdict else "missed"
     latest = usable[-1] if usable else None
-    if latest and target["horizon"] == "by" and meets(target, latest["value"]):
+    if latest and target["horizon"] == "by" and meets(target, latest["value"], latest["unit"]):
         return "achieved"
     if latest is None or required is None or target["unit"] == "yes/no" or target["horizon"] == "in":
         return "pending"

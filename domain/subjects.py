@@ -63,8 +63,9 @@ def _model_step(state: SubjectState, entry: Entry, st: Any) -> None:
     status = MODEL_STATUS.get(st.KIND)
     if isinstance(st, (s.ModelPlanned, s.ModelRescheduled)):
         previous = state.dates.get("planned_for")
-        if isinstance(st, s.ModelPlanned) and previous in (None, st.planned_for):
-            status = "planned" if state.status in (None, "planned") else state.status
+        if isinstance(st, s.ModelPlanned):
+            same = previous in (None, st.planned_for)
+            status = ("planned" if state.status in (None, "planned") else state.status) if same else "rescheduled"
         state.dates["planned_for"] = st.planned_for
         state.planned_history.append((entry, st.planned_for))
         if isinstance(st, s.ModelPlanned):

@@ -23,6 +23,7 @@ class Target:
     high: Any
     withdrawn: bool = False
     last: Entry | None = None
+    keyed_by: Entry | None = None
     deadlines: list = field(default_factory=list)
 
     @property
@@ -71,9 +72,10 @@ def _apply_or_wait(book: TargetBook, entry: Entry, waiting: dict, strict: bool) 
 
 
 def _check_dependency(target: Target, entry: Entry, strict: bool) -> None:
-    if strict and entry.end < target.last.start:
+    """A statement depends on the one that gave its target the deadline it names."""
+    if strict and entry.end < target.keyed_by.start:
         raise DependencyAnnouncedLater(
-            f"{entry.describe()} depends on {target.last.describe()}, which was announced after it")
+            f"{entry.describe()} depends on {target.keyed_by.describe()}, which was announced after it")
 
 
 def _set(book: TargetBook, entry: Entry) -> Target:
@@ -82,7 +84,7 @@ def _set(book: TargetBook, entry: Entry) -> Target:
     if existing is None:
         target = Target(f"{statement.kpi}|{statement.scope or ''}|{statement.deadline}", statement,
                         statement.deadline, statement.value, statement.low, statement.high,
-                        last=entry, deadlines=[statement.deadline.text])
+                        last=entry, keyed_by=entry, deadlines=[statement.deadline.text])
         book.targets.append(target)
         book.audit.append(_audit_row(target, entry, "set", None, None))
         return target
@@ -101,24 +103,24 @@ def _change(book: TargetBook, target: Target, entry: Entry, strict: bool) -> Non
     if isinstance(statement, TargetWithdrawn):
         target.withdrawn, change = True, "withdrawn"
     elif isinstance(statement, TargetRevised):
-        change = _revise(book, target, statement, strict)
+        change = _revise(book, target, entry, strict)
     else:
         change = "reaffirmed"
     target.last = entry
     book.audit.append(_audit_row(target, entry, change, old_values, old_deadline))
 
 
-def _revise(book: TargetBook, target: Target, statement: TargetRevised, strict: bool) -> str:
-    change = "revised"
+def _revise(book: TargetBook, target: Target, entry: Entry, strict: bool) -> str:
+    statement, change = entry.statement, "revised"
     if statement.value is not None:
         change = _value_change(target.value, statement.value)
         target.value, target.low, target.high = statement.value, None, None
     if statement.new_deadline is not None and statement.new_deadline != target.deadline:
         holder = book.live(statement.new_deadline.text)
         if holder is not None and strict:
-            raise DeadlineTaken(f"{statement.kpi} cannot move to {statement.new_deadline}: "
-                                f"another live target ({_label(holder.setting)}) holds that deadline")
-        target.deadline = statement.new_deadline
+            raise DeadlineTaken(f"{entry.describe()} cannot move {_label(statement)} to {statement.new_deadline}: "
+                                f"{holder.keyed_by.describe()} holds that deadline for another live target")
+        target.deadline, target.keyed_by = statement.new_deadline, entry
         target.deadlines.append(statement.new_deadline.text)
         change = "deadline-moved"
     return change

@@ -75,7 +75,7 @@ def normalise_key(*parts: str) -> str:
 class Money(Frozen):
     """An amount of a currency: a non-negative Decimal and an ISO 4217 code."""
 
-    amount: Decimal = Field(ge=0, allow_inf_nan=False)
+    amount: Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(canonical_decimal)]
     currency: StrictStr
 
     @model_validator(mode="after")
@@ -96,7 +96,13 @@ class Money(Frozen):
         return f"{self.amount:,} {self.currency}"
 
 
-Number = Annotated[Decimal, Field(allow_inf_nan=False)]
+def canonical_decimal(value: Decimal) -> Decimal:
+    """One spelling per number, so 100000 and 100000.0 give the same statement id."""
+    integral = value.to_integral_value()
+    return integral if value == integral else value.normalize()
+
+
+Number = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(canonical_decimal)]
 KpiValue = Union[StrictBool, Money, Number]
 
 
