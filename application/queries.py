@@ -36,6 +36,10 @@ class Queries:
             raise UnknownBrand(f"brand {brand!r} is not registered (known brands: {known})")
         return self.source.views(brand, as_of, known_at, kinds)
 
+    def groups(self, brand: str, as_of: date, known_at: datetime) -> list[dict]:
+        """The raw group views of a brand (for reports); an unknown brand is refused."""
+        return self._groups(brand, as_of, known_at)
+
     def brands(self, brand: str | None) -> list[str]:
         return [brand] if brand else self.source.brands()
 

@@ -34,6 +34,7 @@ def stated(entry: Entry) -> dict:
         "recorded_at": instant_text(entry.recorded_at),
         "source": st.source.label() if st.source else None,
         "source_url": st.source.url if st.source else None,
+        "publisher": st.source.publisher if st.source else None,
     }
 
 

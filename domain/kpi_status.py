@@ -14,12 +14,19 @@ PERCENT_UNITS = {"percent", "%", "pct"}
 def evaluate(target: dict, actuals: list[dict], as_of: date) -> dict:
     """Status, latest actual and required_cagr of one target (a target row of the fold)."""
     deadline = PartialDate.parse(target["deadline"])
-    usable = [a for a in actuals if PartialDate.parse(a["period"]).end <= deadline.end]
+    usable = sorted((a for a in actuals if a["unit"] == target["unit"] and PartialDate.parse(a["period"]).end <= deadline.end),
+                    key=_latest_first_by_end)
     latest = usable[-1] if usable else None
     result = {"actual": latest["value"] if latest else None, "actual_period": latest["period"] if latest else None,
               "required_cagr": _required_cagr(target, latest, deadline)}
     result["status"] = _status(target, usable, deadline, as_of, result["required_cagr"])
     return result
+
+
+def _latest_first_by_end(actual: dict) -> tuple:
+    """Periods ordered by their end; of two ending together, the longer (the annual figure) counts as later."""
+    period = PartialDate.parse(actual["period"])
+    return (period.end, -(period.end - period.start).days)
 
 
 def _goal(target: dict) -> Decimal | None:

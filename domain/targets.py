@@ -82,7 +82,7 @@ def _set(book: TargetBook, entry: Entry) -> Target:
     statement = entry.statement
     existing = book.live(statement.deadline.text)
     if existing is None:
-        target = Target(f"{statement.kpi}|{statement.scope or ''}|{statement.deadline}", statement,
+        target = Target(f"{statement.kpi}|{statement.scope or ''}|{statement.deadline}|{entry.statement_id}", statement,
                         statement.deadline, statement.value, statement.low, statement.high,
                         last=entry, keyed_by=entry, deadlines=[statement.deadline.text])
         book.targets.append(target)

@@ -129,7 +129,7 @@ class Source(Frozen):
 
     title: Text | None = None
     publisher: Text | None = None
-    url: StrictStr | None = Field(default=None, max_length=2000, pattern=r"^https?://\S+$")
+    url: StrictStr | None = Field(default=None, max_length=2000, pattern=r"^https?://[^\s\"'<>]+$")
     speaker: Text | None = None
     quote: Text | None = None
     language: StrictStr | None = Field(default=None, pattern=_LANGUAGE.pattern)

@@ -24,7 +24,7 @@ def _date_key(text: str | None) -> tuple:
 
 
 def _stated(row: dict) -> dict:
-    return {k: row.get(k) for k in ("announced_on", "statement_id", "recorded_at", "source", "source_url")}
+    return {k: row.get(k) for k in ("announced_on", "statement_id", "recorded_at", "source", "source_url", "publisher")}
 
 
 def kpis(groups: list[dict], brand: str, as_of: date, live: bool = False) -> list[dict]:

@@ -141,10 +141,21 @@ def _jsonl_items(raw: bytes, name: str) -> list[tuple[str, Any]]:
     return items
 
 
+def _string_keys(item: Any) -> None:
+    """YAML 1.1 reads unquoted on/off/yes/no as booleans, even as keys: say so instead of a riddle."""
+    if isinstance(item, dict):
+        for key in item:
+            if not isinstance(key, str):
+                hint = " (YAML reads an unquoted on, off, yes or no as a boolean: write \"on\": …)" \
+                    if isinstance(key, bool) else ""
+                raise InvalidInput(f"field name {key!r} is not text{hint}")
+
+
 def _validate(name: str, items: list[tuple[str, Any]], restoring: bool) -> ImportFile:
     records, restored, errors = [], [], []
     for where, item in items:
         try:
+            _string_keys(item)
             restore = _restore_info(item, restoring)
             records.append(RECORD_ADAPTER.validate_python(_without_restore(item)))
             restored.append(restore)

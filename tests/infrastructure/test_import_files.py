@@ -89,3 +89,10 @@ def test_binary_junk_is_refused(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     with pytest.raises(InvalidInput, match="binary file"):
         read_import(str(path))
+
+
+def test_an_unquoted_yaml_on_key_is_explained(tmp_path):
+    path = write(tmp_path, "f.yaml", f"defaults: {{announced_on: 2024, {SOURCE}}}\nstatements:\n"
+                 "  - {kind: model-cancelled, brand: acme, model: X, on: 2024-11}\n")
+    with pytest.raises(InvalidInput, match=r"statement 1: field name True is not text \(YAML reads an unquoted on"):
+        read_import(path)
