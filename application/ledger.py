@@ -43,6 +43,7 @@ class Recorded:
     new: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
     kinds: dict[str, int] = field(default_factory=dict)
+    events: list[tuple[int, Any]] = field(default_factory=list)
 
 
 class Ledger(Application):
@@ -64,7 +65,8 @@ class Ledger(Application):
             batch = _Batch(self, restored is not None and any(restored))
             try:
                 batch.apply_all(records, restored or [None] * len(records))
-                self.save(*batch.aggregates.values())
+                recordings = self.save(*batch.aggregates.values())
+                batch.result.events = [(r.notification.id, r.domain_event) for r in recordings]
                 return batch.result
             except IntegrityError:
                 continue

@@ -8,9 +8,8 @@ from datetime import date, datetime
 from typing import Iterator
 
 from domain.dates import instant_text
-from domain.groups import fold_group, group_of
+from domain.groups import group_of, items_over_dates
 from domain.history import Entry, apply_fixes
-from domain.items import explode
 
 OPEN_DATE = "9999-12-31"
 OPEN_INSTANT = "9999-12-31T23:59:59.999999Z"
@@ -38,16 +37,12 @@ def dated_items(group: str, entries: list[Entry], known_at: datetime | None) -> 
     """(item, valid_from, valid_to, data) of a group as this database knew it at `known_at`."""
     fixed = apply_fixes(entries, known_at)
     members = [e for e in fixed if not e.is_fix and group_of(e.statement) == group]
-    steps = [date.min] if group == "brand" else sorted({e.end for e in members})
     opened: dict[str, tuple[str, dict]] = {}
-    for step in steps:
+    for step, items in items_over_dates(group, members):
         since = FIRST_DATE if step == date.min else step.isoformat()
-        view = fold_group(group, members, step)
-        items = explode(view) if view is not None else {}
-        for key in list(opened):
-            if items.get(key) != opened[key][1]:
-                start, data = opened.pop(key)
-                yield key, start, since, _text(data)
+        for key in [k for k, (_, item) in opened.items() if items.get(k) is not item and items.get(k) != item]:
+            start, data = opened.pop(key)
+            yield key, start, since, _text(data)
         for key, data in items.items():
             if key not in opened:
                 opened[key] = (since, data)

@@ -10,6 +10,8 @@ from domain.errors import RuleViolation
 
 
 KPI_GROUPS = ("targets", "actuals")
+PICTURE = ("targets", "actuals", "model", "market", "dealer-agreement", "valuations", "ipo", "brand")
+AUDIT = ("targets", "audit")
 
 
 class UnknownBrand(RuleViolation):
@@ -44,25 +46,27 @@ class Queries:
         return [brand] if brand else self.source.brands()
 
     def timeline(self, brand: str | None, as_of: date, known_at: datetime) -> list[dict]:
-        return [row for b in self.brands(brand) for row in views.timeline(self._groups(b, as_of, known_at), b, as_of)]
+        return [row for b in self.brands(brand)
+                for row in views.timeline(self._groups(b, as_of, known_at, PICTURE), b, as_of)]
 
     def kpis(self, brand: str | None, as_of: date, known_at: datetime, live: bool = False) -> list[dict]:
         return [row for b in self.brands(brand)
                 for row in views.kpis(self._groups(b, as_of, known_at, KPI_GROUPS), b, as_of, live)]
 
     def audit(self, brand: str, kpi: str | None, deadline: str | None, as_of: date, known_at: datetime) -> list[dict]:
-        return views.audit(self._groups(brand, as_of, known_at), brand, kpi, deadline)
+        return views.audit(self._groups(brand, as_of, known_at, AUDIT), brand, kpi, deadline)
 
     def state(self, brand: str, as_of: date, known_at: datetime) -> dict:
-        return views.state(self._groups(brand, as_of, known_at), brand, as_of)
+        return views.state(self._groups(brand, as_of, known_at, PICTURE), brand, as_of)
 
     def diff(self, brand: str | None, before: date, after: date, known_at: datetime) -> list[dict]:
         rows = []
         for b in self.brands(brand):
-            rows += views.diff(views.timeline(self._groups(b, before, known_at), b, before),
-                               views.timeline(self._groups(b, after, known_at), b, after))
+            rows += views.diff(views.timeline(self._groups(b, before, known_at, PICTURE), b, before),
+                               views.timeline(self._groups(b, after, known_at, PICTURE), b, after))
         return rows
 
     def checks(self, brand: str | None, as_of: date, known_at: datetime) -> list[dict]:
         from domain.checks import run_checks
-        return [row for b in self.brands(brand) for row in run_checks(self._groups(b, as_of, known_at), b, as_of)]
+        return [row for b in self.brands(brand)
+                for row in run_checks(self._groups(b, as_of, known_at, PICTURE), b, as_of)]

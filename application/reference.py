@@ -43,7 +43,8 @@ class ReferenceFold:
             for group, members in groups.items():
                 view = fold_group(group, members, as_of)
                 if view is not None and (not kinds or view["type"] in kinds):
-                    found.append(view)
+                    found.append(view if not kinds or "audit" in kinds or "audit" not in view
+                                 else {**view, "audit": []})
         return found
 
     def brand_registered(self, brand: str, known_at: datetime | None = None) -> bool:

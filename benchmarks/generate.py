@@ -61,15 +61,15 @@ def _say(kind: str, brand: str, rng: random.Random, year: int, **fields) -> dict
 
 def _targets(brand: str, rng: random.Random) -> Iterator[dict]:
     for kpi, unit in KPIS:
-        for scope in (None,) + REGIONS[:6]:
-            for deadline in range(2025, 2041, 3):
+        for scope in (None,) + REGIONS[:2]:
+            for deadline in range(2025, 2041, 5):
                 year = rng.randint(2015, 2020)
                 base = {"kpi": kpi, **({"scope": scope} if scope else {})}
                 comparator = "at-most" if kpi == "ev-share" and rng.random() < 0.1 else "at-least"
                 yield _say("target-set", brand, rng, year, **base, deadline=str(deadline), value=_value(kpi, rng),
                            comparator=comparator, **({"unit": unit} if unit else {}))
                 current = str(deadline)
-                for step in range(rng.randint(1, 5)):
+                for step in range(rng.randint(1, 7)):
                     year += 1
                     roll = rng.random()
                     if roll < 0.4:
@@ -84,7 +84,7 @@ def _targets(brand: str, rng: random.Random) -> Iterator[dict]:
 
 def _actuals(brand: str, rng: random.Random) -> Iterator[dict]:
     for kpi, unit in KPIS:
-        for scope in (None,) + REGIONS[:6]:
+        for scope in (None,) + REGIONS[:2]:
             level = _value(kpi, rng, 0.2)
             for period in range(2010, 2026):
                 extra = {"unit": unit} if unit else {}

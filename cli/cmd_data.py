@@ -49,7 +49,7 @@ def demo(db=None, read_model=None) -> None:
 
 
 def _remove_old_demo(target: str) -> None:
-    from infrastructure.sqlite_store import check_database_file
+    from infrastructure.sqlite_guard import check_database_file
     path = Path(target)
     if path.exists():
         check_database_file(target)  # refuses to delete a file that is not a stratlog database
@@ -68,7 +68,7 @@ def _import_files(files, db, read_model):
     runtime = Runtime(settings(db, read_model), writing=True)
     try:
         result = runtime.ledger.record(records, restored)
-        runtime.catch_up()
+        runtime.catch_up(result.events)
     except BaseException:
         runtime.close()
         raise

@@ -43,11 +43,13 @@ def _queries(db, read_model):
 
 
 def _run(db, read_model, ask):
-    runtime = _queries(db, read_model)
+    from infrastructure.config import settings
+    from infrastructure.query_access import open_queries
+    queries, close = open_queries(settings(db, read_model))
     try:
-        return ask(runtime.queries())
+        return ask(queries)
     finally:
-        runtime.close()
+        close()
 
 
 def print_timeline(rows, fmt):

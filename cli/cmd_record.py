@@ -118,7 +118,7 @@ def _save(db, read_model, records) -> None:
     runtime = Runtime(settings(db, read_model), writing=True)
     try:
         result = runtime.ledger.record(records)
-        runtime.catch_up()
+        runtime.catch_up(result.events)
     finally:
         runtime.close()
     for statement_id in result.new:

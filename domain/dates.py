@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from functools import total_ordering
 from typing import Any
 
-from pydantic import GetCoreSchemaHandler
-from pydantic_core import PydanticCustomError, core_schema
 
 _PATTERN = re.compile(r"^([0-9]{4})(?:-(?:Q([1-4])|([0-9]{2}))(?:-([0-9]{2}))?)?$")
 FORMATS = "YYYY, YYYY-QN, YYYY-MM or YYYY-MM-DD"
@@ -35,7 +34,7 @@ class PartialDate:
             value = str(value)
         if not isinstance(value, str):
             raise ValueError(f"{value!r} is not a date ({FORMATS})")
-        return cls._parse_text(value.strip(), value)
+        return _parse_text(value)
 
     @classmethod
     def _parse_text(cls, text: str, original: Any) -> PartialDate:
@@ -86,7 +85,8 @@ class PartialDate:
         return hash(self.text)
 
     @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> Any:
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
         return core_schema.no_info_plain_validator_function(
             _validate,
             json_schema_input_schema=core_schema.str_schema(pattern=_PATTERN.pattern),
@@ -94,10 +94,17 @@ class PartialDate:
         )
 
 
+@lru_cache(maxsize=65536)
+def _parse_text(value: str) -> PartialDate:
+    """Partial dates are immutable, so each text is parsed once and the object shared."""
+    return PartialDate._parse_text(value.strip(), value)
+
+
 def _validate(value: Any) -> PartialDate:
     try:
         return PartialDate.parse(value)
     except ValueError as error:
+        from pydantic_core import PydanticCustomError
         raise PydanticCustomError("partial_date", str(error)) from None
 
 
@@ -110,6 +117,7 @@ def end_of(value: Any) -> date:
     return PartialDate.parse(value).end
 
 
+@lru_cache(maxsize=4096)
 def instant_text(moment: datetime) -> str:
     """A fixed-width UTC text that sorts like the instant: 2024-01-31T09:15:00.000000Z."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

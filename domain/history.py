@@ -87,7 +87,12 @@ def _fixed(original: Entry, fix: Entry) -> Entry:
                    original=original.original or original.statement)
 
 
+def fold_key(entry: Entry) -> tuple[date, int]:
+    """Fold order: announced start, then the order of recording."""
+    return (entry.start, entry.position)
+
+
 def counted(entries: Iterable[Entry], as_of: date | None) -> list[Entry]:
     """Live statements whose announced period has ended by `as_of`, in fold order."""
     live = [e for e in entries if e.retracted_by is None and (as_of is None or e.end <= as_of)]
-    return sorted(live, key=lambda e: (e.start, e.position))
+    return sorted(live, key=fold_key)

@@ -27,5 +27,10 @@ def check_history(history: list[Entry], new: list[Entry]) -> None:
         touched.add(group_of(by_id[target_id].statement))
         if target_id in originals:
             touched.add(group_of(originals[target_id].statement))
-    for group in touched:
-        fold_group(group, [e for e in fixed if group_of(e.statement) == group], None, strict=True)
+    members: dict[str, list[Entry]] = {group: [] for group in touched}
+    for entry in fixed:
+        bucket = members.get(group_of(entry.statement))
+        if bucket is not None:
+            bucket.append(entry)
+    for group, entries in members.items():
+        fold_group(group, entries, None, strict=True)

@@ -47,29 +47,17 @@ class SubjectState:
         return d.get("signed_on") if self.status in ("signed", "terminated") else d.get("talks_on")
 
 
-def fold_model(entries: list[Entry], strict: bool) -> SubjectState | None:
-    state, launches = None, {}
-    for entry in entries:
-        st = entry.statement
-        state = state or SubjectState("model", st.model)
-        _model_step(state, entry, st)
-        if isinstance(st, s.ModelLaunched):
-            _check_launch(launches, entry, strict)
-        state.last = entry
-    return state
-
-
-def _model_step(state: SubjectState, entry: Entry, st: Any) -> None:
+def model_step(state: SubjectState, entry: Entry, st: Any) -> None:
+    """Advance a model's state by one statement."""
     status = MODEL_STATUS.get(st.KIND)
     if isinstance(st, (s.ModelPlanned, s.ModelRescheduled)):
         previous = state.dates.get("planned_for")
         if isinstance(st, s.ModelPlanned):
             same = previous in (None, st.planned_for)
             status = ("planned" if state.status in (None, "planned") else state.status) if same else "rescheduled"
+            state.details.update(st.model_dump(include={"segment", "body", "powertrain", "markets"}, exclude_none=True))
         state.dates["planned_for"] = st.planned_for
         state.planned_history.append((entry, st.planned_for))
-        if isinstance(st, s.ModelPlanned):
-            state.details.update(st.model_dump(include={"segment", "body", "powertrain", "markets"}, exclude_none=True))
         if _PROGRESS.get(state.status, 0) > 0:
             status = state.status
     elif isinstance(st, s.ModelRevealed):
@@ -86,7 +74,8 @@ def _model_step(state: SubjectState, entry: Entry, st: Any) -> None:
     state.status = status
 
 
-def _check_launch(launches: dict, entry: Entry, strict: bool) -> None:
+def check_launch(launches: dict, entry: Entry, strict: bool) -> None:
+    """A model is launched at most once per market (once overall when no market is named)."""
     for market in entry.statement.markets or [None]:
         earlier = launches.get(market)
         if earlier is not None and strict:
@@ -96,41 +85,25 @@ def _check_launch(launches: dict, entry: Entry, strict: bool) -> None:
         launches[market] = entry
 
 
-def fold_market(entries: list[Entry]) -> SubjectState | None:
-    state = None
-    for entry in entries:
-        st = entry.statement
-        state = state or SubjectState("market", st.market)
-        if isinstance(st, (s.MarketEntryPlanned, s.MarketEntryPostponed)):
-            state.dates["planned_for"] = st.planned_for
-            state.planned_history.append((entry, st.planned_for))
-            if isinstance(st, s.MarketEntryPlanned) and st.rationale:
-                state.details["rationale"] = st.rationale
-        elif isinstance(st, s.MarketEntered):
-            state.dates["entered_on"] = st.entered_on
-        else:
-            state.dates["ended_on"] = st.on
-        state.status, state.last = MARKET_STATUS[st.KIND], entry
-    return state
+def market_step(state: SubjectState, entry: Entry, st: Any) -> None:
+    """Advance a market's state by one statement."""
+    if isinstance(st, (s.MarketEntryPlanned, s.MarketEntryPostponed)):
+        state.dates["planned_for"] = st.planned_for
+        state.planned_history.append((entry, st.planned_for))
+        if isinstance(st, s.MarketEntryPlanned) and st.rationale:
+            state.details["rationale"] = st.rationale
+    elif isinstance(st, s.MarketEntered):
+        state.dates["entered_on"] = st.entered_on
+    else:
+        state.dates["ended_on"] = st.on
+    state.status = MARKET_STATUS[st.KIND]
 
 
-def fold_dealer(entries: list[Entry]) -> SubjectState | None:
-    state = None
-    for entry in entries:
-        st = entry.statement
-        state = state or SubjectState("dealer-agreement", f"{st.dealer}/{st.market}")
-        if isinstance(st, s.DealerTalksStarted):
-            state.dates["talks_on"] = st.announced_on
-        elif isinstance(st, s.DealerAgreementSigned):
-            state.dates["signed_on"] = st.signed_on
-        state.details.update(dealer=st.dealer, market=st.market)
-        state.status, state.last = DEALER_STATUS[st.KIND], entry
-    return state
-
-
-def fold_latest(entries: list[Entry], key) -> dict[Any, Entry]:
-    """For valuations (by valued_on), actuals (by period) and the IPO stance: the last word per key."""
-    latest: dict[Any, Entry] = {}
-    for entry in entries:
-        latest[key(entry.statement)] = entry
-    return latest
+def dealer_step(state: SubjectState, entry: Entry, st: Any) -> None:
+    """Advance a dealer agreement's state by one statement."""
+    if isinstance(st, s.DealerTalksStarted):
+        state.dates["talks_on"] = st.announced_on
+    elif isinstance(st, s.DealerAgreementSigned):
+        state.dates["signed_on"] = st.signed_on
+    state.details.update(dealer=st.dealer, market=st.market)
+    state.status = DEALER_STATUS[st.KIND]

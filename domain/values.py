@@ -143,3 +143,23 @@ class Source(Frozen):
 
     def label(self) -> str:
         return self.title or self.url or ""
+
+
+def json_value(value: Any) -> Any:
+    """Money as {"amount": "…", "currency": "…"}, numbers as JSON numbers, dates as their text."""
+    if value is None or isinstance(value, (bool, str, int, float)):
+        return value
+    if isinstance(value, Money):
+        return {"amount": _plain(value.amount), "currency": value.currency}
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    return str(value)
+
+
+def _plain(amount: Decimal) -> str:
+    text = format(amount, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
+
 from application.ledger import Ledger
 
 SUBJECT_OF_TOPIC = {"Brand": "brand", "Model": "model", "Market": "market", "DealerAgreement": "dealer-agreement"}
@@ -53,6 +55,29 @@ class EventSource:
                     index += 1
                     yield logged
             after = chunk[-1].position
+
+    @property
+    def by_subject(self) -> bool:
+        """Whether whole subjects can be read with their positions (the SQLite store can)."""
+        from eventsourcing.sqlite import SQLiteApplicationRecorder
+        return isinstance(self.ledger.recorder, SQLiteApplicationRecorder)
+
+    def subjects(self) -> list[tuple[str, int]]:
+        """Every subject id (hex) with its number of events, in the store's key order."""
+        with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT originator_id, COUNT(*) FROM stored_events GROUP BY originator_id")
+            return [(row[0], row[1]) for row in cursor.fetchall()]
+
+    def subject_log(self, subject: str) -> list[LoggedEvent]:
+        """All events of one subject with their positions, in version order (SQLite store)."""
+        with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT rowid, originator_version, topic, state FROM stored_events "
+                           "WHERE originator_id=? ORDER BY originator_version", (subject,))
+            rows = cursor.fetchall()
+        subject_id, mapper = UUID(hex=subject), self.ledger.mapper
+        return [LoggedEvent(position, subject_type_of(topic), subject_id, mapper.to_domain_event(
+            StoredEvent(originator_id=subject_id, originator_version=version, topic=topic, state=state)))
+            for position, version, topic, state in rows]
 
     def events_of(self, subject_id: UUID, versions: Iterable[int]) -> list[LoggedEvent]:
         """Some events of one subject (by version), decoded."""

@@ -7,7 +7,7 @@ from typing import Callable
 
 import sqlite_utils
 
-from infrastructure.sqlite_store import mark_database
+from infrastructure.sqlite_guard import mark_database
 
 
 def _m001_read_model(db: sqlite_utils.Database) -> None:

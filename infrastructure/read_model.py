@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections import defaultdict
-from datetime import date, datetime
-from typing import Iterable
+from typing import Any, Iterable
 from uuid import UUID
 
 import sqlite_utils
@@ -17,38 +14,64 @@ from domain.dates import instant_text
 from domain.fixes import Fix, StatementCorrected
 from domain.groups import group_of
 from domain.history import Entry
-from domain.items import regroup
 from domain.subject_statements import ModelRenamed, ModelStatement
 from domain.values import normalise_key
-from infrastructure.event_source import EventSource, LoggedEvent
+from infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
 from infrastructure.migrations import READ_MODEL_TABLES, migrate
+from infrastructure.read_access import POSITION, ReadAccess
 
-POSITION = "stratlog"
 CHUNK = 20000
 
 
-class ReadModel:
-    """Folded items per brand and group, valid over announced dates and known instants."""
+class _Pending:
+    """Rows gathered while reading events, written with one executemany per table."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple] = []
+        self.members: list[tuple] = []
+        self.names: list[tuple] = []
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        conn.executemany("INSERT OR IGNORE INTO rm_statements VALUES (?,?,?,?,?,?,?,?,?,?)", self.statements)
+        conn.executemany("INSERT OR IGNORE INTO rm_members VALUES (?,?,?)", self.members)
+        conn.executemany("INSERT OR IGNORE INTO rm_names VALUES ('model', ?, ?)", self.names)
+        self.statements, self.members, self.names = [], [], []
+
+
+def _follows(recorded: list[tuple[int, Any]], position: int) -> list[LoggedEvent]:
+    """Events just saved by this process, as a chunk, if they are exactly the next ones."""
+    positions = [p for p, _ in recorded]
+    if not positions or positions != list(range(position + 1, position + 1 + len(positions))):
+        return []
+    return [LoggedEvent(p, subject_type_of(f"x:{type(e).__qualname__}"), e.originator_id, e) for p, e in recorded]
+
+
+def _names(subject: str, statement) -> list[tuple[str, str]]:
+    """The name keys a model statement makes known (a rename keeps the old one as an alias)."""
+    if not isinstance(statement, ModelStatement):
+        return []
+    names = [statement.model] + ([statement.new_name] if isinstance(statement, ModelRenamed) else [])
+    return [(normalise_key(statement.brand, name), subject) for name in names]
+
+
+class ReadModel(ReadAccess):
+    """Folded items per brand and group, valid over announced dates and known instants; kept caught up."""
 
     def __init__(self, path: str, timeout: float = 10.0):
-        self.conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+        super().__init__(sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False))
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         migrate(sqlite_utils.Database(self.conn))
 
-    def close(self) -> None:
-        self.conn.close()
+    def catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = ()) -> int:
+        """Fold every event after our position; rows and position are written in one transaction.
 
-    # -- catching up -------------------------------------------------------------------------
-    def position(self) -> int:
-        row = self.conn.execute("SELECT position FROM rm_position WHERE name=?", (POSITION,)).fetchone()
-        return row[0] if row else 0
-
-    def catch_up(self, source: EventSource) -> int:
-        """Fold every event after our position; rows and position are written in one transaction."""
+        `recorded` are (position, event) pairs this process just saved: when they follow our
+        position they are used as they are instead of being read and decoded again.
+        """
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            count = self._catch_up(source)
+            count = self._catch_up(source, recorded)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -61,44 +84,72 @@ class ReadModel:
         try:
             for table in READ_MODEL_TABLES:
                 self.conn.execute(f"DELETE FROM {table}")
-            count = self._catch_up(source)
+            count = self._rebuild_by_subject(source) if source.by_subject else self._catch_up(source)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         return count
 
-    def _catch_up(self, source: EventSource) -> int:
+    def _catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = ()) -> int:
         touched: dict[tuple[str, str], tuple[str, str]] = {}
         cache: dict[tuple[str, int], LoggedEvent] = {}
+        pending = _Pending()
         position, count = self.position(), 0
-        while chunk := source.read_chunk(position, limit=CHUNK):
+        first = _follows(recorded, position)
+        while chunk := first or source.read_chunk(position, limit=CHUNK):
+            if first:
+                cache.update(((e.subject_id.hex, e.event.originator_version), e) for e in first)
+                first = []
             for logged in chunk:
                 if len(cache) < CHUNK:
                     cache[(logged.subject_id.hex, logged.event.originator_version)] = logged
-                self._store_statement(logged, touched, source, cache)
+                self._store_statement(logged, touched, source, cache, pending)
             position, count = chunk[-1].position, count + len(chunk)
+        pending.flush(self.conn)
         for (subject, group), (brand, earliest) in touched.items():
             self._refresh_group(subject, group, brand, earliest, source, cache)
-        if count:
-            self.conn.execute("INSERT OR REPLACE INTO rm_position (name, position) VALUES (?, ?)", (POSITION, position))
+        self._set_position(position, count)
         return count
 
-    def _store_statement(self, logged: LoggedEvent, touched: dict, source: EventSource, cache: dict) -> None:
+    def _rebuild_by_subject(self, source: EventSource) -> int:
+        """Fold subject by subject: each event is decoded once and memory holds one subject at a time."""
+        count, top = 0, 0
+        for subject, _ in source.subjects():
+            logged = source.subject_log(subject)
+            cache = {(subject, e.event.originator_version): e for e in logged}
+            touched: dict[tuple[str, str], tuple[str, str]] = {}
+            pending = _Pending()
+            for event in logged:
+                self._store_statement(event, touched, source, cache, pending)
+            pending.flush(self.conn)
+            for (subject_hex, group), (brand, earliest) in touched.items():
+                self._refresh_group(subject_hex, group, brand, earliest, source, cache, fresh=True)
+            count, top = count + len(logged), max([top] + [e.position for e in logged])
+        self._set_position(top, count)
+        return count
+
+    def _set_position(self, position: int, count: int) -> None:
+        if count:
+            self.conn.execute("INSERT OR REPLACE INTO rm_position (name, position) VALUES (?, ?)", (POSITION, position))
+
+    def _store_statement(self, logged: LoggedEvent, touched: dict, source: EventSource, cache: dict,
+                         pending: _Pending) -> None:
         event, statement, subject = logged.event, logged.event.statement, logged.subject_id.hex
         version = event.originator_version
         if isinstance(statement, Fix):
+            pending.flush(self.conn)
             brand, groups = self._fix_groups(subject, statement, source, cache)
         else:
             brand, groups = statement.brand, [group_of(statement)]
-            self._remember_names(subject, statement)
+            pending.names += _names(subject, statement)
         recorded_at = instant_text(event.recorded_at)
-        self.conn.execute("INSERT OR IGNORE INTO rm_statements VALUES (?,?,?,?,?,?,?,?,?,?)", (
+        pending.statements.append((
             event.statement_id, logged.position, logged.subject_type, subject, version, brand, statement.KIND,
             statement.target if isinstance(statement, Fix) else None,
             str(getattr(statement, "announced_on", None) or "") or None, recorded_at))
         for group in groups:
-            self.conn.execute("INSERT OR IGNORE INTO rm_members VALUES (?,?,?)", (subject, group, version))
+            pending.members.append((subject, group, version))
             earlier = touched.get((subject, group), (brand, recorded_at))[1]
             touched[(subject, group)] = (brand, min(earlier, recorded_at))
 
@@ -115,35 +166,31 @@ class ReadModel:
                 groups.append(moved)
         return brand, groups
 
-    def _remember_names(self, subject: str, statement) -> None:
-        if isinstance(statement, ModelStatement):
-            names = [statement.model] + ([statement.new_name] if isinstance(statement, ModelRenamed) else [])
-            for name in names:
-                self.conn.execute("INSERT OR IGNORE INTO rm_names VALUES ('model', ?, ?)",
-                                  (normalise_key(statement.brand, name), subject))
-
     def _events(self, subject: str, versions: list[int], source: EventSource, cache: dict) -> list[LoggedEvent]:
         missing = [v for v in versions if (subject, v) not in cache]
         loaded = {e.event.originator_version: e for e in source.events_of(UUID(hex=subject), missing)} if missing else {}
         return [cache.get((subject, v)) or loaded[v] for v in versions]
 
-    def _refresh_group(self, subject: str, group: str, brand: str, earliest: str, source, cache) -> None:
+    def _refresh_group(self, subject: str, group: str, brand: str, earliest: str, source, cache,
+                       fresh: bool = False) -> None:
         versions = [v for (v,) in self.conn.execute(
             "SELECT version FROM rm_members WHERE subject_id=? AND grp=? ORDER BY version", (subject, group))]
         entries = [Entry(e.event.statement_id, e.event.originator_version, e.event.recorded_at, e.event.statement)
                    for e in self._events(subject, versions, source, cache)]
-        latest = self.conn.execute("SELECT latest_known FROM rm_groups WHERE subject_id=? AND grp=?",
-                                   (subject, group)).fetchone()
-        incremental = latest is not None and earliest > latest[0]
-        where = "subject_id=? AND grp=?" + (" AND known_to=?" if incremental else "")
-        args = (subject, group) + ((OPEN_INSTANT,) if incremental else ())
-        open_rows = self._open_rows(where, args) if incremental else []
-        self.conn.execute(f"DELETE FROM rm_items WHERE {where}", args)
+        open_rows = []
+        if not fresh:
+            latest = self.conn.execute("SELECT latest_known FROM rm_groups WHERE subject_id=? AND grp=?",
+                                       (subject, group)).fetchone()
+            incremental = latest is not None and earliest > latest[0]
+            where = "subject_id=? AND grp=?" + (" AND known_to=?" if incremental else "")
+            args = (subject, group) + ((OPEN_INSTANT,) if incremental else ())
+            open_rows = self._open_rows(where, args) if incremental else []
+            self.conn.execute(f"DELETE FROM rm_items WHERE {where}", args)
         rows = item_rows(group, entries, open_rows)
         kind = group.split(":", 1)[0]
         self.conn.executemany("INSERT INTO rm_items VALUES (?,?,?,?,?,?,?,?,?,?)", [
-            (brand, subject, group, kind, r.item, r.valid_from, r.valid_to, r.known_from, r.known_to, r.data)
-            for r in rows])
+            (brand, subject, group, "audit" if r.item.startswith("a:") else kind, r.item, r.valid_from, r.valid_to,
+             r.known_from, r.known_to, r.data) for r in rows])
         newest = max((instant_text(e.recorded_at) for e in entries), default="")
         self.conn.execute("INSERT OR REPLACE INTO rm_groups VALUES (?,?,?,?,?)", (subject, group, brand, kind, newest))
 
@@ -151,51 +198,6 @@ class ReadModel:
         from application.projection import ItemRow
         return [ItemRow(*row) for row in self.conn.execute(
             f"SELECT item, valid_from, valid_to, known_from, known_to, data FROM rm_items WHERE {where}", args)]
-
-    # -- answering ---------------------------------------------------------------------------
-    def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
-        """Every group view of a brand as of `as_of`, as known at `known_at` (only `kinds` if given)."""
-        d, t = as_of.isoformat(), instant_text(known_at)
-        sql = ("SELECT subject_id, grp, data FROM rm_items WHERE brand=? AND known_to>? AND valid_to>? "
-               "AND known_from<=? AND valid_from<=?")
-        args: list = [brand, t, d, t, d]
-        if kinds:
-            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
-            args += kinds
-        return regroup(((subject + group, json.loads(data)) for subject, group, data in self.conn.execute(sql, args)))
-
-    def brands(self) -> list[str]:
-        return [b for (b,) in self.conn.execute(
-            "SELECT DISTINCT brand FROM rm_statements WHERE kind='brand-registered' ORDER BY brand")]
-
-    def brand_registered(self, brand: str, known_at: datetime | None = None) -> bool:
-        return self.conn.execute("SELECT 1 FROM rm_statements WHERE brand=? AND kind='brand-registered' LIMIT 1",
-                                 (brand,)).fetchone() is not None
-
-    def positions(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[int]:
-        """Positions of the statements matching the filters, in recording order."""
-        sql, args = "SELECT position FROM rm_statements WHERE 1=1", []
-        for column, value in (("brand", brand), ("kind", kind)):
-            if value is not None:
-                sql += f" AND {column}=?"
-                args.append(value)
-        if since is not None:
-            sql += " AND recorded_at>=?"
-            args.append(instant_text(since))
-        return [p for (p,) in self.conn.execute(sql + " ORDER BY position", args)]
-
-    def location(self, statement_id: str) -> tuple[UUID, int] | None:
-        row = self.conn.execute("SELECT subject_id, version FROM rm_statements WHERE statement_id=?",
-                                (statement_id,)).fetchone()
-        return (UUID(hex=row[0]), row[1]) if row else None
-
-    def subjects_of(self, brand: str) -> list[UUID]:
-        return [UUID(hex=s) for (s,) in self.conn.execute(
-            "SELECT DISTINCT subject_id FROM rm_statements WHERE brand=?", (brand,))]
-
-    def valid_dates(self, brand: str) -> list[str]:
-        return [d for (d,) in self.conn.execute(
-            "SELECT DISTINCT valid_from FROM rm_items WHERE brand=? ORDER BY valid_from", (brand,))]
 
     # -- which event store this read model indexes (team mode) -------------------------------
     def events_url(self) -> str | None:

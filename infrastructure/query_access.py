@@ -1,0 +1,32 @@
+"""Opening the queries: straight from the read-model tables when they are current, else via the Ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from application.queries import Queries
+from infrastructure.config import Settings
+from infrastructure.read_access import ReadAccess
+from infrastructure.sqlite_guard import NoDatabase, check_database_file
+
+
+def open_queries(settings: Settings) -> tuple[Queries, Callable[[], None]]:
+    """Queries and the function that closes what they opened.
+
+    A current SQLite read model is read with sqlite3 alone (no pydantic, no eventsourcing, a quick
+    start); a read model that is behind its log, or team mode, goes through the Runtime, which
+    catches it up first.
+    """
+    if not settings.team_mode:
+        if not Path(settings.db).exists():
+            raise NoDatabase(f"no stratlog database at {settings.db!r} (create one with 'stratlog demo' "
+                             f"or 'stratlog import FILE', or point --db at one)")
+        check_database_file(settings.db)
+        access = ReadAccess.open(settings.db)
+        if access.is_current():
+            return Queries(access), access.close
+        access.close()
+    from infrastructure.runtime import Runtime
+    runtime = Runtime(settings, writing=False)
+    return runtime.queries(), runtime.close
