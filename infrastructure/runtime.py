@@ -12,11 +12,11 @@ from domain.errors import StratlogError
 from infrastructure.config import Settings
 from infrastructure.event_source import EventSource
 from infrastructure.read_model import ReadModel
-from infrastructure.sqlite_store import check_database_file
+from infrastructure.sqlite_guard import NoDatabase, check_database_file
 
 
-class NoDatabase(StratlogError):
-    """Raised when a query names a database file that does not exist."""
+class ReadModelOfAnotherDatabase(StratlogError):
+    """Raised when a read-model file already indexes another event store than the one --db names."""
 
 
 class Runtime:
@@ -29,18 +29,32 @@ class Runtime:
                 raise NoDatabase(f"no stratlog database at {settings.db!r} (create one with 'stratlog demo' "
                                  f"or 'stratlog import FILE', or point --db at one)")
             check_database_file(settings.db)
+        events_url = self._events_url()
         if not Path(settings.read_model).parent.exists():
             Path(settings.read_model).parent.mkdir(parents=True, exist_ok=True)
+        if settings.team_mode:
+            check_database_file(settings.read_model)
         self.read_model = ReadModel(settings.read_model)
+        self._check_events_url(events_url)
         if writing:
             self.catch_up()
 
     @cached_property
     def ledger(self) -> Ledger:
-        return Ledger(self.settings.eventsourcing_env(), index=self.read_model)
+        if not self.settings.team_mode:
+            return Ledger(self.settings.eventsourcing_env(), index=self.read_model)
+        from eventsourcing.persistence import PersistenceError
 
-    def catch_up(self) -> int:
-        return self.read_model.catch_up(EventSource(self.ledger))
+        from infrastructure.postgres_store import connection_failure
+        env = self.settings.eventsourcing_env()
+        try:
+            return Ledger(env, index=self.read_model)
+        except PersistenceError as error:
+            raise connection_failure(error, self.settings.db) from None
+
+    def catch_up(self, recorded: list = ()) -> int:
+        """Bring the read model up to the log; `recorded` are events this process just saved."""
+        return self.read_model.catch_up(EventSource(self.ledger), recorded)
 
     def fresh_read_model(self) -> ReadModel:
         """The read model, caught up only when the log has moved on (a cheap check first)."""
@@ -59,6 +73,34 @@ class Runtime:
         except sqlite3.OperationalError:
             return 0
         return row[0] or 0
+
+    # -- team mode: a read model indexes one event store only ----------------------------------
+    def _check_events_url(self, expected: str | None) -> None:
+        """Refuse a read model that indexes another event store; an empty one is (re)claimed in team mode."""
+        found = self.read_model.events_url()
+        if found == expected:
+            return
+        if expected is not None and self.read_model.position() == 0 and not self._has_sqlite_events():
+            self.read_model.remember_events_url(expected)
+            return
+        self.read_model.close()
+        path = self.settings.read_model
+        if expected is None:
+            raise ReadModelOfAnotherDatabase(f"{path!r} is the local read model of {found}, not an event store; "
+                                             f"use --db {found} --read-model {path}")
+        owner = found or f"the SQLite event store in {path}"
+        raise ReadModelOfAnotherDatabase(f"the read model {path!r} indexes {owner}, not {expected}; give another "
+                                         f"--read-model file (or delete this one: it is rebuilt from the events)")
+
+    def _events_url(self) -> str | None:
+        if not self.settings.team_mode:
+            return None
+        from infrastructure.postgres_store import parse_url
+        return parse_url(self.settings.db).url
+
+    def _has_sqlite_events(self) -> bool:
+        return self.read_model.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='stored_events'").fetchone() is not None
 
     def close(self) -> None:
         self.read_model.close()
