@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import Environment
 
 from application.clock import now
-from application.ports import StatementIndex
+from application.ports import QUIET, Progress, StatementIndex
 from domain.errors import AmbiguousStatementId, ModelNameTaken, StatementNotFound, StratlogError
 from domain.fixes import Fix
 from domain.rules import require_registered_brand
@@ -59,10 +59,11 @@ class Ledger(Application):
         """Configuration comes only from the configuration module, never from os.environ."""
         return Environment(name, dict(env or {}))
 
-    def record(self, records: Sequence[Statement | Fix], restored: Sequence[Restored | None] | None = None) -> Recorded:
+    def record(self, records: Sequence[Statement | Fix], restored: Sequence[Restored | None] | None = None,
+               progress: Progress = QUIET) -> Recorded:
         """Record statements and fixes atomically; a conflicting writer makes us re-check on fresh state."""
         for _ in range(MAX_ATTEMPTS):
-            batch = _Batch(self, restored is not None and any(restored))
+            batch = _Batch(self, restored is not None and any(restored), progress)
             try:
                 batch.apply_all(records, restored or [None] * len(records))
                 recordings = self.save(*batch.aggregates.values())
@@ -82,8 +83,8 @@ class Ledger(Application):
 class _Batch:
     """The aggregates one command loads and changes, and the ids it has seen."""
 
-    def __init__(self, ledger: Ledger, restoring: bool):
-        self.ledger, self.restoring = ledger, restoring
+    def __init__(self, ledger: Ledger, restoring: bool, progress: Progress):
+        self.ledger, self.restoring, self.progress = ledger, restoring, progress
         self.result = Recorded(now())
         self.aggregates: dict[UUID, Subject | None] = {}
         self.statement_subjects: dict[str, tuple[str, UUID]] = {}
@@ -101,8 +102,11 @@ class _Batch:
             recorded_at = restore.recorded_at if restore else self.result.recorded_at
             self.statement_subjects.setdefault(statement_id, (subject_type, aggregate_id))
             plan.setdefault(aggregate_id, (subject_type, []))[1].append((record, statement_id, recorded_at))
+        self.progress.start("checking and recording", len(pairs))
         for aggregate_id, (subject_type, items) in plan.items():
             self._record_on(subject_type, aggregate_id, items)
+            self.progress.advance(len(items))
+        self.progress.finish()
         self.aggregates = {k: v for k, v in self.aggregates.items() if v is not None}
 
     def _place(self, record: Any) -> tuple[str, UUID, Any]:

@@ -26,3 +26,32 @@ class StatementIndex(Protocol):
 
     def subject_named(self, subject_type: str, key: tuple[str, ...]) -> UUID | None:
         """The subject currently or formerly known by this key (a renamed model keeps its old name)."""
+
+
+class Progress(Protocol):
+    """Told how far a long command has come (import, rebuild, replay)."""
+
+    def start(self, label: str, total: int) -> None:
+        """A new phase of `total` steps begins."""
+
+    def advance(self, steps: int = 1) -> None:
+        """`steps` more steps are done."""
+
+    def finish(self) -> None:
+        """The phase is over."""
+
+
+class Quiet:
+    """The progress of a command nobody watches."""
+
+    def start(self, label: str, total: int) -> None:
+        """Nothing to show."""
+
+    def advance(self, steps: int = 1) -> None:
+        """Nothing to show."""
+
+    def finish(self) -> None:
+        """Nothing to show."""
+
+
+QUIET = Quiet()

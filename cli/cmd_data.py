@@ -65,10 +65,12 @@ def _import_files(files, db, read_model):
     records = [r for f in loaded for r in f.records]
     restoring = any(f.restored for f in loaded)
     restored = [r for f in loaded for r in (f.restored or [None] * len(f.records))] if restoring else None
+    from cli.progress import progress_for
+    progress = progress_for()
     runtime = Runtime(settings(db, read_model), writing=True)
     try:
-        result = runtime.ledger.record(records, restored)
-        runtime.catch_up(result.events)
+        result = runtime.ledger.record(records, restored, progress)
+        runtime.catch_up(result.events, progress)
     except BaseException:
         runtime.close()
         raise

@@ -56,7 +56,8 @@ def rebuild(db=None, read_model=None) -> None:
     runtime = _runtime(db, read_model)
     try:
         started = time.perf_counter()
-        count = runtime.read_model.rebuild(EventSource(runtime.ledger))
+        from cli.progress import progress_for
+        count = runtime.read_model.rebuild(EventSource(runtime.ledger), progress_for())
         click.echo(f"Rebuilt the read model from {count} events in {time.perf_counter() - started:.1f} s")
     finally:
         runtime.close()
@@ -111,7 +112,8 @@ def replay(to, out, known_at, db=None, read_model=None) -> None:
     as_of, moment = parse_as_of(to, "--to"), parse_known_at(known_at)
     runtime = _runtime(db, read_model)
     try:
-        counts = write_replay(runtime.queries(), out, as_of, moment)
+        from cli.progress import progress_for
+        counts = write_replay(runtime.queries(), out, as_of, moment, progress_for())
     finally:
         runtime.close()
     click.echo(f"Wrote {out} as of {as_of}: " + ", ".join(f"{n} {t} rows" for t, n in counts.items()))

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import sqlite_utils
 
-from application.ports import StatementRef
+from application.ports import QUIET, Progress, StatementRef
 from application.projection import OPEN_INSTANT, item_rows
 from domain.dates import instant_text
 from domain.fixes import Fix, StatementCorrected
@@ -63,7 +63,7 @@ class ReadModel(ReadAccess):
         self.conn.execute("PRAGMA synchronous=NORMAL")
         migrate(sqlite_utils.Database(self.conn))
 
-    def catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = ()) -> int:
+    def catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = (), progress: Progress = QUIET) -> int:
         """Fold every event after our position; rows and position are written in one transaction.
 
         `recorded` are (position, event) pairs this process just saved: when they follow our
@@ -71,27 +71,28 @@ class ReadModel(ReadAccess):
         """
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            count = self._catch_up(source, recorded)
+            count = self._catch_up(source, recorded, progress)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         return count
 
-    def rebuild(self, source: EventSource) -> int:
+    def rebuild(self, source: EventSource, progress: Progress = QUIET) -> int:
         """Empty the read model and fold the whole log again (one transaction)."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             for table in READ_MODEL_TABLES:
                 self.conn.execute(f"DELETE FROM {table}")
-            count = self._rebuild_by_subject(source) if source.by_subject else self._catch_up(source)
+            count = (self._rebuild_by_subject(source, progress) if source.by_subject
+                     else self._catch_up(source, (), progress))
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         return count
 
-    def _catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = ()) -> int:
+    def _catch_up(self, source: EventSource, recorded: list[tuple[int, Any]], progress: Progress) -> int:
         touched: dict[tuple[str, str], tuple[str, str]] = {}
         cache: dict[tuple[str, int], LoggedEvent] = {}
         pending = _Pending()
@@ -107,15 +108,22 @@ class ReadModel(ReadAccess):
                 self._store_statement(logged, touched, source, cache, pending)
             position, count = chunk[-1].position, count + len(chunk)
         pending.flush(self.conn)
+        if touched:
+            progress.start("folding the read model", len(touched))
         for (subject, group), (brand, earliest) in touched.items():
             self._refresh_group(subject, group, brand, earliest, source, cache)
+            progress.advance()
+        if touched:
+            progress.finish()
         self._set_position(position, count)
         return count
 
-    def _rebuild_by_subject(self, source: EventSource) -> int:
+    def _rebuild_by_subject(self, source: EventSource, progress: Progress) -> int:
         """Fold subject by subject: each event is decoded once and memory holds one subject at a time."""
         count, top = 0, 0
-        for subject, _ in source.subjects():
+        subjects = source.subjects()
+        progress.start("rebuilding the read model", sum(n for _, n in subjects))
+        for subject, _ in subjects:
             logged = source.subject_log(subject)
             cache = {(subject, e.event.originator_version): e for e in logged}
             touched: dict[tuple[str, str], tuple[str, str]] = {}
@@ -126,6 +134,8 @@ class ReadModel(ReadAccess):
             for (subject_hex, group), (brand, earliest) in touched.items():
                 self._refresh_group(subject_hex, group, brand, earliest, source, cache, fresh=True)
             count, top = count + len(logged), max([top] + [e.position for e in logged])
+            progress.advance(len(logged))
+        progress.finish()
         self._set_position(top, count)
         return count
 

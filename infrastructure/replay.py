@@ -7,16 +7,20 @@ from datetime import date, datetime
 
 import sqlite_utils
 
+from application.ports import QUIET, Progress
+
 
 def _flat(row: dict) -> dict:
     return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for k, v in row.items()}
 
 
-def write_replay(queries, out: str, as_of: date, known_at: datetime) -> dict[str, int]:
+def write_replay(queries, out: str, as_of: date, known_at: datetime, progress: Progress = QUIET) -> dict[str, int]:
     db = sqlite_utils.Database(out)
     counts = {}
+    brands = queries.brands(None)
+    progress.start("replaying brands", len(brands))
     with db.conn:
-        for brand in queries.brands(None):
+        for brand in brands:
             tables = {
                 "timeline": queries.timeline(brand, as_of, known_at),
                 "kpis": queries.kpis(brand, as_of, known_at),
@@ -27,6 +31,8 @@ def write_replay(queries, out: str, as_of: date, known_at: datetime) -> dict[str
                 if rows:
                     db[table].insert_all([_flat(r) for r in rows], alter=True)
                 counts[table] = counts.get(table, 0) + len(rows)
+            progress.advance()
         db["replay"].insert({"as_of": as_of.isoformat(), "known_at": known_at.isoformat()})
+    progress.finish()
     db.close()
     return counts

@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from application.ledger import Ledger
+from application.ports import QUIET, Progress
 from application.queries import Queries
 from domain.errors import StratlogError
 from infrastructure.config import Settings
@@ -52,9 +53,9 @@ class Runtime:
         except PersistenceError as error:
             raise connection_failure(error, self.settings.db) from None
 
-    def catch_up(self, recorded: list = ()) -> int:
+    def catch_up(self, recorded: list = (), progress: Progress = QUIET) -> int:
         """Bring the read model up to the log; `recorded` are events this process just saved."""
-        return self.read_model.catch_up(EventSource(self.ledger), recorded)
+        return self.read_model.catch_up(EventSource(self.ledger), recorded, progress)
 
     def fresh_read_model(self) -> ReadModel:
         """The read model, caught up only when the log has moved on (a cheap check first)."""
