@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -51,8 +51,9 @@ class Ledger(Application):
 
     name = "stratlog"
 
-    def __init__(self, env: dict[str, str], index: StatementIndex | None = None):
-        self.index = index
+    def __init__(self, env: dict[str, str], index: StatementIndex | None = None,
+                 refresh_index: Callable[[], object] = lambda: None):
+        self.index, self.refresh_index = index, refresh_index
         super().__init__(env)
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
@@ -62,11 +63,13 @@ class Ledger(Application):
     def record(self, records: Sequence[Statement | Fix], restored: Sequence[Restored | None] | None = None,
                progress: Progress = QUIET) -> Recorded:
         """Record statements and fixes atomically; a conflicting writer makes us re-check on fresh state."""
-        for _ in range(MAX_ATTEMPTS):
-            batch = _Batch(self, restored is not None and any(restored), progress)
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                self.refresh_index()  # see what the writer we clashed with recorded (names, ids)
+            batch = _Batch(self, restored is not None and any(restored), progress, trust_index=attempt == 0)
             try:
                 batch.apply_all(records, restored or [None] * len(records))
-                recordings = self.save(*batch.aggregates.values())
+                recordings = self.save(*batch.in_order())
                 batch.result.events = [(r.notification.id, r.domain_event) for r in recordings]
                 return batch.result
             except IntegrityError:
@@ -83,8 +86,12 @@ class Ledger(Application):
 class _Batch:
     """The aggregates one command loads and changes, and the ids it has seen."""
 
-    def __init__(self, ledger: Ledger, restoring: bool, progress: Progress):
+    def __init__(self, ledger: Ledger, restoring: bool, progress: Progress, trust_index: bool):
         self.ledger, self.restoring, self.progress = ledger, restoring, progress
+        self.trust_index = trust_index and ledger.index is not None
+        self.absent: set[UUID] = set()
+        self.named: dict[tuple[str, str], UUID | None] = {}
+        self.order: list[str] = []
         self.result = Recorded(now())
         self.aggregates: dict[UUID, Subject | None] = {}
         self.statement_subjects: dict[str, tuple[str, UUID]] = {}
@@ -101,13 +108,25 @@ class _Batch:
             statement_id = restore.statement_id if restore else record.statement_id()
             recorded_at = restore.recorded_at if restore else self.result.recorded_at
             self.statement_subjects.setdefault(statement_id, (subject_type, aggregate_id))
+            self.order.append(statement_id)
             plan.setdefault(aggregate_id, (subject_type, []))[1].append((record, statement_id, recorded_at))
         self.progress.start("checking and recording", len(pairs))
+        if self.trust_index:
+            unloaded = set(plan) - self.aggregates.keys()
+            self.absent = unloaded - self.ledger.index.known_subjects(unloaded)
         for aggregate_id, (subject_type, items) in plan.items():
             self._record_on(subject_type, aggregate_id, items)
             self.progress.advance(len(items))
         self.progress.finish()
         self.aggregates = {k: v for k, v in self.aggregates.items() if v is not None}
+
+    def in_order(self) -> list[Any]:
+        """The new events to save: a restore keeps the order of the export, across subjects."""
+        if not self.restoring:
+            return list(self.aggregates.values())
+        events = [e for aggregate in self.aggregates.values() for e in aggregate.collect_events()]
+        order = {statement_id: i for i, statement_id in enumerate(self.order)}
+        return sorted(events, key=lambda e: order[e.statement_id])
 
     def _place(self, record: Any) -> tuple[str, UUID, Any]:
         """Which subject a record belongs to (fixes: the subject of the statement they name)."""
@@ -137,20 +156,30 @@ class _Batch:
                 self.result.existing.append(statement_id)
 
     def _get(self, aggregate_id: UUID) -> Subject | None:
+        """The subject, loaded once per command; one the index has never seen is not looked for.
+
+        Trusting the index is safe: a subject another writer creates meanwhile makes our save
+        clash, and the retry loads every subject from the store.
+        """
         if aggregate_id not in self.aggregates:
-            self.aggregates[aggregate_id] = self.ledger.load(aggregate_id)
+            self.aggregates[aggregate_id] = None if aggregate_id in self.absent else self.ledger.load(aggregate_id)
         return self.aggregates[aggregate_id]
 
     def _subject_of(self, statement: Statement) -> UUID:
         if statement.SUBJECT != "model":
             return statement.subject_id
-        known = self.names.get((statement.brand, statement.model.casefold())) or (
-            self.ledger.index and self.ledger.index.subject_named("model", statement.key))
+        known = self.names.get((statement.brand, statement.model.casefold())) or self._named(statement.key)
         own = known or statement.subject_id
         if isinstance(statement, ModelRenamed):
             self._check_free_name(statement, own)
             self.names[(statement.brand, statement.new_name.casefold())] = own
         return own
+
+    def _named(self, key: tuple[str, str]) -> UUID | None:
+        cache_key = (key[0], key[1].casefold())
+        if cache_key not in self.named:
+            self.named[cache_key] = self.ledger.index.subject_named("model", key) if self.ledger.index else None
+        return self.named[cache_key]
 
     def _check_free_name(self, statement: ModelRenamed, own_id: UUID) -> None:
         key = (statement.brand, statement.new_name)

@@ -27,6 +27,9 @@ class StatementIndex(Protocol):
     def subject_named(self, subject_type: str, key: tuple[str, ...]) -> UUID | None:
         """The subject currently or formerly known by this key (a renamed model keeps its old name)."""
 
+    def known_subjects(self, subject_ids: set[UUID]) -> set[UUID]:
+        """Which of these subjects have statements (a hint: a concurrent writer may have added one)."""
+
 
 class Progress(Protocol):
     """Told how far a long command has come (import, rebuild, replay)."""

@@ -34,8 +34,9 @@ def demo(db=None, read_model=None) -> None:
         _remove_old_demo(target)
     with resources.as_file(resources.files("examples") / "alpine-2023-06.yaml") as example:
         runtime, result = _import_files([str(example)], target, read_model)
+    from infrastructure.config import shown
     try:
-        click.echo(f"Loaded the Alpine scenario of June 2023 into {target}: {len(result.new)} new statements "
+        click.echo(f"Loaded the Alpine scenario of June 2023 into {shown(target)}: {len(result.new)} new statements "
                    f"({len(result.existing)} already there).\n")
         queries = runtime.queries()
         as_of, known_at = parse_as_of(DEMO_AS_OF), parse_known_at(None)
@@ -43,7 +44,8 @@ def demo(db=None, read_model=None) -> None:
         print_timeline(queries.timeline("alpine", as_of, known_at), "table")
         click.echo(f"\nTargets of alpine as of {DEMO_AS_OF}:")
         print_kpis(queries.kpis("alpine", as_of, known_at), "table")
-        click.echo(f"\nNext: stratlog --db {target} audit alpine   ·   stratlog --db {target} state alpine --as-of 2023-06")
+        click.echo(f"\nNext: stratlog --db {shown(target)} audit alpine   ·   "
+                   f"stratlog --db {shown(target)} state alpine --as-of 2023-06")
     finally:
         runtime.close()
 

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.errors import InvalidInput
+
 DEFAULT_DB = "stratlog.db"
 LOCK_TIMEOUT_SECONDS = 10
 
@@ -25,7 +27,7 @@ class Settings:
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The eventsourcing environment of the Ledger application."""
-        env = {"MAPPER_TOPIC": "infrastructure.mapper:PydanticMapper", "AGGREGATE_CACHE_MAXSIZE": "0"}
+        env = {"MAPPER_TOPIC": "infrastructure.mapper:PydanticMapper"}
         if self.team_mode:
             from infrastructure.postgres_store import postgres_env
             return {**env, **postgres_env(self.db)}
@@ -35,12 +37,23 @@ class Settings:
 
 
 def settings(db: str | None = None, read_model: str | None = None) -> Settings:
-    """Settings from the options, else $STRATLOG_DB / $STRATLOG_READ_MODEL, else the defaults."""
+    """Settings from the options, else $STRATLOG_DB / $STRATLOG_READ_MODEL, else the defaults.
+
+    In SQLite mode the read model lives in the database file itself: --read-model is refused.
+    """
     target = db or os.environ.get("STRATLOG_DB") or DEFAULT_DB
     if target.startswith(("postgresql://", "postgres://")):
         local = read_model or os.environ.get("STRATLOG_READ_MODEL") or str(_cache_file(target))
         return Settings(target, local)
-    return Settings(target, read_model or target)
+    if read_model and read_model != target:
+        raise InvalidInput(f"--read-model {read_model!r}: a separate read model is for team mode "
+                           f"(--db postgresql://…); a SQLite database keeps its read model inside it")
+    return Settings(target, target)
+
+
+def shown(target: str) -> str:
+    """A database target fit to print: a URL loses its password."""
+    return re.sub(r"(//[^:/@]*):[^@/]*@", r"\1@", target)
 
 
 def _cache_file(url: str) -> Path:

@@ -224,6 +224,14 @@ class ReadModel(ReadAccess):
             "WHERE statement_id >= ? AND statement_id < ? LIMIT 20", (prefix, prefix + "\uffff"))
         return [StatementRef(sid, kind, st, UUID(hex=subject), brand) for sid, kind, st, subject, brand in rows]
 
+    def known_subjects(self, subject_ids: set[UUID]) -> set[UUID]:
+        found, ids = set(), [s.hex for s in subject_ids]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found |= {UUID(hex=s) for (s,) in self.conn.execute(
+                f"SELECT DISTINCT subject_id FROM rm_statements WHERE subject_id IN ({','.join('?' * len(chunk))})", chunk)}
+        return found
+
     def subject_named(self, subject_type: str, key: tuple[str, ...]) -> UUID | None:
         row = self.conn.execute("SELECT subject_id FROM rm_names WHERE subject_type=? AND name_key=?",
                                 (subject_type, normalise_key(*key))).fetchone()

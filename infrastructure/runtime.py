@@ -43,13 +43,13 @@ class Runtime:
     @cached_property
     def ledger(self) -> Ledger:
         if not self.settings.team_mode:
-            return Ledger(self.settings.eventsourcing_env(), index=self.read_model)
+            return Ledger(self.settings.eventsourcing_env(), index=self.read_model, refresh_index=self.catch_up)
         from eventsourcing.persistence import PersistenceError
 
         from infrastructure.postgres_store import connection_failure
         env = self.settings.eventsourcing_env()
         try:
-            return Ledger(env, index=self.read_model)
+            return Ledger(env, index=self.read_model, refresh_index=self.catch_up)
         except PersistenceError as error:
             raise connection_failure(error, self.settings.db) from None
 

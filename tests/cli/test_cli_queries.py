@@ -181,3 +181,17 @@ def test_bad_dates_on_query_options_exit_2_naming_the_option(acme_db, stratlog):
                        (["diff", "--from", "x", "--to", "2024"], "--from")):
         result = stratlog("--db", acme_db, *args)
         assert result.code == 2 and hint in result.err, args
+
+
+def test_an_export_restored_elsewhere_keeps_the_recording_order(acme_db, stratlog, tmp_path):
+    export = str(tmp_path / "backup.jsonl")
+    stratlog("--db", acme_db, "export", "--out", export)
+    copy = str(tmp_path / "copy.db")
+    stratlog("--db", copy, "import", export)
+    ids = [[e["statement_id"] for e in as_json(stratlog, "--db", db, "events")] for db in (acme_db, copy)]
+    assert ids[0] == ids[1] and len(ids[0]) == 11
+
+
+def test_a_separate_read_model_file_is_refused_in_sqlite_mode(acme_db, stratlog, tmp_path):
+    result = stratlog("--db", acme_db, "--read-model", str(tmp_path / "rm.db"), "kpis", "--brand", "acme")
+    assert result.code == 2 and "a separate read model is for team mode" in result.err
