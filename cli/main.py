@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -81,6 +82,9 @@ def cli(db: str | None, read_model: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # pydantic looks for plugins through every installed distribution's metadata at import;
+    # stratlog uses none, and the scan costs start-up time on every command.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     sys.exit(run(argv))
 
 

@@ -17,7 +17,7 @@ from domain.rules import check_history
 class DomainEvent(BaseModel):
     """A frozen pydantic domain event: validated when recorded and when read back."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     originator_id: UUID
     originator_version: int
     timestamp: datetime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Union
 
 from pydantic import Field, TypeAdapter
@@ -25,4 +26,17 @@ BY_KIND = {cls.KIND: cls for cls in ALL_CLASSES}
 KINDS = tuple(BY_KIND)
 
 AnyRecord = Annotated[Union[ALL_CLASSES], Field(discriminator="kind")]  # type: ignore[valid-type]
-RECORD_ADAPTER: TypeAdapter = TypeAdapter(AnyRecord)
+
+
+class _LazyAdapter:
+    """The TypeAdapter of any record, built on first use (building every schema costs start-up time)."""
+
+    @functools.cached_property
+    def adapter(self) -> TypeAdapter:
+        return TypeAdapter(AnyRecord)
+
+    def __getattr__(self, name: str):
+        return getattr(self.adapter, name)
+
+
+RECORD_ADAPTER = _LazyAdapter()

@@ -30,7 +30,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 class Frozen(BaseModel):
     """Base of every value and statement: immutable, unknown fields refused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 def _clean_text(value: str) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
-import sqlite_utils
+import sqlite3
 
 from infrastructure.sqlite_guard import mark_database
 
 
-def _m001_read_model(db: sqlite_utils.Database) -> None:
+def _m001_read_model(db) -> None:
     db["rm_position"].create({"name": str, "position": int}, pk="name")
     db["rm_statements"].create({
         "statement_id": str, "position": int, "subject_type": str, "subject_id": str, "version": int,
@@ -30,14 +30,27 @@ def _m001_read_model(db: sqlite_utils.Database) -> None:
     db["rm_items"].create_index(["subject_id", "grp", "known_to"])
 
 
-MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
+MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "read model tables", _m001_read_model),
 ]
 READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items")
 
 
-def migrate(db: sqlite_utils.Database) -> list[int]:
+def up_to_date(conn: sqlite3.Connection) -> bool:
+    """Whether every migration is applied (checked with plain sqlite3, so sqlite-utils need not load)."""
+    try:
+        applied = {n for (n,) in conn.execute("SELECT id FROM stratlog_migrations")}
+    except sqlite3.OperationalError:
+        return False
+    return applied >= {number for number, _, _ in MIGRATIONS}
+
+
+def migrate(conn: sqlite3.Connection) -> list[int]:
     """Apply the migrations this database has not seen yet; returns their numbers."""
+    if up_to_date(conn):
+        return []
+    import sqlite3
+    db = sqlite_utils.Database(conn)
     table = db["stratlog_migrations"]
     if not table.exists():
         mark_database(db.conn)

@@ -6,8 +6,6 @@ import sqlite3
 from typing import Any, Iterable
 from uuid import UUID
 
-import sqlite_utils
-
 from application.ports import QUIET, Progress, StatementRef
 from application.projection import OPEN_INSTANT, item_rows
 from domain.dates import instant_text
@@ -61,7 +59,7 @@ class ReadModel(ReadAccess):
         super().__init__(sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False))
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
-        migrate(sqlite_utils.Database(self.conn))
+        migrate(self.conn)
 
     def catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = (), progress: Progress = QUIET) -> int:
         """Fold every event after our position; rows and position are written in one transaction.

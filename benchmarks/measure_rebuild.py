@@ -1,0 +1,44 @@
+"""Read-model rebuild through `stratlog projections rebuild` against a raw read and `json.loads` of the log."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+
+from benchmarks.figures import Figure, Target
+from benchmarks.timing import Series, console_script, run_process
+
+REBUILD_TARGET = Target("ratio", at_least=True, goal=0.45, stretch=0.6, unit="×")
+REBUILD_MEMORY_TARGET = Target("value", at_least=False, goal=150, stretch=100, unit="MB")
+
+
+def raw_read_rate(db: str) -> float:
+    """Rows per second of `SELECT state FROM stored_events` with `json.loads` of every row."""
+    conn = sqlite3.connect(db)
+    try:
+        started = time.perf_counter()
+        count = 0
+        for (state,) in conn.execute("SELECT state FROM stored_events"):
+            json.loads(state)
+            count += 1
+        return count / (time.perf_counter() - started)
+    finally:
+        conn.close()
+
+
+def measure_rebuild(db: str, events: int, workdir: str, repeat: int) -> list[Figure]:
+    """`repeat` rebuilds of the database's read model, each followed by its raw baseline."""
+    stratlog = console_script()
+    rates, raw_rates, peaks = [], [], []
+    for _ in range(repeat):
+        run = run_process([stratlog, "--db", db, "projections", "rebuild"], cwd=workdir, log_dir=workdir)
+        rates.append(events / run.seconds)
+        peaks.append(run.peak_mb)
+        raw_rates.append(raw_read_rate(db))
+    return [
+        Figure(Series("read-model rebuild (`stratlog projections rebuild`, whole process)", "events/s", rates),
+               Series("raw `SELECT state` + `json.loads` of every row", "rows/s", raw_rates),
+               "share", "× raw", REBUILD_TARGET),
+        Figure(Series("peak memory of `stratlog projections rebuild`", "MB", peaks), target=REBUILD_MEMORY_TARGET),
+    ]

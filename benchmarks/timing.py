@@ -1,0 +1,80 @@
+"""Clocks and meters: statistics of repeated runs, and whole processes timed with their peak memory."""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ProcessFailed(RuntimeError):
+    """Raised when a measured process exits with an error (its command and the end of its stderr are kept)."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One whole process: wall time from spawn to exit, and its peak resident memory."""
+
+    seconds: float
+    peak_mb: float
+    stdout: str
+
+
+def console_script(name: str = "stratlog") -> str:
+    """The console script installed next to this interpreter (the venv's `bin/stratlog`)."""
+    path = Path(sys.executable).parent / name
+    if not path.exists():
+        raise FileNotFoundError(f"no console script {name!r} next to {sys.executable}; install stratlog into this venv")
+    return str(path)
+
+
+def run_process(args: list[str], cwd: str, log_dir: str) -> Run:
+    """Run `args` to completion; wall time around spawn-to-exit and ru_maxrss of that child alone (os.wait4).
+
+    stdout and stderr go to files in `log_dir` (no pipe to drain while timing).
+    """
+    out_path, err_path = Path(log_dir) / "last.stdout", Path(log_dir) / "last.stderr"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STRATLOG_")}
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        tail = err_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+        raise ProcessFailed(f"`{' '.join(args)}` exited with {process.returncode}:\n{tail}")
+    return Run(seconds, usage.ru_maxrss / 1024, out_path.read_text(encoding="utf-8", errors="replace"))
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (share in 0..1) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), math.ceil(share * len(ordered))))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Series:
+    """One quantity measured once per repetition."""
+
+    name: str
+    unit: str
+    values: list[float]
+
+    @property
+    def min(self) -> float:
+        return min(self.values)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    @property
+    def max(self) -> float:
+        return max(self.values)

@@ -1,0 +1,95 @@
+"""A smoke run of the benchmark suite on a small history, so it cannot rot (no timing is asserted)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from benchmarks.run import main
+
+FIGURES = (
+    "bulk import (`stratlog import`, whole process)",
+    "read-model rebuild (`stratlog projections rebuild`, whole process)",
+    "`kpis` as of a date, in process, p50",
+    "`kpis` as of a date, in process, p95",
+    "`timeline` as of a date, in process, p50",
+    "`timeline` as of a date, in process, p95",
+    "`audit` as of a date, in process, p50",
+    "`audit` as of a date, in process, p95",
+    "`stratlog --help`, whole process",
+    "`stratlog kpis --brand brand-0000 --as-of 2025-06-30`, whole process",
+    "one `stratlog record market-entered …`, whole process",
+    "peak memory of `stratlog import`",
+    "peak memory of `stratlog projections rebuild`",
+)
+BASELINES = (
+    "raw `executemany` of the same rows, one transaction",
+    "raw `SELECT state` + `json.loads` of every row",
+    "naive fold `kpis`, p50",
+    "naive fold `timeline`, p95",
+    "naive fold `audit`, p50",
+    '`python -c "import click"` (same interpreter)',
+)
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+    """One smoke run of the suite: its exit code and the BENCHMARKS.md it wrote."""
+    folder = tmp_path_factory.mktemp("bench")
+    out = folder / "BENCHMARKS.md"
+    code = main(["--smoke", "--sizes", "2000", "--queries", "10", "--startup-runs", "1",
+                 "--out", str(out), "--workdir", str(folder / "work")])
+    return code, out.read_text(encoding="utf-8")
+
+
+def row_of(report: str, name: str) -> list[str]:
+    lines = [line for line in report.splitlines() if line.startswith(f"| {name} |")]
+    assert len(lines) == 1, f"no single row for {name!r}"
+    return [cell.strip() for cell in lines[0].strip("|").split("|")]
+
+
+def number(cell: str) -> float:
+    found = re.search(r"\d[\d,]*(?:\.\d+)?", cell)
+    assert found, f"no number in {cell!r}"
+    return float(found.group().replace(",", ""))
+
+
+def test_the_smoke_run_finishes_without_failures_or_mismatches(smoke_run):
+    code, report = smoke_run
+    assert "## Failures\n\nNone." in report
+    assert code == 0
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_the_report_gives_every_figure_as_positive_min_median_and_max(smoke_run, name):
+    _, report = smoke_run
+    cells = row_of(report, name)
+    assert [number(c) > 0 for c in cells[1:4]] == [True, True, True]
+
+
+@pytest.mark.parametrize("name", BASELINES)
+def test_the_report_gives_every_baseline_measured_in_the_same_run(smoke_run, name):
+    _, report = smoke_run
+    cells = row_of(report, name)
+    assert [number(c) > 0 for c in cells[1:4]] == [True, True, True]
+
+
+def test_figures_with_a_baseline_show_a_positive_ratio(smoke_run):
+    _, report = smoke_run
+    ratios = [row_of(report, name)[5] for name in FIGURES if not name.startswith("peak memory")]
+    assert all(number(r) > 0 for r in ratios), ratios
+
+
+def test_the_read_model_answered_every_query_like_the_naive_fold(smoke_run):
+    _, report = smoke_run
+    found = re.search(r"Answers compared, read model vs naive fold: (\d+) .*\*\*mismatches: (\d+)\*\*", report)
+    assert found, "the report does not say how the answers compared"
+    assert (int(found.group(1)), int(found.group(2))) == (30, 0)
+
+
+def test_the_report_names_the_machine_the_versions_and_the_command(smoke_run):
+    _, report = smoke_run
+    for label in ("| CPU |", "| RAM |", "| Python |", "| eventsourcing |", "| pydantic |", "| pydantic-core |",
+                  "| click |", "| SQLite (sqlite3.sqlite_version) |", "python -m benchmarks.run --smoke"):
+        assert label in report
