@@ -49,7 +49,7 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
     """Apply the migrations this database has not seen yet; returns their numbers."""
     if up_to_date(conn):
         return []
-    import sqlite3
+    import sqlite_utils
     db = sqlite_utils.Database(conn)
     table = db["stratlog_migrations"]
     if not table.exists():
