@@ -12,15 +12,17 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import Environment
 
 from application.clock import now
+from application.compact import expanded
 from application.ports import QUIET, Progress, StatementIndex
 from domain.errors import AmbiguousStatementId, ModelNameTaken, StatementNotFound, StratlogError
 from domain.fixes import Fix
 from domain.rules import require_registered_brand
 from domain.statement import Statement, subject_id
-from domain.subject_statements import ModelRenamed
 from domain.subjects_aggregates import AGGREGATES, Subject
 
 MAX_ATTEMPTS = 8
+STREAM_AT = 20_000  # statements from which a command streams its events instead of one save
+WRITTEN = object()  # stands in for a subject whose events a streaming command has already written
 
 
 class WriteConflict(StratlogError):
@@ -63,11 +65,15 @@ class Ledger(Application):
     def record(self, records: Sequence[Statement | Fix], restored: Sequence[Restored | None] | None = None,
                progress: Progress = QUIET) -> Recorded:
         """Record statements and fixes atomically; a conflicting writer makes us re-check on fresh state."""
+        restoring = restored is not None and any(restored)
+        bulk = getattr(self.recorder, "bulk_writer", None) if len(records) >= STREAM_AT and not restoring else None
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 self.refresh_index()  # see what the writer we clashed with recorded (names, ids)
-            batch = _Batch(self, restored is not None and any(restored), progress, trust_index=attempt == 0)
+            batch = _Batch(self, restoring, progress, trust_index=attempt == 0)
             try:
+                if bulk:
+                    return self._stream(batch, bulk, records)
                 batch.apply_all(records, restored or [None] * len(records))
                 recordings = self.save(*batch.in_order())
                 batch.result.events = [(r.notification.id, r.domain_event) for r in recordings]
@@ -75,6 +81,14 @@ class Ledger(Application):
             except IntegrityError:
                 continue
         raise WriteConflict("other writers kept changing the same subjects; nothing was recorded, try again")
+
+    def _stream(self, batch: _Batch, bulk: Callable, records: Sequence[Any]) -> Recorded:
+        """A large command: each subject's events are written as soon as they are checked, in one
+        transaction holding the write lock, so memory holds one subject at a time."""
+        with bulk() as write:
+            batch.flush = lambda aggregate: write([self.mapper.to_stored_event(e) for e in aggregate.collect_events()])
+            batch.apply_all(records, [None] * len(records))
+        return batch.result
 
     def load(self, aggregate_id: UUID) -> Subject | None:
         try:
@@ -92,6 +106,7 @@ class _Batch:
         self.absent: set[UUID] = set()
         self.named: dict[tuple[str, str], UUID | None] = {}
         self.order: list[str] = []
+        self.flush: Callable[[Subject], None] | None = None
         self.result = Recorded(now())
         self.aggregates: dict[UUID, Subject | None] = {}
         self.statement_subjects: dict[str, tuple[str, UUID]] = {}
@@ -103,12 +118,15 @@ class _Batch:
         if not self.restoring:
             pairs = [pairs[i] for i in sorted(range(len(pairs)), key=lambda i: _order(pairs[i][0], i))]
         plan: dict[UUID, tuple[str, list]] = {}
+        with_fixes = any(isinstance(record, Fix) for record, _ in pairs)
         for record, restore in pairs:
             subject_type, aggregate_id, record = self._place(record)
             statement_id = restore.statement_id if restore else record.statement_id()
             recorded_at = restore.recorded_at if restore else self.result.recorded_at
-            self.statement_subjects.setdefault(statement_id, (subject_type, aggregate_id))
-            self.order.append(statement_id)
+            if with_fixes:
+                self.statement_subjects.setdefault(statement_id, (subject_type, aggregate_id))
+            if self.restoring:
+                self.order.append(statement_id)
             plan.setdefault(aggregate_id, (subject_type, []))[1].append((record, statement_id, recorded_at))
         self.progress.start("checking and recording", len(pairs))
         if self.trust_index:
@@ -118,7 +136,7 @@ class _Batch:
             self._record_on(subject_type, aggregate_id, items)
             self.progress.advance(len(items))
         self.progress.finish()
-        self.aggregates = {k: v for k, v in self.aggregates.items() if v is not None}
+        self.aggregates = {k: v for k, v in self.aggregates.items() if v is not None and v is not WRITTEN}
 
     def in_order(self) -> list[Any]:
         """The new events to save: a restore keeps the order of the export, across subjects."""
@@ -140,12 +158,16 @@ class _Batch:
         return record.SUBJECT, self._subject_of(record), record
 
     def _record_on(self, subject_type: str, aggregate_id: UUID, items: list) -> None:
+        items = [(expanded(record), statement_id, at) for record, statement_id, at in items]
         aggregate = self._get(aggregate_id)
         if aggregate is None:
             aggregate = self.aggregates[aggregate_id] = AGGREGATES[subject_type].start(aggregate_id, items)
             new = [sid for _, sid, _ in items]
         else:
             new = aggregate.record(items)
+        if self.flush is not None:
+            self.flush(aggregate)
+            self.aggregates[aggregate_id] = WRITTEN
         fresh = set(new)
         for record, statement_id, _ in items:
             if statement_id in fresh:
@@ -170,7 +192,7 @@ class _Batch:
             return statement.subject_id
         known = self.names.get((statement.brand, statement.model.casefold())) or self._named(statement.key)
         own = known or statement.subject_id
-        if isinstance(statement, ModelRenamed):
+        if statement.KIND == "model-renamed":
             self._check_free_name(statement, own)
             self.names[(statement.brand, statement.new_name.casefold())] = own
         return own
@@ -181,7 +203,7 @@ class _Batch:
             self.named[cache_key] = self.ledger.index.subject_named("model", key) if self.ledger.index else None
         return self.named[cache_key]
 
-    def _check_free_name(self, statement: ModelRenamed, own_id: UUID) -> None:
+    def _check_free_name(self, statement: Any, own_id: UUID) -> None:
         key = (statement.brand, statement.new_name)
         holder = (self.names.get((statement.brand, statement.new_name.casefold()))
                   or (self.ledger.index and self.ledger.index.subject_named("model", key))

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Iterable, Iterator
 from uuid import UUID
 
 import yaml
 from pydantic import ValidationError
 
+from application.compact import Compact
 from application.ledger import Restored
 from domain.errors import InvalidInput
+from domain.fixes import Fix
 from domain.kinds import BY_KIND, RECORD_ADAPTER
 from infrastructure.messages import describe
 
-MAX_BYTES = 2 * 1024**3
+MAX_DOCUMENT_BYTES = 256 * 1024**2
 MAX_YAML_BYTES = 64 * 1024**2
+COMPACT_AFTER = 20_000
 MAX_ERRORS = 20
 RESTORE_FIELDS = ("statement_id", "recorded_at")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -35,37 +39,57 @@ class ImportFile:
 
 
 def read_import(path: str) -> ImportFile:
-    """Read and validate a whole import file; InvalidInput names the position, field and value."""
+    """Read and validate a whole import file; InvalidInput names the position, field and value.
+
+    JSON Lines are read line by line and, past the first COMPACT_AFTER statements, kept compact,
+    so a file of a million statements fits in memory; YAML and JSON documents are read whole.
+    """
     name = "<stdin>" if path == "-" else path
-    raw = _read_bytes(path, name)
-    if _looks_like_jsonl(path, raw):
-        items, restoring = _jsonl_items(raw, name), True
-    else:
-        items, restoring = _document_items(raw, name, path), False
-    return _validate(name, items, restoring)
-
-
-def _read_bytes(path: str, name: str) -> bytes:
+    stream = _open(path, name)
     try:
-        data = sys.stdin.buffer.read(MAX_BYTES + 1) if path == "-" else Path(path).read_bytes()
+        head = stream.read(65536)
+        if b"\x00" in head:
+            raise InvalidInput(f"{name}: is a binary file, not YAML, JSON or JSON Lines")
+        if _looks_like_jsonl(path, head):
+            return _validate(name, _jsonl_items(_lines(head, stream), name), restoring=True)
+        raw = head + stream.read(MAX_DOCUMENT_BYTES + 1 - len(head))
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            raise InvalidInput(f"{name}: YAML and JSON files are limited to {MAX_DOCUMENT_BYTES // 1024**2} MB; "
+                               f"write larger histories as JSON Lines (one statement per line, as export does)")
+        return _validate(name, _document_items(raw, name, path), restoring=False)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _open(path: str, name: str) -> BinaryIO:
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")  # noqa: SIM115 - closed by read_import
     except OSError as error:
         raise InvalidInput(f"FILE: cannot read {name!r}: {error.strerror}") from None
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(f"{name}: file is larger than {MAX_BYTES // 1024**3} GiB")
-    if b"\x00" in data[:65536]:
-        raise InvalidInput(f"{name}: is a binary file, not YAML, JSON or JSON Lines")
-    return data
 
 
-def _looks_like_jsonl(path: str, raw: bytes) -> bool:
+def _lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
+    """The lines of a stream whose first bytes were already read."""
+    rest = b""
+    for chunk in itertools.chain([head], iter(lambda: stream.read(1 << 20), b"")):
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        yield from lines
+    if rest:
+        yield rest
+
+
+def _looks_like_jsonl(path: str, head: bytes) -> bool:
     if path.endswith((".jsonl", ".ndjson")):
         return True
-    head = raw.lstrip()[:1]
-    if head != b"{":
+    if head.lstrip()[:1] != b"{":
         return False
-    first_line = raw.lstrip().split(b"\n", 1)[0]
+    first_line = head.lstrip().split(b"\n", 1)[0]
     try:
-        return isinstance(json.loads(first_line), dict) and b"\n{" in raw.strip()
+        return isinstance(json.loads(first_line), dict) and b"\n{" in head.strip()
     except (ValueError, RecursionError):
         return False
 
@@ -127,18 +151,16 @@ def _with_defaults(item: Any, defaults: dict) -> Any:
     return {**{k: v for k, v in defaults.items() if k in accepted}, **item}
 
 
-def _jsonl_items(raw: bytes, name: str) -> list[tuple[str, Any]]:
-    items = []
-    for number, line in enumerate(_decode(raw, name).splitlines(), 1):
+def _jsonl_items(lines: Iterable[bytes], name: str) -> Iterator[tuple[str, Any]]:
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            items.append((f"line {number}", json.loads(line)))
+            yield f"line {number}", json.loads(_decode(line, f"{name} line {number}"))
         except RecursionError:
             raise InvalidInput(f"{name} line {number}: is nested too deeply") from None
         except json.JSONDecodeError as error:
             raise InvalidInput(f"{name} line {number}: is not valid JSON ({error.msg})") from None
-    return items
 
 
 def _string_keys(item: Any) -> None:
@@ -151,13 +173,14 @@ def _string_keys(item: Any) -> None:
                 raise InvalidInput(f"field name {key!r} is not text{hint}")
 
 
-def _validate(name: str, items: list[tuple[str, Any]], restoring: bool) -> ImportFile:
+def _validate(name: str, items: Iterable[tuple[str, Any]], restoring: bool) -> ImportFile:
     records, restored, errors = [], [], []
     for where, item in items:
         try:
             _string_keys(item)
             restore = _restore_info(item, restoring)
-            records.append(RECORD_ADAPTER.validate_python(_without_restore(item)))
+            record = RECORD_ADAPTER.validate_python(_without_restore(item))
+            records.append(Compact(record) if len(records) >= COMPACT_AFTER and not isinstance(record, Fix) else record)
             restored.append(restore)
         except ValidationError as error:
             errors.append(describe(error, f"{name} {where}{_kind_of(item)}"))

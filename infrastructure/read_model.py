@@ -19,6 +19,7 @@ from infrastructure.migrations import READ_MODEL_TABLES, migrate
 from infrastructure.read_access import POSITION, ReadAccess
 
 CHUNK = 20000
+REFOLD_FROM = 50_000  # events behind from which catching up folds everything afresh, subject by subject
 
 
 class _Pending:
@@ -69,7 +70,11 @@ class ReadModel(ReadAccess):
         """
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            count = self._catch_up(source, recorded, progress)
+            behind = source.max_position() - self.position() if source.by_subject else 0
+            if behind >= REFOLD_FROM and behind >= self.position():
+                count = self._refold(source, progress)  # a log that more than doubled: fold it afresh
+            else:
+                count = self._catch_up(source, recorded, progress)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -80,15 +85,19 @@ class ReadModel(ReadAccess):
         """Empty the read model and fold the whole log again (one transaction)."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            for table in READ_MODEL_TABLES:
-                self.conn.execute(f"DELETE FROM {table}")
-            count = (self._rebuild_by_subject(source, progress) if source.by_subject
-                     else self._catch_up(source, (), progress))
+            count = self._refold(source, progress)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         return count
+
+    def _refold(self, source: EventSource, progress: Progress) -> int:
+        for table in READ_MODEL_TABLES:
+            self.conn.execute(f"DELETE FROM {table}")
+        if source.by_subject:
+            return self._rebuild_by_subject(source, progress)
+        return self._catch_up(source, (), progress)
 
     def _catch_up(self, source: EventSource, recorded: list[tuple[int, Any]], progress: Progress) -> int:
         touched: dict[tuple[str, str], tuple[str, str]] = {}

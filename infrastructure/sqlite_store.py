@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
 
 from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -43,6 +44,28 @@ class LockingRecorder(SQLiteApplicationRecorder):
                 raw.rollback()
                 raise
         return ids
+
+    @contextmanager
+    def bulk_writer(self) -> Iterator[Callable[[Sequence[StoredEvent]], None]]:
+        """One transaction, write lock taken first, into which a large command streams its events.
+
+        Committed when the block ends; rolled back (nothing written) when it raises.
+        """
+        with self.datastore.get_connection(commit=True) as connection:
+            raw = connection._sqlite_conn
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                raise DatabaseBusy(f"the database is busy (another stratlog is writing): {error}; try again") from None
+            try:
+                yield lambda events: self._insert_rows(raw, events)
+                raw.commit()
+            except sqlite3.IntegrityError as error:
+                raw.rollback()
+                raise IntegrityError(error) from error
+            except BaseException:
+                raw.rollback()
+                raise
 
     def _insert_rows(self, raw: sqlite3.Connection, stored_events: Sequence[StoredEvent]) -> list[int]:
         first = (raw.execute(self.select_max_notification_id_statement).fetchone()[0] or 0) + 1

@@ -1,0 +1,42 @@
+"""A validated statement kept small while a large import waits to be written (its JSON and its keys)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from domain.kinds import RECORD_ADAPTER
+from domain.statement import Statement, subject_id
+
+
+class Compact:
+    """Stands in for a validated Statement: what the batch needs to place it, and its JSON to expand."""
+
+    __slots__ = ("KIND", "SUBJECT", "brand", "key", "announced_on", "model", "new_name", "_id", "json")
+
+    def __init__(self, statement: Statement):
+        self.KIND, self.SUBJECT, self.brand = statement.KIND, statement.SUBJECT, statement.brand
+        self.key, self.announced_on = statement.key, statement.announced_on
+        self.model = getattr(statement, "model", None)
+        self.new_name = getattr(statement, "new_name", None)
+        self._id = statement.statement_id()
+        self.json = statement.model_dump_json(exclude_none=True).encode()
+
+    def statement_id(self) -> str:
+        return self._id
+
+    @property
+    def subject_id(self) -> UUID:
+        return subject_id(self.SUBJECT, *self.key)
+
+    @property
+    def brand_id(self) -> UUID:
+        return subject_id("brand", self.brand)
+
+    def expand(self) -> Any:
+        """The statement again, validated from its JSON (the same model it was made from)."""
+        return RECORD_ADAPTER.validate_json(self.json)
+
+
+def expanded(record: Any) -> Any:
+    return record.expand() if isinstance(record, Compact) else record
