@@ -56,7 +56,7 @@ def _region(value: str) -> str:
 
 def _name(value: str) -> str:
     value = _clean_text(value)
-    if len(value) > 200 or any(unicodedata.category(c).startswith("C") for c in value):
+    if len(value) > 200 or not value.isprintable() and any(unicodedata.category(c).startswith("C") for c in value):
         raise ValueError(f"{value!r} is not a usable name (at most 200 printable characters)")
     return value
 
