@@ -26,6 +26,9 @@ class PartialDate:
     @classmethod
     def parse(cls, value: Any) -> PartialDate:
         """Read a partial date from text, a whole year or a date; ValueError names the value."""
+        known = _PARSED.get(value) if isinstance(value, str) else None
+        if known is not None:
+            return known
         if isinstance(value, PartialDate):
             return value
         if isinstance(value, date):
@@ -94,10 +97,15 @@ class PartialDate:
         )
 
 
-@lru_cache(maxsize=65536)
+_PARSED: dict[str, PartialDate] = {}
+
+
 def _parse_text(value: str) -> PartialDate:
     """Partial dates are immutable, so each text is parsed once and the object shared."""
-    return PartialDate._parse_text(value.strip(), value)
+    parsed = PartialDate._parse_text(value.strip(), value)
+    if len(_PARSED) < 100_000:
+        _PARSED[value] = parsed
+    return parsed
 
 
 def _validate(value: Any) -> PartialDate:

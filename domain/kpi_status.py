@@ -11,22 +11,26 @@ from domain.jsonvalues import number_of, unit_of
 PERCENT_UNITS = {"percent", "%", "pct"}
 
 
-def evaluate(target: dict, actuals: list[dict], as_of: date) -> dict:
-    """Status, latest actual and required_cagr of one target (a target row of the fold)."""
+def by_period_end(actuals: list[dict]) -> list[tuple[date, dict]]:
+    """Actuals ordered by their period's end; of two ending together, the longer (the annual figure)
+    counts as later. Sort once per KPI and scope, then evaluate each target against the result."""
+    keyed = []
+    for actual in actuals:
+        period = PartialDate.parse(actual["period"])
+        keyed.append(((period.end, -(period.end - period.start).days), actual))
+    keyed.sort(key=lambda pair: pair[0])
+    return [(key[0], actual) for key, actual in keyed]
+
+
+def evaluate(target: dict, actuals: list[tuple[date, dict]], as_of: date) -> dict:
+    """Status, latest actual and required_cagr of one target, given its KPI's actuals by_period_end."""
     deadline = PartialDate.parse(target["deadline"])
-    usable = sorted((a for a in actuals if a["unit"] == target["unit"] and PartialDate.parse(a["period"]).end <= deadline.end),
-                    key=_latest_first_by_end)
+    usable = [a for end, a in actuals if end <= deadline.end and a["unit"] == target["unit"]]
     latest = usable[-1] if usable else None
     result = {"actual": latest["value"] if latest else None, "actual_period": latest["period"] if latest else None,
               "required_cagr": _required_cagr(target, latest, deadline)}
     result["status"] = _status(target, usable, deadline, as_of, result["required_cagr"])
     return result
-
-
-def _latest_first_by_end(actual: dict) -> tuple:
-    """Periods ordered by their end; of two ending together, the longer (the annual figure) counts as later."""
-    period = PartialDate.parse(actual["period"])
-    return (period.end, -(period.end - period.start).days)
 
 
 def _goal(target: dict) -> Decimal | None:

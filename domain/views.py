@@ -6,7 +6,7 @@ from datetime import date
 from typing import Iterable
 
 from domain.dates import PartialDate
-from domain.kpi_status import evaluate
+from domain.kpi_status import by_period_end, evaluate
 
 LIVE = ("pending", "on-track", "at-risk", "off-track", "overdue")
 _FAR = (date.max, date.max)
@@ -28,7 +28,7 @@ def _stated(row: dict) -> dict:
 
 
 def kpis(groups: list[dict], brand: str, as_of: date, live: bool = False) -> list[dict]:
-    actuals = {(g["kpi"], (g["scope"] or "").casefold()): g["actuals"] for g in by_type(groups, "actuals")}
+    actuals = {(g["kpi"], (g["scope"] or "").casefold()): by_period_end(g["actuals"]) for g in by_type(groups, "actuals")}
     rows = []
     for group in by_type(groups, "targets"):
         for target in group["targets"]:

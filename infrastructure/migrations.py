@@ -30,8 +30,17 @@ def _m001_read_model(db) -> None:
     db["rm_items"].create_index(["subject_id", "grp", "known_to"])
 
 
+def _m002_answering_index(db) -> None:
+    """Queries filter on brand, kind and the two validity ranges: index them all, so only the rows
+    that answer are read from the table."""
+    db.conn.execute("DROP INDEX IF EXISTS idx_rm_items_brand_known_to_valid_to")
+    db["rm_items"].create_index(["brand", "kind", "valid_to", "valid_from", "known_to", "known_from"],
+                                index_name="idx_rm_items_answer")
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "read model tables", _m001_read_model),
+    (2, "an index that answers as-of queries", _m002_answering_index),
 ]
 READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items")
 

@@ -40,3 +40,16 @@ def test_a_version_1_database_answers_queries_like_a_new_one(tmp_path, stratlog,
     strip = lambda rows: [{k: v for k, v in r.items() if k != "recorded_at"} for r in rows]  # noqa: E731
     assert strip(answers[0]) == strip(answers[1])
     assert len(answers[0]) == 6
+
+
+def test_migrations_are_numbered_recorded_and_applied_once(tmp_path):
+    from infrastructure.migrations import MIGRATIONS
+    path = copy_fixture("v1-alpine.db", tmp_path)
+    Runtime(settings(path), writing=False).close()
+    conn = sqlite3.connect(path)
+    applied = [row[0] for row in conn.execute("SELECT id FROM stratlog_migrations ORDER BY id")]
+    indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert applied == [number for number, _, _ in MIGRATIONS] == [1, 2]
+    assert "idx_rm_items_answer" in indexes
+    Runtime(settings(path), writing=False).close()
+    assert conn.execute("SELECT COUNT(*) FROM stratlog_migrations").fetchone()[0] == 2
