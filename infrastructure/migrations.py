@@ -36,6 +36,8 @@ def _m002_answering_index(db) -> None:
     db.conn.execute("DROP INDEX IF EXISTS idx_rm_items_brand_known_to_valid_to")
     db["rm_items"].create_index(["brand", "kind", "valid_to", "valid_from", "known_to", "known_from"],
                                 index_name="idx_rm_items_answer")
+    db["rm_statements"].create_index(["kind", "brand"])
+    db["rm_statements"].create_index(["brand", "position"])
 
 
 MIGRATIONS: list[tuple[int, str, Callable]] = [
