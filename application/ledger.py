@@ -66,7 +66,7 @@ class Ledger(Application):
                progress: Progress = QUIET) -> Recorded:
         """Record statements and fixes atomically; a conflicting writer makes us re-check on fresh state."""
         restoring = restored is not None and any(restored)
-        bulk = getattr(self.recorder, "bulk_writer", None) if len(records) >= STREAM_AT and not restoring else None
+        bulk = getattr(self.recorder, "locked", None) if len(records) >= STREAM_AT and not restoring else None
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 self.refresh_index()  # see what the writer we clashed with recorded (names, ids)

@@ -25,31 +25,15 @@ class LockingRecorder(SQLiteApplicationRecorder):
     """
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        with self.datastore.get_connection(commit=True) as connection:
-            raw = connection._sqlite_conn
-            try:
-                raw.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                raise DatabaseBusy(f"the database is busy (another stratlog is writing): {error}; try again") from None
-            try:
-                ids = self._insert_rows(raw, stored_events)
-                raw.commit()
-            except sqlite3.IntegrityError as error:
-                raw.rollback()
-                raise IntegrityError(error) from error
-            except sqlite3.OperationalError as error:
-                raw.rollback()
-                raise OperationalError(error) from error
-            except BaseException:
-                raw.rollback()
-                raise
-        return ids
+        with self.locked() as write:
+            return write(stored_events)
 
     @contextmanager
-    def bulk_writer(self) -> Iterator[Callable[[Sequence[StoredEvent]], None]]:
-        """One transaction, write lock taken first, into which a large command streams its events.
+    def locked(self) -> Iterator[Callable[[Sequence[StoredEvent]], list[int]]]:
+        """One transaction, the write lock taken first; yields the function that inserts events.
 
-        Committed when the block ends; rolled back (nothing written) when it raises.
+        Committed when the block ends; rolled back (nothing written) when it raises. A large
+        command streams its events into it subject by subject (see Ledger.record).
         """
         with self.datastore.get_connection(commit=True) as connection:
             raw = connection._sqlite_conn
@@ -63,6 +47,9 @@ class LockingRecorder(SQLiteApplicationRecorder):
             except sqlite3.IntegrityError as error:
                 raw.rollback()
                 raise IntegrityError(error) from error
+            except sqlite3.OperationalError as error:
+                raw.rollback()
+                raise OperationalError(error) from error
             except BaseException:
                 raw.rollback()
                 raise
