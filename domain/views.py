@@ -50,7 +50,8 @@ def timeline(groups: list[dict], brand: str, as_of: date) -> list[dict]:
     rows = []
     for g in groups:
         if g["type"] in ("model", "market", "dealer-agreement"):
-            rows.append(_row(brand, g["type"], g["subject"], g["date"], g["status"], g, g["subject"]))
+            first_name = (g.get("aliases") or [g["subject"]])[0]  # a renamed model stays the same subject
+            rows.append(_row(brand, g["type"], g["subject"], g["date"], g["status"], g, first_name))
         elif g["type"] == "valuations":
             rows += [_row(brand, "valuation", f"valuation {v['valued_on']}", v["valued_on"], "reported", v,
                           f"valuation {v['valued_on']}", value=v["value"]) for v in g["valuations"]]

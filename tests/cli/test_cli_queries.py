@@ -195,3 +195,16 @@ def test_an_export_restored_elsewhere_keeps_the_recording_order(acme_db, stratlo
 def test_a_separate_read_model_file_is_refused_in_sqlite_mode(acme_db, stratlog, tmp_path):
     result = stratlog("--db", acme_db, "--read-model", str(tmp_path / "rm.db"), "kpis", "--brand", "acme")
     assert result.code == 2 and "a separate read model is for team mode" in result.err
+
+
+def test_a_renamed_model_is_one_subject_in_a_diff_and_answers_to_both_names(acme_db, stratlog):
+    src = ["--source-title", "Acme news"]
+    assert stratlog("--db", acme_db, "record", "model-renamed", "acme", "Roadster", "--new-name", "Spyder",
+                    "--announced-on", "2025-03", *src).code == 0
+    assert stratlog("--db", acme_db, "record", "model-revealed", "acme", "Roadster", "--revealed-on", "2025-09",
+                    "--announced-on", "2025-09", *src).code == 0
+    rows = as_json(stratlog, "--db", acme_db, "diff", "--brand", "acme", "--from", "2024-12", "--to", "2025-12")
+    spyder = [r for r in rows if r["subject_type"] == "model"]
+    assert [(r["change"], r["subject"], r["after"]["status"]) for r in spyder] == [("changed", "Spyder", "revealed")]
+    state = as_json(stratlog, "--db", acme_db, "state", "acme", "--as-of", "2025-12")
+    assert state["models"][0]["model"] == "Spyder" and state["models"][0]["aliases"] == ["Roadster"]
