@@ -156,3 +156,15 @@ def test_schema_describes_every_statement_kind(stratlog):
     schema = json.loads(stratlog("schema").out)
     kinds = {d["properties"]["kind"]["const"] for d in schema["$defs"].values() if "kind" in d.get("properties", {})}
     assert {"model-launched", "market-entered", "valuation-updated", "ipo-considered", "statement-corrected"} <= kinds
+
+
+def test_shell_completion_offers_commands_kinds_and_options(tmp_path):
+    exe = str(Path(sys.executable).parent / "stratlog")
+
+    def complete(words: str, index: int) -> str:
+        env = {"_STRATLOG_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(index), "PATH": ""}
+        return subprocess.run([exe], env=env, capture_output=True, text=True, cwd=tmp_path).stdout
+
+    assert "plain,record" in complete("stratlog rec", 1)
+    assert "plain,model-launched" in complete("stratlog record model-l", 2)
+    assert "plain,--as-of" in complete("stratlog kpis --as", 2)
