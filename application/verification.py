@@ -17,8 +17,11 @@ MAX_REPORTED = 20
 
 @dataclass
 class Verification:
+    """What was checked (lines) and every problem found; log_problems are those of the event log itself."""
+
     lines: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    log_problems: list[str] = field(default_factory=list)
 
 
 def _sample(dates: list[str], limit: int) -> list[date]:
@@ -31,20 +34,21 @@ def verify_read_model(ledger, read_model, max_dates: int = 40) -> Verification:
     """Check the log (versions 1..n per subject, every event decodes), then compare answers brand by brand."""
     result = Verification()
     count, gaps = version_problems(ledger)
-    result.problems += gaps
+    result.log_problems += gaps
     result.lines.append(f"checked {count} stored events: versions run 1..n per subject"
-                        + ("" if not gaps else f" except in {len(gaps)} places"))
+                        + ("" if not gaps else f" except in {len(gaps)} place{'s' * (len(gaps) > 1)}"))
     try:
         reference = ReferenceFold(ledger)
     except Exception:  # re-raised unless a stored event that does not decode explains it
         undecodable = undecodable_events(ledger)
         if not undecodable:
             raise
-        result.problems += undecodable
+        result.log_problems += undecodable
+        result.problems += result.log_problems
         result.lines.append("answers not compared: stored events do not decode")
         return result
     result.lines.append(f"decoded and validated {reference.count} stored events")
-    result.problems += _compare_answers(result, reference, read_model, max_dates)
+    result.problems += result.log_problems + _compare_answers(result, reference, read_model, max_dates)
     return result
 
 
@@ -99,7 +103,7 @@ def _version_problem(ledger, notification, want: int) -> str:
 
 
 def _subject_label(ledger, notification) -> str:
-    """'Model alpine/A290 (uuid)' when an event of the subject decodes, else the topic's class and the id."""
+    """'model alpine/A290 (uuid)' when an event of the subject decodes, else the topic's class and the id."""
     kind = notification.topic.split(":", 1)[-1].split(".", 1)[0]
     for stored in ledger.recorder.select_events(notification.originator_id, limit=3):
         try:
