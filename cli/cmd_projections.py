@@ -78,13 +78,21 @@ def verify(max_dates, db=None, read_model=None) -> None:
     """
     from application.verification import verify_read_model
     from domain.errors import StratlogError
+    from eventsourcing.persistence import MapperDeserialisationError
     runtime = _runtime(db, read_model)
     try:
-        report = verify_read_model(runtime.ledger, runtime.fresh_read_model(), max_dates)
+        try:
+            model = runtime.fresh_read_model()
+        except MapperDeserialisationError:
+            model = runtime.read_model  # the log itself is damaged: verification names where
+        report = verify_read_model(runtime.ledger, model, max_dates)
     finally:
         runtime.close()
     for line in report.lines:
         click.echo(line)
+    if report.log_problems:
+        raise StratlogError(f"the event log is damaged in {len(report.log_problems)} places (a rebuild cannot fix "
+                            f"this; restore a backup or an export):\n" + "\n".join(report.log_problems[:20]))
     if report.problems:
         raise StratlogError(f"the read model differs from the fold in {len(report.problems)} answers "
                             f"(run 'stratlog projections rebuild'):\n" + "\n".join(report.problems[:20]))

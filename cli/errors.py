@@ -7,7 +7,7 @@ import sqlite3
 
 def exit_code_for(error: Exception) -> tuple[int | None, str]:
     """2 for invalid input, 1 for refusals and environment trouble, None for a real bug."""
-    from eventsourcing.persistence import PersistenceError
+    from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
     from pydantic import ValidationError
 
     from domain.errors import InvalidInput, StratlogError
@@ -19,6 +19,9 @@ def exit_code_for(error: Exception) -> tuple[int | None, str]:
         return 2, describe(error)
     if isinstance(error, StratlogError):
         return 1, str(error)
+    if isinstance(error, MapperDeserialisationError):
+        return 1, (f"a stored event does not decode (the database is damaged or was written by another program): "
+                   f"{str(error)[:300]}; run 'stratlog projections verify'")
     if isinstance(error, (PersistenceError, sqlite3.Error)):
         text = str(error)
         if "locked" in text or "busy" in text:

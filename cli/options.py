@@ -10,15 +10,22 @@ import click
 FORMATS = ("table", "json", "csv")
 
 
+LAST_DAY = date(9999, 12, 30)  # the read model's open end is 9999-12-31: answers stop the day before
+
+
 def parse_as_of(text: str | None, option: str = "--as-of") -> date:
     """A partial date means its last day; none means today."""
     if not text:
         return date.today()
     from domain.dates import PartialDate
     try:
-        return PartialDate.parse(text).end
+        day = PartialDate.parse(text).end
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint=option) from None
+    if day > LAST_DAY:
+        raise click.BadParameter(f"{text!r} is beyond the dates stratlog answers for (up to {LAST_DAY})",
+                                 param_hint=option)
+    return day
 
 
 def parse_known_at(text: str | None, option: str = "--known-at") -> datetime:
@@ -27,14 +34,21 @@ def parse_known_at(text: str | None, option: str = "--known-at") -> datetime:
         return datetime.now(timezone.utc)
     from domain.dates import PartialDate
     try:
-        return datetime.combine(PartialDate.parse(text).end, time.max, timezone.utc)
+        moment = datetime.combine(PartialDate.parse(text).end, time.max, timezone.utc)
     except ValueError:
-        pass
+        try:
+            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise click.BadParameter(f"{text!r} is not an ISO 8601 date-time or a date", param_hint=option) from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not an ISO 8601 date-time or a date", param_hint=option) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        utc = moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise click.BadParameter(f"{text!r} is outside the calendar once converted to UTC", param_hint=option) from None
+    if utc.date() > LAST_DAY:
+        raise click.BadParameter(f"{text!r} is beyond the dates stratlog answers for (up to {LAST_DAY})",
+                                 param_hint=option)
+    return utc
 
 
 def db_options(command):

@@ -47,6 +47,7 @@ def _csv_cell(value: Any) -> str:
         text = ""
     else:
         text = str(value).lower() if isinstance(value, bool) else str(value)
+    text = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return "'" + text if text.startswith(_FORMULA) and not _is_number(text) else text
 
 

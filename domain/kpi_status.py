@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import Decimal
 
@@ -48,7 +49,11 @@ def _required_cagr(target: dict, actual: dict | None, deadline: PartialDate) -> 
     years = deadline.year - period.year
     if base is None or base <= 0 or years <= 0 or not period.is_year or unit_of(actual["value"], actual["unit"]) != target["unit"]:
         return None
-    return round((float(goal / base) ** (1 / years) - 1) * 100, 1)
+    try:
+        growth = (float(goal / base) ** (1 / years) - 1) * 100
+    except (OverflowError, ZeroDivisionError):
+        return None
+    return round(growth, 1) if math.isfinite(growth) else None
 
 
 def meets(target: dict, value, unit: str | None = None) -> bool | None:
@@ -94,7 +99,10 @@ def _trend(target: dict, annual: list[dict], required: float) -> str:
         a, b = number_of(prev["value"]), number_of(last["value"])
         if a is None or b is None or a <= 0 or b <= 0 or years <= 0:
             return "pending"
-        observed = (float(b / a) ** (1 / years) - 1) * 100
+        try:
+            observed = (float(b / a) ** (1 / years) - 1) * 100
+        except OverflowError:
+            return "pending"
         seen = -observed if declining else observed
         return "on-track" if seen >= need else "at-risk" if seen >= need / 2 else "off-track"
     return "on-track" if need <= 10 else "at-risk" if need <= 25 else "off-track"

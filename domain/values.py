@@ -97,7 +97,9 @@ class Money(Frozen):
 
 
 def canonical_decimal(value: Decimal) -> Decimal:
-    """One spelling per number, so 100000 and 100000.0 give the same statement id."""
+    """One spelling per number, so 100000 and 100000.0 give the same statement id; absurd sizes refused."""
+    if value and not -12 <= value.adjusted() <= 17:
+        raise ValueError(f"{value} is out of range (numbers must stay below 10^18 with at most 12 decimals)")
     integral = value.to_integral_value()
     return integral if value == integral else value.normalize()
 

@@ -20,6 +20,7 @@ class Settings:
 
     db: str
     read_model: str
+    lock_timeout: int = LOCK_TIMEOUT_SECONDS
 
     @property
     def team_mode(self) -> bool:
@@ -32,7 +33,7 @@ class Settings:
             from infrastructure.postgres_store import postgres_env
             return {**env, **postgres_env(self.db)}
         return {**env, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": self.db,
-                "SQLITE_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
+                "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout),
                 "APPLICATION_RECORDER_TOPIC": "infrastructure.sqlite_store:LockingRecorder"}
 
 
@@ -42,13 +43,23 @@ def settings(db: str | None = None, read_model: str | None = None) -> Settings:
     In SQLite mode the read model lives in the database file itself: --read-model is refused.
     """
     target = db or os.environ.get("STRATLOG_DB") or DEFAULT_DB
+    timeout = _lock_timeout(os.environ.get("STRATLOG_LOCK_TIMEOUT"))
     if target.startswith(("postgresql://", "postgres://")):
         local = read_model or os.environ.get("STRATLOG_READ_MODEL") or str(_cache_file(target))
-        return Settings(target, local)
+        return Settings(target, local, timeout)
     if read_model and read_model != target:
         raise InvalidInput(f"--read-model {read_model!r}: a separate read model is for team mode "
                            f"(--db postgresql://…); a SQLite database keeps its read model inside it")
-    return Settings(target, target)
+    return Settings(target, target, timeout)
+
+
+def _lock_timeout(text: str | None) -> int:
+    """Seconds a writer waits for a busy database ($STRATLOG_LOCK_TIMEOUT, default 10)."""
+    if not text:
+        return LOCK_TIMEOUT_SECONDS
+    if not text.isdigit() or not 1 <= int(text) <= 3600:
+        raise InvalidInput(f"STRATLOG_LOCK_TIMEOUT: {text!r} is not a number of seconds from 1 to 3600")
+    return int(text)
 
 
 def shown(target: str) -> str:

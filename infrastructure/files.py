@@ -102,14 +102,26 @@ def _document_items(raw: bytes, name: str, path: str) -> list[tuple[str, Any]]:
         else:
             if len(raw) > MAX_YAML_BYTES:
                 raise InvalidInput(f"{name}: YAML files are limited to {MAX_YAML_BYTES // 1024**2} MB; use JSON Lines")
-            document = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+            document = _safe_yaml(text, name)
     except RecursionError:
         raise InvalidInput(f"{name}: is nested too deeply to be an import file") from None
     except json.JSONDecodeError as error:
         raise InvalidInput(f"{name}: is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    except ValueError as error:  # e.g. integers longer than Python converts
+        raise InvalidInput(f"{name}: is not valid JSON ({error})") from None
+    return _statements_of(document, name)
+
+
+def _safe_yaml(text: str, name: str) -> Any:
+    """YAML through the safe loader, refusing aliases (a few lines of them can expand to billions of items)."""
+    try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=_Loader)):
+            raise InvalidInput(f"{name}: uses YAML aliases (*name); write each statement out in full")
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         raise InvalidInput(f"{name}: is not valid YAML ({_yaml_problem(error)})") from None
-    return _statements_of(document, name)
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError) as error:
+        raise InvalidInput(f"{name}: is not valid YAML (a value cannot be read: {error})") from None
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:
@@ -146,7 +158,8 @@ def _statements_of(document: Any, name: str) -> list[tuple[str, Any]]:
 def _with_defaults(item: Any, defaults: dict) -> Any:
     if not isinstance(item, dict):
         return item
-    cls = BY_KIND.get(item.get("kind"))
+    kind = item.get("kind")
+    cls = BY_KIND.get(kind) if isinstance(kind, str) else None
     accepted = cls.model_fields if cls else {}
     return {**{k: v for k, v in defaults.items() if k in accepted}, **item}
 
@@ -161,6 +174,8 @@ def _jsonl_items(lines: Iterable[bytes], name: str) -> Iterator[tuple[str, Any]]
             raise InvalidInput(f"{name} line {number}: is nested too deeply") from None
         except json.JSONDecodeError as error:
             raise InvalidInput(f"{name} line {number}: is not valid JSON ({error.msg})") from None
+        except ValueError as error:  # e.g. integers longer than Python converts
+            raise InvalidInput(f"{name} line {number}: is not valid JSON ({error})") from None
 
 
 def _string_keys(item: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reprlib
+
 from pydantic import ValidationError
 
 from domain.kinds import KINDS
@@ -9,8 +11,13 @@ from domain.kinds import KINDS
 MAX_SHOWN = 10
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 3, 6, 6, 70, 70, 40
+
+
 def _value(value: object) -> str:
-    text = repr(value)
+    """A short picture of a value, however large or deeply shared the value is."""
+    text = _REPR.repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -28,7 +35,7 @@ def field_errors(error: ValidationError) -> list[str]:
         if item["type"] == "union_tag_not_found":
             lines.append("kind: missing (every statement needs a kind, e.g. model-planned)")
             continue
-        shown = "" if item["type"] in ("missing", "extra_forbidden") or repr(item["input"]) in message else \
+        shown = "" if item["type"] in ("missing", "extra_forbidden") or _value(item["input"]) in message else \
             f" (got {_value(item['input'])})"
         if item["type"] == "extra_forbidden":
             message = "is not a field of this kind"

@@ -77,9 +77,6 @@ def test_csv_neutralises_a_cell_that_a_spreadsheet_would_run_as_a_formula(hostil
     assert ",=HYPERLINK(" not in csv and "\n=HYPERLINK(" not in csv
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: cli/render.py as_csv escapes formulas but not control or bidi "
-                   "characters (DESIGN 9: escaped in CSV too); and click.echo silently strips ANSI colour "
-                   "sequences when stdout is not a terminal, so the CSV loses part of the stored note")
 def test_csv_escapes_control_and_bidi_characters_without_losing_them(hostile_db, stratlog):
     csv = stratlog("--db", hostile_db, "events", "--format", "csv").out
     assert not any(c in csv for c in RAW)

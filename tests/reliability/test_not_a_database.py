@@ -19,7 +19,7 @@ def digest(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def refuses_untouched(stratlog, path: str, message: str) -> None:
+def assert_refused_untouched(stratlog, path: str, message: str) -> None:
     before = digest(path)
     for command in COMMANDS:
         result = stratlog("--db", path, *command)
@@ -31,26 +31,26 @@ def refuses_untouched(stratlog, path: str, message: str) -> None:
 def test_binary_junk_is_refused_by_every_command_and_left_untouched(tmp_path, stratlog):
     path = tmp_path / "photo.db"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
-    refuses_untouched(stratlog, str(path), "is not a stratlog database (not an SQLite file); it was not touched")
+    assert_refused_untouched(stratlog, str(path), "is not a stratlog database (not an SQLite file); it was not touched")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["photo.db"]
 
 
 def test_an_sqlite_header_followed_by_junk_is_refused_untouched(tmp_path, stratlog):
     path = tmp_path / "fake.db"
     path.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 40)
-    refuses_untouched(stratlog, str(path), "is not a readable stratlog database (file is not a database)")
+    assert_refused_untouched(stratlog, str(path), "is not a readable stratlog database (file is not a database)")
 
 
 def test_a_stratlog_database_cut_in_half_is_refused_untouched(alpine_db, stratlog):
     os.truncate(alpine_db, os.path.getsize(alpine_db) // 2)
-    refuses_untouched(stratlog, alpine_db, "is not a readable stratlog database (database disk image is malformed)")
+    assert_refused_untouched(stratlog, alpine_db, "is not a readable stratlog database (database disk image is malformed)")
 
 
 def test_a_database_written_by_a_newer_stratlog_is_refused_by_every_command_untouched(alpine_db, stratlog):
     with sqlite3.connect(alpine_db) as conn:
         conn.execute("UPDATE stratlog_meta SET value='99' WHERE key='format_version'")
     conn.close()
-    refuses_untouched(stratlog, alpine_db, "was written by a newer stratlog (format 99")
+    assert_refused_untouched(stratlog, alpine_db, "was written by a newer stratlog (format 99")
 
 
 def test_a_folder_given_as_the_database_is_refused(tmp_path, stratlog):
