@@ -6,7 +6,33 @@ import click
 
 from cli.options import db_options
 
-KIND_HELP = "Record a {kind} statement.\n\n\b\nExample:\n  stratlog record {example}"
+KIND_HELP = "{kind}: {summary}.\n\n\b\nExample:\n  stratlog record {example}"
+SUMMARIES = {
+    "brand-registered": "register a brand (its name, parent group, country)",
+    "valuation-updated": "a valuation of the brand (an amount, the date it refers to)",
+    "ipo-considered": "the brand's stance on a stock-market listing",
+    "target-set": "a new target: a KPI's value by or in a deadline",
+    "target-revised": "the brand changed a target's value or deadline",
+    "target-reaffirmed": "the brand repeated a target unchanged",
+    "target-withdrawn": "the brand dropped a target",
+    "actual-reported": "a reported figure for a KPI and a period",
+    "model-planned": "a model announced for a date",
+    "model-revealed": "a model shown to the public",
+    "model-launched": "a model on sale (in some markets, or overall)",
+    "model-rescheduled": "a model's planned date moved",
+    "model-renamed": "a model given a new name (the old one stays an alias)",
+    "model-cancelled": "a planned model dropped",
+    "model-discontinued": "a model taken off sale",
+    "market-entry-planned": "a planned entry into a country or region",
+    "market-entered": "the brand now sells in a market",
+    "market-entry-postponed": "a market entry delayed (to a new date, or to none)",
+    "market-entry-cancelled": "a planned market entry dropped",
+    "market-exited": "the brand left a market",
+    "dealer-talks-started": "talks with a dealer group in a market",
+    "dealer-agreement-signed": "a distribution deal signed",
+    "dealer-talks-ended": "talks with a dealer group ended without a deal",
+    "dealer-agreement-terminated": "a signed distribution deal ended",
+}
 EXAMPLES = {
     "brand-registered": "brand-registered alpine --name Alpine --parent 'Renault Group' --country FR",
     "valuation-updated": "valuation-updated alpine --value '500000000 EUR' --valued-on 2023 --announced-on 2023-06 --source-title 'ANE congress'",
@@ -56,7 +82,8 @@ def _kind_command(cls: type) -> click.Command:
 
     example = EXAMPLES.get(cls.KIND, f"{cls.KIND} {' '.join(k.upper() for k in cls.KEY_FIELDS)} --announced-on 2024-03 --source-title '…'")
     command = click.Command(cls.KIND, params=params, callback=callback,
-                            help=KIND_HELP.format(kind=cls.KIND, example=example))
+                            help=KIND_HELP.format(kind=cls.KIND, summary=SUMMARIES[cls.KIND], example=example),
+                            short_help=SUMMARIES[cls.KIND])
     return db_options_params(command)
 
 
