@@ -7,6 +7,10 @@ import click
 from cli.options import db_options
 
 KIND_HELP = "{kind}: {summary}.\n\n\b\nExample:\n  stratlog record {example}"
+SOURCE_HELP = {"source_title": "Title of the source (a title or a url is required).",
+               "source_url": "Address of the source (http or https).", "publisher": "Who published it.",
+               "speaker": "Who spoke.", "quote": "The words quoted, verbatim.", "language": "Language code (fr, en…).",
+               "source_published_on": "When the source was published."}
 SUMMARIES = {
     "brand-registered": "register a brand (its name, parent group, country)",
     "valuation-updated": "a valuation of the brand (an amount, the date it refers to)",
@@ -73,7 +77,8 @@ def _kind_command(cls: type) -> click.Command:
     params: list[click.Parameter] = [click.Argument([key]) for key in cls.KEY_FIELDS]
     params += [click_option(spec) for spec in specs]
     params += [click.Option(["--announced-on"], metavar="DATE", help="When it was made public (2023, 2023-06, 2023-06-14).")]
-    params += [click.Option([f"--{name.replace('_', '-')}", name], metavar="TEXT") for name in SOURCE_OPTIONS]
+    params += [click.Option([f"--{name.replace('_', '-')}", name], metavar="TEXT", help=SOURCE_HELP[name])
+               for name in SOURCE_OPTIONS]
     params += [click.Option(["--note"], metavar="TEXT", help="Our remark on this statement.")]
 
     @db_options
