@@ -60,14 +60,14 @@ def _remove_old_demo(target: str) -> None:
 
 
 def _import_files(files, db, read_model):
+    from cli.progress import progress_for
     from infrastructure.config import settings
     from infrastructure.files import read_import
     from infrastructure.runtime import Runtime
-    loaded = [read_import(f) for f in files]
+    loaded = [read_import(f, progress_for()) for f in files]
     records = [r for f in loaded for r in f.records]
     restoring = any(f.restored for f in loaded)
     restored = [r for f in loaded for r in (f.restored or [None] * len(f.records))] if restoring else None
-    from cli.progress import progress_for
     progress = progress_for()
     runtime = Runtime(settings(db, read_model), writing=True)
     try:

@@ -26,7 +26,7 @@ class TerminalProgress:
 
     def advance(self, steps: int = 1) -> None:
         self.done += steps
-        if self.clock() - self.drawn >= REFRESH_SECONDS or self.done >= self.total:
+        if self.clock() - self.drawn >= REFRESH_SECONDS or 0 < self.total <= self.done:
             self._draw()
 
     def finish(self) -> None:
@@ -37,6 +37,8 @@ class TerminalProgress:
     def line(self) -> str:
         elapsed = max(self.clock() - self.started, 1e-9)
         rate = self.done / elapsed
+        if not self.total:  # a count without a known end (a file read as it streams)
+            return f"{self.label} {self.done:,} · {rate:,.0f}/s · {elapsed:,.0f}s"
         share = min(self.done / self.total, 1.0) if self.total else 1.0
         filled = int(share * WIDTH)
         eta = (self.total - self.done) / rate if rate > 0 and self.total > self.done else 0.0

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from application.compact import Compact
 from application.ledger import Restored
+from application.ports import QUIET, Progress
 from domain.errors import InvalidInput
 from domain.fixes import Fix
 from domain.kinds import BY_KIND, RECORD_ADAPTER
@@ -38,7 +39,7 @@ class ImportFile:
     restored: list[Restored | None] | None
 
 
-def read_import(path: str) -> ImportFile:
+def read_import(path: str, progress: Progress = QUIET) -> ImportFile:
     """Read and validate a whole import file; InvalidInput names the position, field and value.
 
     JSON Lines are read line by line and, past the first COMPACT_AFTER statements, kept compact,
@@ -51,12 +52,12 @@ def read_import(path: str) -> ImportFile:
         if b"\x00" in head:
             raise InvalidInput(f"{name}: is a binary file, not YAML, JSON or JSON Lines")
         if _looks_like_jsonl(path, head):
-            return _validate(name, _jsonl_items(_lines(head, stream), name), restoring=True)
+            return _validate(name, _jsonl_items(_lines(head, stream), name), True, progress)
         raw = head + stream.read(MAX_DOCUMENT_BYTES + 1 - len(head))
         if len(raw) > MAX_DOCUMENT_BYTES:
             raise InvalidInput(f"{name}: YAML and JSON files are limited to {MAX_DOCUMENT_BYTES // 1024**2} MB; "
                                f"write larger histories as JSON Lines (one statement per line, as export does)")
-        return _validate(name, _document_items(raw, name, path), restoring=False)
+        return _validate(name, _document_items(raw, name, path), False, progress)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -188,9 +189,11 @@ def _string_keys(item: Any) -> None:
                 raise InvalidInput(f"field name {key!r} is not text{hint}")
 
 
-def _validate(name: str, items: Iterable[tuple[str, Any]], restoring: bool) -> ImportFile:
+def _validate(name: str, items: Iterable[tuple[str, Any]], restoring: bool, progress: Progress) -> ImportFile:
     records, restored, errors = [], [], []
+    progress.start(f"validating {name}", 0)
     for where, item in items:
+        progress.advance()
         try:
             _string_keys(item)
             restore = _restore_info(item, restoring)
@@ -203,6 +206,7 @@ def _validate(name: str, items: Iterable[tuple[str, Any]], restoring: bool) -> I
             errors.append(f"{name} {where}: {error}")
         if len(errors) >= MAX_ERRORS:
             break
+    progress.finish()
     if errors:
         raise InvalidInput("nothing was imported:\n" + "\n".join(errors))
     if not records:

@@ -38,3 +38,14 @@ def test_an_import_in_a_script_writes_nothing_on_stderr(tmp_path):
     rebuilt = subprocess.run([exe, "--db", str(tmp_path / "s.db"), "projections", "rebuild"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stderr == ""
     assert rebuilt.returncode == 0 and rebuilt.stderr == ""
+
+
+def test_a_count_without_a_known_total_shows_count_and_rate_and_redraws_sparingly():
+    now = [0.0]
+    bar = TerminalProgress(FakeTerminal(), clock=lambda: now[0])
+    bar.start("validating file.jsonl", 0)
+    for _ in range(1000):
+        bar.advance()
+    now[0] = 4.0
+    assert bar.line() == "validating file.jsonl 1,000 · 250/s · 4s"
+    assert bar.stream.getvalue().count("\r") == 1  # drawn at the start only: no redraw per statement
