@@ -114,29 +114,40 @@ class _Batch:
         self.registering: set[str] = set()
 
     def apply_all(self, records: Sequence[Any], restored: Sequence[Restored | None]) -> None:
-        pairs = list(zip(records, restored))
-        if not self.restoring:
-            pairs = [pairs[i] for i in sorted(range(len(pairs)), key=lambda i: _order(pairs[i][0], i))]
+        """Place every record on its subject (in announced order), then check and record subject by subject.
+
+        The plan keeps positions in `records`, not copies, so a million compact statements stay small.
+        """
+        positions = range(len(records)) if self.restoring else sorted(range(len(records)), key=lambda i: _order(records[i], i))
+        with_fixes = any(isinstance(record, Fix) for record in records)
         plan: dict[UUID, tuple[str, list]] = {}
-        with_fixes = any(isinstance(record, Fix) for record, _ in pairs)
-        for record, restore in pairs:
-            subject_type, aggregate_id, record = self._place(record)
-            statement_id = restore.statement_id if restore else record.statement_id()
-            recorded_at = restore.recorded_at if restore else self.result.recorded_at
-            if with_fixes:
+        for i in positions:
+            subject_type, aggregate_id, record = self._place(records[i])
+            if with_fixes or self.restoring:
+                statement_id = self._identity(record, restored[i])
                 self.statement_subjects.setdefault(statement_id, (subject_type, aggregate_id))
-            if self.restoring:
                 self.order.append(statement_id)
-            plan.setdefault(aggregate_id, (subject_type, []))[1].append((record, statement_id, recorded_at))
-        self.progress.start("checking and recording", len(pairs))
+            plan.setdefault(aggregate_id, (subject_type, []))[1].append(i if record is records[i] else (record, i))
+        self.progress.start("checking and recording", len(records))
         if self.trust_index:
             unloaded = set(plan) - self.aggregates.keys()
             self.absent = unloaded - self.ledger.index.known_subjects(unloaded)
-        for aggregate_id, (subject_type, items) in plan.items():
+        for aggregate_id, (subject_type, placed) in plan.items():
+            items = []
+            for entry in placed:
+                record, i = (records[entry], entry) if isinstance(entry, int) else entry
+                items.append((record, self._identity(record, restored[i]), self._recorded_at(restored[i])))
             self._record_on(subject_type, aggregate_id, items)
             self.progress.advance(len(items))
         self.progress.finish()
         self.aggregates = {k: v for k, v in self.aggregates.items() if v is not None and v is not WRITTEN}
+
+    @staticmethod
+    def _identity(record: Any, restore: Restored | None) -> str:
+        return restore.statement_id if restore else record.statement_id()
+
+    def _recorded_at(self, restore: Restored | None) -> datetime:
+        return restore.recorded_at if restore else self.result.recorded_at
 
     def in_order(self) -> list[Any]:
         """The new events to save: a restore keeps the order of the export, across subjects."""
@@ -228,10 +239,15 @@ class _Batch:
         return fix.model_copy(update={fix.target_field: full}), where
 
 
-def _order(record: Any, index: int) -> tuple:
-    """Announced order, stable: registrations first, then by announced start, our fixes last."""
+def _order(record: Any, index: int) -> int:
+    """Announced order, stable: registrations first, then by announced start, our fixes last.
+
+    One integer per record (rank, day, position), cheaper to sort a million of than tuples.
+    """
     if isinstance(record, Fix):
-        return (2, date.min, index)
-    if record.KIND == "brand-registered":
-        return (0, date.min, index)
-    return (1, record.announced_on.start, index)
+        rank, day = 2, 0
+    elif record.KIND == "brand-registered":
+        rank, day = 0, 0
+    else:
+        rank, day = 1, record.announced_on.start.toordinal()
+    return (rank * 10**7 + day) * 10**8 + index
