@@ -199,7 +199,6 @@ def _correct(statement_id, announced_on=None, note=None, db=None, read_model=Non
 
 
 def _correction_fields(runtime, statement_id, options, announced_on) -> dict:
-    import json
 
     from cli.fields import SOURCE_OPTIONS, convert, payload_specs
     from domain.errors import InvalidInput

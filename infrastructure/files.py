@@ -7,7 +7,6 @@ import json
 import sys
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 from uuid import UUID
 

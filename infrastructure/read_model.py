@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Iterable
+from typing import Any
 from uuid import UUID
 
 from application.ports import QUIET, Progress, StatementRef

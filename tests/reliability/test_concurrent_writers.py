@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from application.ledger import Ledger
 from domain.errors import TargetNotFound
 from domain.kinds import RECORD_ADAPTER
 from infrastructure.config import LOCK_TIMEOUT_SECONDS, settings

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
 
 
 def tamper(db: str, *statements: tuple[str, tuple]) -> None:
