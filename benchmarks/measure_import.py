@@ -67,7 +67,7 @@ def measure_import(jsonl: str, statements: int, workdir: str, repeat: int) -> Im
             remove_database(db)
         db = str(Path(workdir) / f"import-{attempt}.db")
         remove_database(db)
-        run = run_process([stratlog, "--db", db, "import", jsonl], cwd=workdir, log_dir=workdir)
+        run = run_process([stratlog, "--db", db, "import", jsonl], cwd=workdir, log_dir=workdir, peak_memory=True)
         rates.append(statements / run.seconds)
         peaks.append(run.peak_mb)
         rows = stored_rows(db)

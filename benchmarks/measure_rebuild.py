@@ -32,7 +32,7 @@ def measure_rebuild(db: str, events: int, workdir: str, repeat: int) -> list[Fig
     stratlog = console_script()
     rates, raw_rates, peaks = [], [], []
     for _ in range(repeat):
-        run = run_process([stratlog, "--db", db, "projections", "rebuild"], cwd=workdir, log_dir=workdir)
+        run = run_process([stratlog, "--db", db, "projections", "rebuild"], cwd=workdir, log_dir=workdir, peak_memory=True)
         rates.append(events / run.seconds)
         peaks.append(run.peak_mb)
         raw_rates.append(raw_read_rate(db))

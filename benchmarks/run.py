@@ -115,8 +115,9 @@ def how_to_read(args: argparse.Namespace) -> list[str]:
         "brand's subjects (looked up once per brand, untimed), `select_events` + `mapper.to_domain_event` of "
         "each, `apply_fixes`, `group_of`, `fold_group`, then `domain.views`; one replay per (brand, date) pair "
         "is timed and added to the time of each question's view. One uncounted warm-up pair.",
-        "- Peak memory: `ru_maxrss` of the measured `stratlog` process alone (from `os.wait4` on it — the same "
-        "number a `resource.getrusage(RUSAGE_CHILDREN)` wrapper prints).",
+        "- Peak memory: `ru_maxrss` of the measured `stratlog` process alone, read by a small wrapper process "
+        "from `RUSAGE_CHILDREN` (spawned straight from the benchmark, a child would report the benchmark's own "
+        "size: Linux keeps the pre-exec peak). Import and rebuild times include that wrapper's start (~30 ms).",
         "- Targets are DESIGN 8b's, set for 1,000,000 events on a 2-core machine; at smaller sizes they are "
         "shown for orientation only.",
     ]

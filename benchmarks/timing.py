@@ -33,23 +33,33 @@ def console_script(name: str = "stratlog") -> str:
     return str(path)
 
 
-def run_process(args: list[str], cwd: str, log_dir: str) -> Run:
-    """Run `args` to completion; wall time around spawn-to-exit and ru_maxrss of that child alone (os.wait4).
+# The measured command runs under this small wrapper: a child spawned straight from the benchmark
+# process would inherit the benchmark's own resident size in its ru_maxrss (Linux records the old
+# address space's peak at exec), so the peak is read from the wrapper's RUSAGE_CHILDREN instead.
+WRAPPER = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[2:]); "
+           "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+           "sys.exit(code)")
+
+
+def run_process(args: list[str], cwd: str, log_dir: str, peak_memory: bool = False) -> Run:
+    """Run `args` to completion; wall time around spawn-to-exit, and with `peak_memory` the peak memory of
+    that command alone (through the wrapper, which adds its own start of a few tens of ms to the wall time).
 
     stdout and stderr go to files in `log_dir` (no pipe to drain while timing).
     """
     out_path, err_path = Path(log_dir) / "last.stdout", Path(log_dir) / "last.stderr"
+    peak_path = Path(log_dir) / "last.maxrss"
     env = {k: v for k, v in os.environ.items() if not k.startswith("STRATLOG_")}
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         started = time.perf_counter()
-        process = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
+        command = [sys.executable, "-c", WRAPPER, str(peak_path), *args] if peak_memory else args
+        process = subprocess.run(command, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
         seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         tail = err_path.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise ProcessFailed(f"`{' '.join(args)}` exited with {process.returncode}:\n{tail}")
-    return Run(seconds, usage.ru_maxrss / 1024, out_path.read_text(encoding="utf-8", errors="replace"))
+    peak_mib = int(peak_path.read_text()) / 1024 if peak_memory else 0.0
+    return Run(seconds, peak_mib, out_path.read_text(encoding="utf-8", errors="replace"))
 
 
 def percentile(values: list[float], share: float) -> float:
