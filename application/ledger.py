@@ -165,8 +165,17 @@ class _Batch:
         if record.KIND == "brand-registered":
             self.registering.add(record.brand)
         elif record.brand not in self.registering:
-            require_registered_brand(self._get(record.brand_id), record)
+            require_registered_brand(self._registered_brand(record), record)
+            self.registering.add(record.brand)  # checked once per brand and command
         return record.SUBJECT, self._subject_of(record), record
+
+    def _registered_brand(self, record: Any) -> object | None:
+        """The brand, or a token of it: brands are never removed, so the index knowing one is enough
+        (a model, market or agreement statement then need not load the brand's whole history)."""
+        if record.SUBJECT != "brand" and self.ledger.index is not None and \
+                self.ledger.index.known_subjects({record.brand_id}):
+            return WRITTEN
+        return self._get(record.brand_id)
 
     def _record_on(self, subject_type: str, aggregate_id: UUID, items: list) -> None:
         items = [(expanded(record), statement_id, at) for record, statement_id, at in items]

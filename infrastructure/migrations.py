@@ -40,9 +40,15 @@ def _m002_answering_index(db) -> None:
     db["rm_statements"].create_index(["brand", "position"])
 
 
+def _m003_statements_by_subject(db) -> None:
+    """Writers ask which subjects exist; without this index that is a scan of every statement."""
+    db["rm_statements"].create_index(["subject_id", "version"])
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "read model tables", _m001_read_model),
     (2, "an index that answers as-of queries", _m002_answering_index),
+    (3, "statements indexed by subject", _m003_statements_by_subject),
 ]
 READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items")
 
