@@ -6,7 +6,6 @@ import os
 import platform
 import sqlite3
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -36,7 +35,7 @@ def machine() -> list[tuple[str, str]]:
     kib = next((int(line.split()[1]) for line in _lines("/proc/meminfo") if line.startswith("MemTotal:")), 0)
     return [("CPU", f"{cpu} (nproc {_nproc()})"), ("RAM", f"{kib / 1024 / 1024:.1f} GiB"),
             ("OS", f"{platform.system()} {platform.release()}"),
-            ("Python", f"{platform.python_version()} ({sys.executable})")]
+            ("Python", f"{platform.python_implementation()} {platform.python_version()}")]
 
 
 def versions() -> list[tuple[str, str]]:
