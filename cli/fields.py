@@ -81,7 +81,15 @@ def convert(spec: FieldSpec, text: str) -> object:
         lowered = text.strip().lower()
         if lowered in ("true", "yes", "false", "no"):
             return lowered in ("true", "yes")
-        return money(text, spec.option) if any(c.isalpha() for c in text) else text.strip().replace("_", "")
+        if len(text.split()) == 2:
+            return money(text, spec.option)
+        number = text.strip().replace("_", "").replace(",", "")
+        try:
+            float(number)
+        except ValueError:
+            raise InvalidInput(f"{spec.option}: {text!r} is not a number, money ('2000000000 EUR') or "
+                               f"true/false") from None
+        return number
     if spec.shape == "list":
         return [part.strip() for part in text.split(",") if part.strip()]
     return text

@@ -78,11 +78,20 @@ def audit(groups: list[dict], brand: str, kpi: str | None = None, deadline: str 
         for row in group["audit"]:
             if kpi and row["kpi"] != kpi:
                 continue
-            if deadline and deadline not in deadlines.get(row["identity"], [row["old_deadline"]]):
+            if deadline and deadline not in _deadlines_of(row, deadlines):
                 continue
             rows.append({"brand": brand, "kpi": row["kpi"], "scope": row["scope"],
                          "deadline": row["new_deadline"] or row["old_deadline"], **row})
     return sorted(rows, key=lambda r: (r["kpi"], (r["scope"] or "").casefold()))
+
+
+def _deadlines_of(row: dict, deadlines: dict[str, list[str]]) -> list[str]:
+    """Every deadline an audit row's target has had; a retracted statement (no target of its own)
+    belongs to the targets that held the deadline it named."""
+    if row["identity"] in deadlines:
+        return deadlines[row["identity"]]
+    held = [d for history in deadlines.values() if row["old_deadline"] in history for d in history]
+    return held or [row["old_deadline"]]
 
 
 def state(groups: list[dict], brand: str, as_of: date) -> dict:

@@ -35,6 +35,8 @@ def field_errors(error: ValidationError) -> list[str]:
         if item["type"] == "union_tag_not_found":
             lines.append("kind: missing (every statement needs a kind, e.g. model-planned)")
             continue
+        if item["type"] == "string_type" and isinstance(item["input"], bool):
+            message += " (YAML reads an unquoted NO, yes, on or off as true/false: quote it, e.g. 'NO')"
         shown = "" if item["type"] in ("missing", "extra_forbidden") or _value(item["input"]) in message else \
             f" (got {_value(item['input'])})"
         if item["type"] == "extra_forbidden":

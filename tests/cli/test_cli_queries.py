@@ -208,3 +208,19 @@ def test_a_renamed_model_is_one_subject_in_a_diff_and_answers_to_both_names(acme
     assert [(r["change"], r["subject"], r["after"]["status"]) for r in spyder] == [("changed", "Spyder", "revealed")]
     state = as_json(stratlog, "--db", acme_db, "state", "acme", "--as-of", "2025-12")
     assert state["models"][0]["model"] == "Spyder" and state["models"][0]["aliases"] == ["Roadster"]
+
+
+def test_audit_by_an_earlier_deadline_includes_a_retraction_of_the_moved_target(acme_db, stratlog):
+    src = ["--source-title", "Acme news"]
+    moved_and_lowered = stratlog("--db", acme_db, "record", "target-revised", "acme", "--kpi", "annual-sales",
+                                 "--deadline", "2031", "--value", "90000", "--announced-on", "2025-09", *src)
+    assert stratlog("--db", acme_db, "retract", moved_and_lowered.out.strip(), "--reason", "misread").code == 0
+    changes = [r["change"] for r in as_json(stratlog, "--db", acme_db, "audit", "acme", "--deadline", "2030")]
+    assert changes[-1] == "retracted" and "set" in changes
+
+
+def test_a_word_given_as_a_number_is_refused_as_such(acme_db, stratlog):
+    result = stratlog("--db", acme_db, "record", "target-set", "acme", "--kpi", "annual-sales", "--value", "abc",
+                      "--unit", "cars", "--comparator", "at-least", "--deadline", "2030", "--announced-on", "2024",
+                      "--source-title", "T")
+    assert result.code == 2 and "--value: 'abc' is not a number, money ('2000000000 EUR') or true/false" in result.err

@@ -48,7 +48,7 @@ def test_a_bare_json_list_of_statements_is_accepted(tmp_path):
      "currency 'XYZ' is not an ISO 4217 code"),
     ("{kind: model-exploded, brand: acme}", "kind: 'model-exploded' is not a statement kind"),
     ("{kind: market-entered, brand: acme, market: NO, entered_on: 2024}",
-     "market: Input should be a valid string (got False)"),
+     "market: Input should be a valid string (YAML reads an unquoted NO, yes, on or off as true/false: quote it, e.g. 'NO') (got False)"),
     ("{kind: model-planned, brand: acme, model: X, planned_for: 2025, colour: red}",
      "colour: is not a field of this kind"),
 ])

@@ -200,7 +200,7 @@ RECORDS = [
      ["--markets.1: 'D/E' is not a country or region code"]),
     (["model-planned", "acme", "X" * 201, "--planned-for", "2025"], 2, ["MODEL:", "is not a usable name"]),
     (["target-set", "acme", "--kpi", "annual-sales", "--value", "lots", "--unit", "vehicles", "--comparator",
-      "at-least", "--deadline", "2030"], 2, ["--value: 'lots' is not money"]),
+      "at-least", "--deadline", "2030"], 2, ["--value: 'lots' is not a number, money"]),
     (["target-set", "acme", "--kpi", "Annual Sales", "--value", "1", "--unit", "vehicles", "--comparator",
       "at-least", "--deadline", "2030"], 2, ["--kpi: 'Annual Sales' is not a slug"]),
     (["target-set", "acme", "--kpi", "annual-sales", "--value", "1", "--unit", "vehicles", "--comparator",
