@@ -20,7 +20,7 @@ DIFF = (("change", "change"), ("subject_type", "type"), ("subject", "subject"), 
         ("after_text", "after"))
 CHECKS = (("check", "check"), ("subject", "subject"), ("status", "status"), ("message", "message"))
 EVENTS = (("position", "#"), ("short_id", "statement"), ("kind", "kind"), ("subject", "subject"),
-          ("announced_on", "announced"), ("recorded_at", "recorded"), ("source", "source"))
+          ("announced_on", "announced"), ("recorded_at", "recorded"), ("source_label", "source"))
 
 
 def emit(rows, fmt: str, columns, empty: str = "(nothing)") -> None:
@@ -205,6 +205,9 @@ def events(brand, kind, since, fmt, db=None, read_model=None) -> None:
                 statement_records(runtime.fresh_read_model(), EventSource(runtime.ledger), brand, kind, moment)]
     finally:
         runtime.close()
+    if fmt == "table":
+        rows = [dict(r, source_label=(r.get("source") or {}).get("title") or (r.get("source") or {}).get("url"))
+                for r in rows]
     emit(rows, fmt, EVENTS, "(no statements)")
 
 
