@@ -1,7 +1,8 @@
-"""A group view split into items (a target, an audit row, an actual…) and put back together.
+"""Group views put back together from their items (a target, an audit row, an actual…).
 
-The read model stores items, each valid over its own dates, so a change rewrites only what
-changed; queries regroup the items valid at a date into the group views the answers are built from.
+Folders (domain/folders.py) answer with items; the read model stores each valid over its own
+dates, so a change rewrites only what changed; queries regroup the items valid at a date into the
+group views the answers are built from.
 """
 
 from __future__ import annotations
@@ -12,21 +13,8 @@ LISTS = {"targets": (("targets", "identity", "t:"), ("audit", "statement_id", "a
          "actuals": (("actuals", "period", "p:"),), "valuations": (("valuations", "valued_on", "v:"),)}
 
 
-def explode(view: dict) -> dict[str, dict]:
-    """Items of a group view, keyed; list items remember their place and their group's header."""
-    kind = view["type"]
-    if kind not in LISTS:
-        return {"s": view}
-    header = {k: v for k, v in view.items() if k not in {name for name, _, _ in LISTS[kind]}}
-    items = {}
-    for name, key_field, prefix in LISTS[kind]:
-        for seq, row in enumerate(view[name]):
-            items[f"{prefix}{row[key_field]}"] = {"_group": header, "_list": name, "_seq": seq, **row}
-    return items
-
-
 def regroup(items: Iterable[tuple[str, dict]]) -> list[dict]:
-    """Group views from (group key, item) pairs: the inverse of explode."""
+    """Group views from (group key, item) pairs; list items carry their group's header and place."""
     views: dict[str, dict] = {}
     for group, item in items:
         if "_list" not in item:
