@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable
 
 from application.queries import Queries
 from infrastructure.config import Settings
 from infrastructure.read_access import ReadAccess
-from infrastructure.sqlite_guard import NoDatabase, check_database_file
+from infrastructure.sqlite_guard import check_existing_database
 
 
 def open_queries(settings: Settings) -> tuple[Queries, Callable[[], None]]:
@@ -19,10 +18,7 @@ def open_queries(settings: Settings) -> tuple[Queries, Callable[[], None]]:
     catches it up first.
     """
     if not settings.team_mode:
-        if not Path(settings.db).exists():
-            raise NoDatabase(f"no stratlog database at {settings.db!r} (create one with 'stratlog demo' "
-                             f"or 'stratlog import FILE', or point --db at one)")
-        check_database_file(settings.db)
+        check_existing_database(settings.db)
         access = ReadAccess.open(settings.db)
         if access.is_current():
             return Queries(access), access.close

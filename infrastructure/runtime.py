@@ -13,7 +13,7 @@ from domain.errors import StratlogError
 from infrastructure.config import Settings
 from infrastructure.event_source import EventSource
 from infrastructure.read_model import ReadModel
-from infrastructure.sqlite_guard import NoDatabase, check_database_file
+from infrastructure.sqlite_guard import check_database_file, check_existing_database
 
 
 class ReadModelOfAnotherDatabase(StratlogError):
@@ -26,10 +26,7 @@ class Runtime:
     def __init__(self, settings: Settings, writing: bool):
         self.settings = settings
         if not settings.team_mode:
-            if not writing and not Path(settings.db).exists():
-                raise NoDatabase(f"no stratlog database at {settings.db!r} (create one with 'stratlog demo' "
-                                 f"or 'stratlog import FILE', or point --db at one)")
-            check_database_file(settings.db)
+            (check_database_file if writing else check_existing_database)(settings.db)
         events_url = self._events_url()
         if not Path(settings.read_model).parent.exists():
             Path(settings.read_model).parent.mkdir(parents=True, exist_ok=True)

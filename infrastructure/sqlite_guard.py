@@ -67,3 +67,11 @@ def mark_database(conn: sqlite3.Connection) -> None:
 
 class NoDatabase(StratlogError):
     """Raised when a query names a database file that does not exist."""
+
+
+def check_existing_database(path: str) -> None:
+    """For commands that only read: the file must exist (nothing is created) and be a stratlog database."""
+    if not Path(path).exists():
+        raise NoDatabase(f"no stratlog database at {path!r} (create one with 'stratlog demo' "
+                         f"or 'stratlog import FILE', or point --db at one)")
+    check_database_file(path)
