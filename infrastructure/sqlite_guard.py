@@ -42,16 +42,34 @@ def check_database_file(path: str) -> bool:
 
 
 def _format_version(path: str) -> int:
-    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    """The stratlog format of a file, read without writing to it.
+
+    A read-only connection cannot recover the WAL index a killed writer left behind (SQLite says
+    "attempt to write a readonly database"); then a normal connection reads it, which rebuilds that
+    index in the -shm file and changes nothing in the database itself.
+    """
     try:
-        with sqlite3.connect(uri, uri=True) as conn:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if "stratlog_meta" not in tables:
-                if tables:
-                    raise NotAStratlogDatabase(f"{path!r} is an SQLite database but not a stratlog one "
-                                               f"(tables: {', '.join(sorted(tables)[:5])}); it was not touched")
-                return 0
-            row = conn.execute("SELECT value FROM stratlog_meta WHERE key='format_version'").fetchone()
+        return _read_format(f"{Path(path).resolve().as_uri()}?mode=ro", path)
+    except sqlite3.OperationalError as error:
+        if "readonly" not in str(error):
+            raise NotAStratlogDatabase(f"{path!r} is not a readable stratlog database ({error})") from None
+        return _read_format(Path(path).resolve().as_uri(), path)
+
+
+def _read_format(uri: str, path: str) -> int:
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "stratlog_meta" not in tables:
+            if tables:
+                raise NotAStratlogDatabase(f"{path!r} is an SQLite database but not a stratlog one "
+                                           f"(tables: {', '.join(sorted(tables)[:5])}); it was not touched")
+            return 0
+        row = conn.execute("SELECT value FROM stratlog_meta WHERE key='format_version'").fetchone()
+    except sqlite3.OperationalError as error:
+        if "readonly" in str(error):
+            raise
+        raise NotAStratlogDatabase(f"{path!r} is not a readable stratlog database ({error})") from None
     except sqlite3.DatabaseError as error:
         raise NotAStratlogDatabase(f"{path!r} is not a readable stratlog database ({error})") from None
     finally:

@@ -51,3 +51,22 @@ def test_a_query_on_a_missing_database_says_how_to_create_one_and_creates_nothin
     assert result.code == 1
     assert "no stratlog database" in result.err and "stratlog demo" in result.err
     assert not path.exists()
+
+
+def test_a_wal_left_by_a_killed_writer_is_read_even_when_read_only_cannot_recover_it(alpine_db, monkeypatch):
+    import sqlite3 as sqlite
+
+    from infrastructure import sqlite_guard
+    original, uris = sqlite_guard._read_format, []
+
+    def read_only_cannot_recover(uri, path):
+        uris.append(uri)
+        if uri.endswith("mode=ro"):
+            raise sqlite.OperationalError("attempt to write a readonly database")
+        return original(uri, path)
+
+    monkeypatch.setattr(sqlite_guard, "_read_format", read_only_cannot_recover)
+    before = digest(alpine_db)
+    assert sqlite_guard.check_database_file(alpine_db) is False
+    assert len(uris) == 2 and not uris[1].endswith("mode=ro")
+    assert digest(alpine_db) == before
