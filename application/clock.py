@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from domain.dates import instant_text
+from stratlog.domain.dates import instant_text
 
 __all__ = ["now", "instant_text"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from domain.kinds import RECORD_ADAPTER
-from domain.statement import Statement, subject_id
+from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.domain.statement import Statement, subject_id
 
 
 class Compact:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterator
 
-from domain.dates import instant_text
-from domain.groups import group_of, items_over_dates
-from domain.history import Entry, apply_fixes
+from stratlog.domain.dates import instant_text
+from stratlog.domain.groups import group_of, items_over_dates
+from stratlog.domain.history import Entry, apply_fixes
 
 OPEN_DATE = "9999-12-31"
 OPEN_INSTANT = "9999-12-31T23:59:59.999999Z"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
-from domain import views
-from domain.errors import RuleViolation
+from stratlog.domain import views
+from stratlog.domain.errors import RuleViolation
 
 
 KPI_GROUPS = ("targets", "actuals")
@@ -67,6 +67,6 @@ class Queries:
         return rows
 
     def checks(self, brand: str | None, as_of: date, known_at: datetime) -> list[dict]:
-        from domain.checks import run_checks
+        from stratlog.domain.checks import run_checks
         return [row for b in self.brands(brand)
                 for row in run_checks(self._groups(b, as_of, known_at, PICTURE), b, as_of)]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-from domain.fixes import Fix
-from domain.groups import fold_group, group_of
-from domain.history import Entry, apply_fixes
+from stratlog.domain.fixes import Fix
+from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.history import Entry, apply_fixes
 
 
 class ReferenceFold:

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
-from application.queries import Queries
-from domain.dates import PartialDate, instant_text
-from domain.jsonvalues import number_of
-from domain.views import target_subject
+from stratlog.application.queries import Queries
+from stratlog.domain.dates import PartialDate, instant_text
+from stratlog.domain.jsonvalues import number_of
+from stratlog.domain.views import target_subject
 
 MILESTONES = {"model": ("revealed_on", "launched_on"), "market": ("entered_on",)}
 FIXES = ("statement-corrected", "statement-retracted")

@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from application.queries import Queries
-from application.reference import ReferenceFold
+from stratlog.application.queries import Queries
+from stratlog.application.reference import ReferenceFold
 
 CHUNK = 5000
 MAX_REPORTED = 20

@@ -105,8 +105,8 @@ def _one_repeat(queries, naive: NaiveFold, pairs: list, answers: Answers) -> tup
 
 def measure_queries(db: str, count: int, repeat: int) -> Measured:
     """`repeat` rounds of `count` random pairs; per round the p50 and p95 of each question, both ways."""
-    from infrastructure.config import settings
-    from infrastructure.runtime import Runtime
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.runtime import Runtime
 
     runtime = Runtime(settings(db), writing=False)
     try:

@@ -6,9 +6,9 @@ from collections import defaultdict
 from datetime import date, datetime
 from uuid import UUID
 
-from domain import views
-from domain.groups import fold_group, group_of
-from domain.history import Entry, apply_fixes
+from stratlog.domain import views
+from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.history import Entry, apply_fixes
 
 
 class NaiveFold:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cli.options import db_options
+from stratlog.cli.options import db_options
 
 DEMO_DB = "stratlog-demo.db"
 DEMO_AS_OF = "2023-06-30"
@@ -27,14 +27,14 @@ def demo(db=None, read_model=None) -> None:
       stratlog demo
       stratlog --db stratlog-demo.db kpis --brand alpine --as-of 2023-06-30
     """
-    from cli.cmd_queries import print_kpis, print_timeline
-    from cli.options import parse_as_of, parse_known_at
+    from stratlog.cli.cmd_queries import print_kpis, print_timeline
+    from stratlog.cli.options import parse_as_of, parse_known_at
     target = db or DEMO_DB
     if db is None:
         _remove_old_demo(target)
-    with resources.as_file(resources.files("examples") / "alpine-2023-06.yaml") as example:
+    with resources.as_file(resources.files("stratlog.examples") / "alpine-2023-06.yaml") as example:
         runtime, result = _import_files([str(example)], target, read_model)
-    from infrastructure.config import shown
+    from stratlog.infrastructure.config import shown
     try:
         click.echo(f"Loaded the Alpine scenario of June 2023 into {shown(target)}: {len(result.new)} new statements "
                    f"({len(result.existing)} already there).\n")
@@ -51,7 +51,7 @@ def demo(db=None, read_model=None) -> None:
 
 
 def _remove_old_demo(target: str) -> None:
-    from infrastructure.sqlite_guard import check_database_file
+    from stratlog.infrastructure.sqlite_guard import check_database_file
     path = Path(target)
     if path.exists():
         check_database_file(target)  # refuses to delete a file that is not a stratlog database
@@ -60,10 +60,10 @@ def _remove_old_demo(target: str) -> None:
 
 
 def _import_files(files, db, read_model):
-    from cli.progress import progress_for
-    from infrastructure.config import settings
-    from infrastructure.files import read_import
-    from infrastructure.runtime import Runtime
+    from stratlog.cli.progress import progress_for
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.files import read_import
+    from stratlog.infrastructure.runtime import Runtime
     loaded = [read_import(f, progress_for()) for f in files]
     records = [r for f in loaded for r in f.records]
     restoring = any(f.restored for f in loaded)
@@ -111,12 +111,12 @@ def export(fmt, out, db=None, read_model=None) -> None:
       stratlog export --out backup.jsonl
       stratlog --db restored.db import backup.jsonl
     """
-    from infrastructure.config import settings
-    from infrastructure.runtime import Runtime
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.runtime import Runtime
     runtime = Runtime(settings(db, read_model), writing=False)
     try:
-        from infrastructure.event_source import EventSource
-        from infrastructure.log_records import statement_records
+        from stratlog.infrastructure.event_source import EventSource
+        from stratlog.infrastructure.log_records import statement_records
         records = statement_records(runtime.fresh_read_model(), EventSource(runtime.ledger))
         handle = open(out, "w", encoding="utf-8") if out else sys.stdout
         try:
@@ -141,9 +141,9 @@ def backup(file, db=None, read_model=None) -> None:
     """
     import sqlite3
 
-    from domain.errors import InvalidInput
-    from infrastructure.config import settings
-    from infrastructure.runtime import Runtime
+    from stratlog.domain.errors import InvalidInput
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.runtime import Runtime
     if Path(file).exists():
         raise InvalidInput(f"FILE: {file!r} already exists; choose a new file name")
     runtime = Runtime(settings(db, read_model), writing=False)
@@ -165,7 +165,7 @@ def schema() -> None:
     Example:
       stratlog schema > stratlog-import.schema.json
     """
-    from domain.kinds import RECORD_ADAPTER
+    from stratlog.domain.kinds import RECORD_ADAPTER
     statement = RECORD_ADAPTER.json_schema()
     document = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -6,12 +6,12 @@ import time
 
 import click
 
-from cli.options import db_options, parse_as_of, parse_known_at
+from stratlog.cli.options import db_options, parse_as_of, parse_known_at
 
 
 def _runtime(db, read_model):
-    from infrastructure.config import settings
-    from infrastructure.runtime import Runtime
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.runtime import Runtime
     return Runtime(settings(db, read_model), writing=False)
 
 
@@ -52,11 +52,11 @@ def rebuild(db=None, read_model=None) -> None:
     Example:
       stratlog projections rebuild
     """
-    from infrastructure.event_source import EventSource
+    from stratlog.infrastructure.event_source import EventSource
     runtime = _runtime(db, read_model)
     try:
         started = time.perf_counter()
-        from cli.progress import progress_for
+        from stratlog.cli.progress import progress_for
         count = runtime.read_model.rebuild(EventSource(runtime.ledger), progress_for())
         click.echo(f"Rebuilt the read model from {count} events in {time.perf_counter() - started:.1f} s")
     finally:
@@ -76,8 +76,8 @@ def verify(max_dates, db=None, read_model=None) -> None:
     Example:
       stratlog projections verify
     """
-    from application.verification import verify_read_model
-    from domain.errors import StratlogError
+    from stratlog.application.verification import verify_read_model
+    from stratlog.domain.errors import StratlogError
     from eventsourcing.persistence import MapperDeserialisationError
     runtime = _runtime(db, read_model)
     try:
@@ -113,14 +113,14 @@ def replay(to, out, known_at, db=None, read_model=None) -> None:
     """
     from pathlib import Path
 
-    from domain.errors import InvalidInput
-    from infrastructure.replay import write_replay
+    from stratlog.domain.errors import InvalidInput
+    from stratlog.infrastructure.replay import write_replay
     if Path(out).exists():
         raise InvalidInput(f"--out: {out!r} already exists; choose a new file")
     as_of, moment = parse_as_of(to, "--to"), parse_known_at(known_at)
     runtime = _runtime(db, read_model)
     try:
-        from cli.progress import progress_for
+        from stratlog.cli.progress import progress_for
         counts = write_replay(runtime.queries(), out, as_of, moment, progress_for())
     finally:
         runtime.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
-from cli.options import brand_option, db_options, format_options, parse_as_of, time_options
-from cli.render import as_csv, as_json, as_table
+from stratlog.cli.options import brand_option, db_options, format_options, parse_as_of, time_options
+from stratlog.cli.render import as_csv, as_json, as_table
 
 TIMELINE = (("date", "date"), ("subject_type", "type"), ("subject", "subject"), ("status", "status"),
             ("announced_on", "stated"), ("source", "source"), ("short_id", "statement"))
@@ -36,14 +36,14 @@ def emit(rows, fmt: str, columns, empty: str = "(nothing)") -> None:
 
 
 def _queries(db, read_model):
-    from infrastructure.config import settings
-    from infrastructure.runtime import Runtime
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.runtime import Runtime
     return Runtime(settings(db, read_model), writing=False)
 
 
 def _run(db, read_model, ask):
-    from infrastructure.config import settings
-    from infrastructure.query_access import open_queries
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.query_access import open_queries
     queries, close = open_queries(settings(db, read_model))
     try:
         return ask(queries)
@@ -107,7 +107,7 @@ def audit(brand, kpi, deadline, as_of, known_at, fmt, db=None, read_model=None) 
       stratlog audit alpine annual-sales --deadline 2030
     """
     if deadline:
-        from domain.dates import PartialDate
+        from stratlog.domain.dates import PartialDate
         try:
             deadline = PartialDate.parse(deadline).text
         except ValueError as error:
@@ -133,7 +133,7 @@ def state(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
         return
     if fmt == "csv":
         raise click.UsageError("state is one object; use --format table or json", ctx=click.get_current_context())
-    from cli.state_text import state_text
+    from stratlog.cli.state_text import state_text
     click.echo(state_text(picture))
 
 
@@ -151,7 +151,7 @@ def diff(before, after, brand, known_at, fmt, db=None, read_model=None) -> None:
     Example:
       stratlog diff --brand alpine --from 2023-05-31 --to 2023-06-30
     """
-    from cli.options import parse_known_at
+    from stratlog.cli.options import parse_known_at
     d1, d2, t = parse_as_of(before, "--from"), parse_as_of(after, "--to"), parse_known_at(known_at)
     rows = _run(db, read_model, lambda q: q.diff(brand, d1, d2, t))
     shown = rows if fmt != "table" else [dict(r, before_text=_answer(r["before"]), after_text=_answer(r["after"])) for r in rows]
@@ -159,7 +159,7 @@ def diff(before, after, brand, known_at, fmt, db=None, read_model=None) -> None:
 
 
 def _answer(answer) -> str:
-    from domain.jsonvalues import display
+    from stratlog.domain.jsonvalues import display
     if not answer:
         return ""
     parts = [answer["status"] or "", answer.get("date") or ""]
@@ -199,8 +199,8 @@ def events(brand, kind, since, fmt, db=None, read_model=None) -> None:
     moment = _since(since)
     runtime = _queries(db, read_model)
     try:
-        from infrastructure.event_source import EventSource
-        from infrastructure.log_records import statement_records
+        from stratlog.infrastructure.event_source import EventSource
+        from stratlog.infrastructure.log_records import statement_records
         rows = [_event_row(position, record) for position, record in
                 statement_records(runtime.fresh_read_model(), EventSource(runtime.ledger), brand, kind, moment)]
     finally:
@@ -216,8 +216,8 @@ def _since(text):
         return None
     from datetime import datetime, time, timezone
 
-    from cli.options import parse_known_at
-    from domain.dates import PartialDate
+    from stratlog.cli.options import parse_known_at
+    from stratlog.domain.dates import PartialDate
     try:
         return datetime.combine(PartialDate.parse(text).start, time.min, timezone.utc)
     except ValueError:

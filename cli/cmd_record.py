@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.options import db_options
+from stratlog.cli.options import db_options
 
 KIND_HELP = "{kind}: {summary}.\n\n\b\nExample:\n  stratlog record {example}"
 SOURCE_HELP = {"source_title": "Title of the source (a title or a url is required).",
@@ -51,11 +51,11 @@ class KindGroup(click.Group):
     """One subcommand per statement kind, built from its pydantic model when asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from domain.kinds import STATEMENT_CLASSES
+        from stratlog.domain.kinds import STATEMENT_CLASSES
         return [cls.KIND for cls in STATEMENT_CLASSES]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        from domain.kinds import BY_KIND, STATEMENT_CLASSES
+        from stratlog.domain.kinds import BY_KIND, STATEMENT_CLASSES
         cls = BY_KIND.get(name)
         return _kind_command(cls) if cls in STATEMENT_CLASSES else None
 
@@ -72,7 +72,7 @@ def record() -> None:
 
 
 def _kind_command(cls: type) -> click.Command:
-    from cli.fields import SOURCE_OPTIONS, click_option, payload_specs
+    from stratlog.cli.fields import SOURCE_OPTIONS, click_option, payload_specs
     specs = payload_specs(cls)
     params: list[click.Parameter] = [click.Argument([key]) for key in cls.KEY_FIELDS]
     params += [click_option(spec) for spec in specs]
@@ -99,7 +99,7 @@ def db_options_params(command: click.Command) -> click.Command:
 
 
 def _record_statement(cls, specs, db, read_model, values) -> None:
-    from cli.fields import SOURCE_OPTIONS, convert
+    from stratlog.cli.fields import SOURCE_OPTIONS, convert
     data = {"kind": cls.KIND}
     data.update({key: values.pop(key) for key in cls.KEY_FIELDS})
     for spec in specs:
@@ -118,9 +118,9 @@ def _record_statement(cls, specs, db, read_model, values) -> None:
 def _validated(cls, data: dict):
     from pydantic import ValidationError
 
-    from cli.fields import SOURCE_OPTIONS
-    from domain.errors import InvalidInput
-    from infrastructure.messages import field_errors
+    from stratlog.cli.fields import SOURCE_OPTIONS
+    from stratlog.domain.errors import InvalidInput
+    from stratlog.infrastructure.messages import field_errors
     options = {f"source.{field}": f"--{name.replace('_', '-')}" for name, field in SOURCE_OPTIONS.items()}
     try:
         return cls.model_validate(data)
@@ -145,8 +145,8 @@ def _option_for(cls, field: str, source_options: dict) -> str:
 
 
 def _save(db, read_model, records) -> None:
-    from infrastructure.config import settings
-    from infrastructure.runtime import Runtime
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.runtime import Runtime
     runtime = Runtime(settings(db, read_model), writing=True)
     try:
         result = runtime.ledger.record(records)
@@ -161,8 +161,8 @@ def _save(db, read_model, records) -> None:
 
 def _correct_command() -> click.Command:
     """`correct` takes every payload field of every kind as an option; the statement's kind decides."""
-    from cli.fields import SOURCE_OPTIONS, payload_specs
-    from domain.kinds import STATEMENT_CLASSES
+    from stratlog.cli.fields import SOURCE_OPTIONS, payload_specs
+    from stratlog.domain.kinds import STATEMENT_CLASSES
     names = sorted({spec.name for cls in STATEMENT_CLASSES for spec in payload_specs(cls)})
     params: list[click.Parameter] = [click.Argument(["statement_id"])]
     params += [click.Option([f"--{name.replace('_', '-')}", name], metavar="VALUE") for name in names]
@@ -185,9 +185,9 @@ Example:
 
 @db_options
 def _correct(statement_id, announced_on=None, note=None, db=None, read_model=None, **options) -> None:
-    from domain.fixes import StatementCorrected
-    from infrastructure.config import settings
-    from infrastructure.runtime import Runtime
+    from stratlog.domain.fixes import StatementCorrected
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.runtime import Runtime
     runtime = Runtime(settings(db, read_model), writing=True)
     try:
         fields = _correction_fields(runtime, statement_id, options, announced_on)
@@ -200,9 +200,9 @@ def _correct(statement_id, announced_on=None, note=None, db=None, read_model=Non
 
 def _correction_fields(runtime, statement_id, options, announced_on) -> dict:
 
-    from cli.fields import SOURCE_OPTIONS, convert, payload_specs
-    from domain.errors import InvalidInput
-    from domain.kinds import BY_KIND
+    from stratlog.cli.fields import SOURCE_OPTIONS, convert, payload_specs
+    from stratlog.domain.errors import InvalidInput
+    from stratlog.domain.kinds import BY_KIND
     refs = runtime.read_model.find_statements(statement_id.strip().lower())
     cls = BY_KIND[refs[0].kind] if len(refs) == 1 and refs[0].kind in BY_KIND else None
     specs = {s.name: s for s in payload_specs(cls)} if cls else {}
@@ -218,8 +218,8 @@ def _correction_fields(runtime, statement_id, options, announced_on) -> dict:
         fields["announced_on"] = announced_on
     given = {SOURCE_OPTIONS[k]: v for k, v in options.items() if k in SOURCE_OPTIONS and v is not None}
     if given:
-        from infrastructure.event_source import EventSource
-        from infrastructure.log_records import statement_record
+        from stratlog.infrastructure.event_source import EventSource
+        from stratlog.infrastructure.log_records import statement_record
         old = statement_record(runtime.read_model, EventSource(runtime.ledger), refs[0].statement_id) if len(refs) == 1 else None
         fields["source"] = {**((old or {}).get("source") or {}), **given}
     if not fields:
@@ -238,7 +238,7 @@ def retract(statement_id, reason, db=None, read_model=None) -> None:
     Example:
       stratlog retract 6cb18142 --reason "duplicate of the press-release statement"
     """
-    from domain.fixes import StatementRetracted
+    from stratlog.domain.fixes import StatementRetracted
     _save(db, read_model, [StatementRetracted(retracts=statement_id, reason=reason)])
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli.options import brand_option, db_options, time_options
+from stratlog.cli.options import brand_option, db_options, time_options
 
 
 @click.command()
@@ -22,12 +22,12 @@ def report(brand, as_of, known_at, out, db=None, read_model=None) -> None:
     Example:
       stratlog report --brand alpine --as-of 2023-06-30 --out alpine.html
     """
-    from application.report_data import build_report
-    from infrastructure.config import settings
-    from infrastructure.event_source import EventSource
-    from infrastructure.log_records import statement_records
-    from infrastructure.report_html import render_report
-    from infrastructure.runtime import Runtime
+    from stratlog.application.report_data import build_report
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.event_source import EventSource
+    from stratlog.infrastructure.log_records import statement_records
+    from stratlog.infrastructure.report_html import render_report
+    from stratlog.infrastructure.runtime import Runtime
 
     runtime = Runtime(settings(db, read_model), writing=False)
     try:

@@ -10,8 +10,8 @@ def exit_code_for(error: Exception) -> tuple[int | None, str]:
     from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
     from pydantic import ValidationError
 
-    from domain.errors import InvalidInput, StratlogError
-    from infrastructure.messages import describe
+    from stratlog.domain.errors import InvalidInput, StratlogError
+    from stratlog.infrastructure.messages import describe
 
     if isinstance(error, InvalidInput):
         return 2, str(error)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import click
 
-from domain.errors import InvalidInput
+from stratlog.domain.errors import InvalidInput
 
 SOURCE_OPTIONS = {"source_title": "title", "source_url": "url", "publisher": "publisher", "speaker": "speaker",
                   "quote": "quote", "language": "language", "source_published_on": "published_on"}

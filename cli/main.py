@@ -9,24 +9,24 @@ import sys
 import click
 
 COMMANDS = {
-    "demo": "cli.cmd_data:demo",
-    "import": "cli.cmd_data:import_command",
-    "record": "cli.cmd_record:record",
-    "correct": "cli.cmd_record:correct",
-    "retract": "cli.cmd_record:retract",
-    "events": "cli.cmd_queries:events",
-    "timeline": "cli.cmd_queries:timeline",
-    "kpis": "cli.cmd_queries:kpis",
-    "audit": "cli.cmd_queries:audit",
-    "state": "cli.cmd_queries:state",
-    "diff": "cli.cmd_queries:diff",
-    "checks": "cli.cmd_queries:checks",
-    "report": "cli.cmd_report:report",
-    "replay": "cli.cmd_projections:replay",
-    "projections": "cli.cmd_projections:projections",
-    "export": "cli.cmd_data:export",
-    "backup": "cli.cmd_data:backup",
-    "schema": "cli.cmd_data:schema",
+    "demo": "stratlog.cli.cmd_data:demo",
+    "import": "stratlog.cli.cmd_data:import_command",
+    "record": "stratlog.cli.cmd_record:record",
+    "correct": "stratlog.cli.cmd_record:correct",
+    "retract": "stratlog.cli.cmd_record:retract",
+    "events": "stratlog.cli.cmd_queries:events",
+    "timeline": "stratlog.cli.cmd_queries:timeline",
+    "kpis": "stratlog.cli.cmd_queries:kpis",
+    "audit": "stratlog.cli.cmd_queries:audit",
+    "state": "stratlog.cli.cmd_queries:state",
+    "diff": "stratlog.cli.cmd_queries:diff",
+    "checks": "stratlog.cli.cmd_queries:checks",
+    "report": "stratlog.cli.cmd_report:report",
+    "replay": "stratlog.cli.cmd_projections:replay",
+    "projections": "stratlog.cli.cmd_projections:projections",
+    "export": "stratlog.cli.cmd_data:export",
+    "backup": "stratlog.cli.cmd_data:backup",
+    "schema": "stratlog.cli.cmd_data:schema",
 }
 SUMMARIES = {
     "demo": "Load the bundled Alpine scenario and show it as of 2023-06-30.",
@@ -107,7 +107,7 @@ def run(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as error:  # translated below; anything unknown is re-raised
-        from cli.errors import exit_code_for
+        from stratlog.cli.errors import exit_code_for
         code, message = exit_code_for(error)
         if code is None:
             raise

@@ -17,7 +17,7 @@ def parse_as_of(text: str | None, option: str = "--as-of") -> date:
     """A partial date means its last day; none means today."""
     if not text:
         return date.today()
-    from domain.dates import PartialDate
+    from stratlog.domain.dates import PartialDate
     try:
         day = PartialDate.parse(text).end
     except ValueError as error:
@@ -32,7 +32,7 @@ def parse_known_at(text: str | None, option: str = "--known-at") -> datetime:
     """An ISO instant (no offset = UTC) or a partial date (= the end of that period, UTC)."""
     if not text:
         return datetime.now(timezone.utc)
-    from domain.dates import PartialDate
+    from stratlog.domain.dates import PartialDate
     try:
         moment = datetime.combine(PartialDate.parse(text).end, time.max, timezone.utc)
     except ValueError:

@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from application.ports import QUIET, Progress
+from stratlog.application.ports import QUIET, Progress
 
 WIDTH = 28
 REFRESH_SECONDS = 0.2

@@ -20,7 +20,7 @@ def safe_text(text: str) -> str:
 
 
 def cell(value: Any) -> str:
-    from domain.jsonvalues import display
+    from stratlog.domain.jsonvalues import display
     if isinstance(value, list):
         return ", ".join(cell(v) for v in value)
     return safe_text(display(value))

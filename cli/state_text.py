@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli.render import as_table, cell
+from stratlog.cli.render import as_table, cell
 
 
 def state_text(picture: dict) -> str:

@@ -7,11 +7,11 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
-from domain.fixes import StatementCorrected, StatementRetracted
-from domain.history import Entry
-from domain.rules import check_history
+from stratlog.domain.fixes import StatementCorrected, StatementRetracted
+from stratlog.domain.history import Entry
+from stratlog.domain.rules import check_history
 
 
 class DomainEvent(BaseModel):
@@ -23,6 +23,20 @@ class DomainEvent(BaseModel):
     timestamp: datetime
 
 
+LEGACY_MODULE = "domain.subjects_aggregates"  # where the aggregates lived before stratlog was one package
+
+# Every topic a stored stratlog event may carry, current and legacy, and the class it names.
+# Nothing else is ever resolved: a stored topic naming any other module is damage, not code to import.
+EVENT_TOPICS: dict[str, type] = {}
+AGGREGATE_TOPICS: dict[str, type] = {}
+
+
+def own_topics(cls: type) -> list[str]:
+    """The current topic of one of our classes and the legacy one it was stored under before."""
+    current = f"{cls.__module__}:{cls.__qualname__}"
+    return [current, f"{LEGACY_MODULE}:{cls.__qualname__}"]
+
+
 class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
     """A statement (or one of our fixes) recorded on a subject; the first one creates the subject."""
 
@@ -30,6 +44,13 @@ class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
     originator_topic: str | None = None
     statement_id: str
     recorded_at: datetime
+
+    @field_validator("originator_topic")
+    @classmethod
+    def _one_of_our_aggregates(cls, topic: str | None) -> str | None:
+        if topic is not None and topic not in AGGREGATE_TOPICS:
+            raise ValueError(f"{topic[:80]!r} is not a stratlog subject")
+        return topic
 
     @staticmethod
     def upcast_v1_v2(state: dict) -> None:
@@ -54,6 +75,10 @@ def event_classes(aggregate: type, statement_classes: tuple[type, ...]) -> dict[
         cls.__qualname__ = f"{aggregate.__qualname__}.{statement_cls.__name__}"
         setattr(aggregate, statement_cls.__name__, cls)
         classes[statement_cls.KIND] = cls
+        for topic in own_topics(cls):
+            EVENT_TOPICS[topic] = cls
+    for topic in own_topics(aggregate):
+        AGGREGATE_TOPICS[topic] = aggregate
     return classes
 
 

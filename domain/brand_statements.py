@@ -6,9 +6,9 @@ from typing import ClassVar, Literal
 
 from pydantic import model_validator
 
-from domain.dates import PartialDate
-from domain.statement import Statement
-from domain.values import KpiValue, Money, Name, RegionCode, Slug, Text, kpi_number, kpi_unit
+from stratlog.domain.dates import PartialDate
+from stratlog.domain.statement import Statement
+from stratlog.domain.values import KpiValue, Money, Name, RegionCode, Slug, Text, kpi_number, kpi_unit
 
 Comparator = Literal["at-least", "at-most", "about", "exactly"]
 Stance = Literal["considered", "potential", "planned", "filed", "listed", "abandoned"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from itertools import combinations
 
-from domain.dates import PartialDate
-from domain.jsonvalues import number_of
-from domain.views import by_type
+from stratlog.domain.dates import PartialDate
+from stratlog.domain.jsonvalues import number_of
+from stratlog.domain.views import by_type
 
 TOLERANCE_POINTS = 5.0
 

@@ -8,8 +8,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import StrictStr, field_validator
 
-from domain.statement import NAMESPACE
-from domain.values import Frozen, Text
+from stratlog.domain.statement import NAMESPACE
+from stratlog.domain.values import Frozen, Text
 
 UNCORRECTABLE = frozenset({"kind", "brand", "model", "market", "dealer", "statement_id", "recorded_at"})
 

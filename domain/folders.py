@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from domain import subject_statements as s
-from domain.dates import instant_text
-from domain.history import Entry
-from domain.values import json_value
-from domain.subjects import SubjectState, check_launch, dealer_step, market_step, model_step
+from stratlog.domain import subject_statements as s
+from stratlog.domain.dates import instant_text
+from stratlog.domain.history import Entry
+from stratlog.domain.values import json_value
+from stratlog.domain.subjects import SubjectState, check_launch, dealer_step, market_step, model_step
 
 
 def stated(entry: Entry) -> dict:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterator
 
-from domain import brand_statements as b
-from domain import subject_statements as s
-from domain.folders import LatestFolder, SubjectFolder, stated
-from domain.history import Entry, counted, fold_key
-from domain.items import regroup
-from domain.targets import TargetsFolder, retracted_items
+from stratlog.domain import brand_statements as b
+from stratlog.domain import subject_statements as s
+from stratlog.domain.folders import LatestFolder, SubjectFolder, stated
+from stratlog.domain.history import Entry, counted, fold_key
+from stratlog.domain.items import regroup
+from stratlog.domain.targets import TargetsFolder, retracted_items
 
 __all__ = ["group_of", "fold_group", "items_over_dates", "stated"]
 

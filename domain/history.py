@@ -8,9 +8,9 @@ from typing import Iterable
 
 from pydantic import ValidationError
 
-from domain.errors import InvalidInput, StatementNotFound, StatementRetracted
-from domain.fixes import Fix, StatementCorrected
-from domain.statement import Statement
+from stratlog.domain.errors import InvalidInput, StatementNotFound, StatementRetracted
+from stratlog.domain.fixes import Fix, StatementCorrected
+from stratlog.domain.statement import Statement
 
 FAR_PAST = date.min
 

@@ -7,9 +7,9 @@ from typing import Annotated, Union
 
 from pydantic import Field, TypeAdapter
 
-from domain import brand_statements as b
-from domain import subject_statements as s
-from domain.fixes import StatementCorrected, StatementRetracted
+from stratlog.domain import brand_statements as b
+from stratlog.domain import subject_statements as s
+from stratlog.domain.fixes import StatementCorrected, StatementRetracted
 
 STATEMENT_CLASSES = (
     b.BrandRegistered, b.ValuationUpdated, b.IPOConsidered, b.TargetSet, b.TargetRevised,

@@ -6,8 +6,8 @@ import math
 from datetime import date
 from decimal import Decimal
 
-from domain.dates import PartialDate
-from domain.jsonvalues import number_of, unit_of
+from stratlog.domain.dates import PartialDate
+from stratlog.domain.jsonvalues import number_of, unit_of
 
 PERCENT_UNITS = {"percent", "%", "pct"}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.errors import BrandNotRegistered
-from domain.groups import fold_group, group_of
-from domain.history import Entry, apply_fixes
+from stratlog.domain.errors import BrandNotRegistered
+from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.history import Entry, apply_fixes
 
 
 def require_registered_brand(brand: Any, statement: Any) -> None:

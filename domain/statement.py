@@ -8,8 +8,8 @@ from typing import ClassVar
 
 from pydantic import model_validator
 
-from domain.dates import PartialDate
-from domain.values import Frozen, Slug, Source, Text, normalise_key
+from stratlog.domain.dates import PartialDate
+from stratlog.domain.values import Frozen, Slug, Source, Text, normalise_key
 
 NAMESPACE = uuid.UUID("8c4f3a52-6f0e-5b1e-9d7a-2f6c1e0b7a11")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from domain.dates import PartialDate
-from domain.statement import Statement
-from domain.values import Name, RegionCode, Text
+from stratlog.domain.dates import PartialDate
+from stratlog.domain.statement import Statement
+from stratlog.domain.values import Name, RegionCode, Text
 
 
 class ModelStatement(Statement):

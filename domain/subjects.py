@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain import subject_statements as s
-from domain.errors import ModelLaunchedTwice
-from domain.history import Entry
+from stratlog.domain import subject_statements as s
+from stratlog.domain.errors import ModelLaunchedTwice
+from stratlog.domain.history import Entry
 
 MODEL_STATUS = {
     "model-planned": "planned", "model-rescheduled": "rescheduled", "model-revealed": "revealed",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from domain import brand_statements as b
-from domain import subject_statements as s
-from domain.aggregate import Subject, event_classes
+from stratlog.domain import brand_statements as b
+from stratlog.domain import subject_statements as s
+from stratlog.domain.aggregate import Subject, event_classes
 
 
 class Brand(Subject):

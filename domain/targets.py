@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.brand_statements import TargetRevised, TargetSet, TargetWithdrawn
-from domain.dates import instant_text
-from domain.errors import DeadlineTaken, DependencyAnnouncedLater, TargetNotFound
-from domain.folders import stated
-from domain.history import Entry
-from domain.values import json_value
-from domain.values import kpi_number
+from stratlog.domain.brand_statements import TargetRevised, TargetSet, TargetWithdrawn
+from stratlog.domain.dates import instant_text
+from stratlog.domain.errors import DeadlineTaken, DependencyAnnouncedLater, TargetNotFound
+from stratlog.domain.folders import stated
+from stratlog.domain.history import Entry
+from stratlog.domain.values import json_value
+from stratlog.domain.values import kpi_number
 
 HEADER = {"type": "targets"}
 RETRACTED_SEQ = 1_000_000

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr, model_validator
 
-from domain.dates import PartialDate
+from stratlog.domain.dates import PartialDate
 
 # ISO 4217 active currency codes.
 CURRENCIES = frozenset(

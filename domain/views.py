@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from domain.dates import PartialDate
-from domain.kpi_status import by_period_end, evaluate
+from stratlog.domain.dates import PartialDate
+from stratlog.domain.kpi_status import by_period_end, evaluate
 
 LIVE = ("pending", "on-track", "at-risk", "off-track", "overdue")
 _FAR = (date.max, date.max)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.errors import InvalidInput
+from stratlog.domain.errors import InvalidInput
 
 DEFAULT_DB = "stratlog.db"
 LOCK_TIMEOUT_SECONDS = 10
@@ -28,13 +28,13 @@ class Settings:
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The eventsourcing environment of the Ledger application."""
-        env = {"MAPPER_TOPIC": "infrastructure.mapper:PydanticMapper"}
+        env = {"MAPPER_TOPIC": "stratlog.infrastructure.mapper:PydanticMapper"}
         if self.team_mode:
-            from infrastructure.postgres_store import postgres_env
+            from stratlog.infrastructure.postgres_store import postgres_env
             return {**env, **postgres_env(self.db)}
         return {**env, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": self.db,
                 "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout),
-                "APPLICATION_RECORDER_TOPIC": "infrastructure.sqlite_store:LockingRecorder"}
+                "APPLICATION_RECORDER_TOPIC": "stratlog.infrastructure.sqlite_store:LockingRecorder"}
 
 
 def settings(db: str | None = None, read_model: str | None = None) -> Settings:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from application.ledger import Ledger
+from stratlog.application.ledger import Ledger
 
 SUBJECT_OF_TOPIC = {"Brand": "brand", "Model": "model", "Market": "market", "DealerAgreement": "dealer-agreement"}
 

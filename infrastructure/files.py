@@ -13,13 +13,13 @@ from uuid import UUID
 import yaml
 from pydantic import ValidationError
 
-from application.compact import Compact
-from application.ledger import Restored
-from application.ports import QUIET, Progress
-from domain.errors import InvalidInput
-from domain.fixes import Fix
-from domain.kinds import BY_KIND, RECORD_ADAPTER
-from infrastructure.messages import describe
+from stratlog.application.compact import Compact
+from stratlog.application.ledger import Restored
+from stratlog.application.ports import QUIET, Progress
+from stratlog.domain.errors import InvalidInput
+from stratlog.domain.fixes import Fix
+from stratlog.domain.kinds import BY_KIND, RECORD_ADAPTER
+from stratlog.infrastructure.messages import describe
 
 MAX_DOCUMENT_BYTES = 256 * 1024**2
 MAX_YAML_BYTES = 64 * 1024**2

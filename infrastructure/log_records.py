@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterator
 
-from domain.dates import instant_text
-from infrastructure.event_source import EventSource, LoggedEvent
-from infrastructure.read_model import ReadModel
+from stratlog.domain.dates import instant_text
+from stratlog.infrastructure.event_source import EventSource, LoggedEvent
+from stratlog.infrastructure.read_model import ReadModel
 
 
 def as_record(logged: LoggedEvent) -> dict:

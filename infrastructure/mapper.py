@@ -6,10 +6,24 @@ import json
 from typing import Any
 
 from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import get_topic, register_topic
 from pydantic import ValidationError
 
+from stratlog.domain.aggregate import AGGREGATE_TOPICS, EVENT_TOPICS
+from stratlog.domain.subjects_aggregates import AGGREGATES  # noqa: F401 - fills the topic tables
+
 _ENVELOPE = {"originator_id", "originator_version"}
+
+for _topic, _cls in AGGREGATE_TOPICS.items():  # legacy aggregate topics resolve to today's classes
+    register_topic(_topic, _cls)
+
+
+def event_class(topic: str) -> type:
+    """The stratlog event class a stored topic names; ValueError for any other topic (never imported)."""
+    cls = EVENT_TOPICS.get(topic)
+    if cls is None:
+        raise ValueError(f"topic {topic[:80]!r} is not a stratlog event")
+    return cls
 
 
 def encode_event(event: Any) -> bytes:
@@ -52,7 +66,7 @@ class PydanticMapper(Mapper):
         if self.compressor:
             state = self.compressor.decompress(state)
         try:
-            return decode_event(resolve_topic(stored_event.topic), stored_event.originator_id,
+            return decode_event(event_class(stored_event.topic), stored_event.originator_id,
                                 stored_event.originator_version, state)
         except (ValueError, ValidationError) as error:
             raise MapperDeserialisationError(

@@ -6,7 +6,7 @@ import reprlib
 
 from pydantic import ValidationError
 
-from domain.kinds import KINDS
+from stratlog.domain.kinds import KINDS
 
 MAX_SHOWN = 10
 

@@ -7,7 +7,7 @@ from typing import Callable
 
 import sqlite3
 
-from infrastructure.sqlite_guard import mark_database
+from stratlog.infrastructure.sqlite_guard import mark_database
 
 
 def _m001_read_model(db) -> None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
-from domain.errors import InvalidInput, StratlogError
+from stratlog.domain.errors import InvalidInput, StratlogError
 
 try:
     from eventsourcing.postgres import PostgresApplicationRecorder
@@ -79,7 +79,7 @@ def postgres_env(url: str) -> dict[str, str]:
     address = parse_url(url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "APPLICATION_RECORDER_TOPIC": "infrastructure.postgres_store:TeamRecorder",
+        "APPLICATION_RECORDER_TOPIC": "stratlog.infrastructure.postgres_store:TeamRecorder",
         "POSTGRES_DBNAME": address.dbname,
         "POSTGRES_HOST": address.host,
         "POSTGRES_PORT": str(address.port),

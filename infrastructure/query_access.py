@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from application.queries import Queries
-from infrastructure.config import Settings
-from infrastructure.read_access import ReadAccess
-from infrastructure.sqlite_guard import check_existing_database
+from stratlog.application.queries import Queries
+from stratlog.infrastructure.config import Settings
+from stratlog.infrastructure.read_access import ReadAccess
+from stratlog.infrastructure.sqlite_guard import check_existing_database
 
 
 def open_queries(settings: Settings) -> tuple[Queries, Callable[[], None]]:
@@ -23,6 +23,6 @@ def open_queries(settings: Settings) -> tuple[Queries, Callable[[], None]]:
         if access.is_current():
             return Queries(access), access.close
         access.close()
-    from infrastructure.runtime import Runtime
+    from stratlog.infrastructure.runtime import Runtime
     runtime = Runtime(settings, writing=False)
     return runtime.queries(), runtime.close

@@ -7,8 +7,8 @@ import sqlite3
 from datetime import date, datetime
 from uuid import UUID
 
-from domain.dates import instant_text
-from domain.items import regroup
+from stratlog.domain.dates import instant_text
+from stratlog.domain.items import regroup
 
 POSITION = "stratlog"
 

@@ -6,17 +6,17 @@ import sqlite3
 from typing import Any
 from uuid import UUID
 
-from application.ports import QUIET, Progress, StatementRef
-from application.projection import OPEN_INSTANT, item_rows
-from domain.dates import instant_text
-from domain.fixes import Fix, StatementCorrected
-from domain.groups import group_of
-from domain.history import Entry
-from domain.subject_statements import ModelRenamed, ModelStatement
-from domain.values import normalise_key
-from infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
-from infrastructure.migrations import READ_MODEL_TABLES, migrate
-from infrastructure.read_access import POSITION, ReadAccess
+from stratlog.application.ports import QUIET, Progress, StatementRef
+from stratlog.application.projection import OPEN_INSTANT, item_rows
+from stratlog.domain.dates import instant_text
+from stratlog.domain.fixes import Fix, StatementCorrected
+from stratlog.domain.groups import group_of
+from stratlog.domain.history import Entry
+from stratlog.domain.subject_statements import ModelRenamed, ModelStatement
+from stratlog.domain.values import normalise_key
+from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
+from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
+from stratlog.infrastructure.read_access import POSITION, ReadAccess
 
 CHUNK = 20000
 REFOLD_FROM = 50_000  # events behind from which catching up folds everything afresh, subject by subject
@@ -212,7 +212,7 @@ class ReadModel(ReadAccess):
         self.conn.execute("INSERT OR REPLACE INTO rm_groups VALUES (?,?,?,?,?)", (subject, group, brand, kind, newest))
 
     def _open_rows(self, where: str, args: tuple) -> list:
-        from application.projection import ItemRow
+        from stratlog.application.projection import ItemRow
         return [ItemRow(*row) for row in self.conn.execute(
             f"SELECT item, valid_from, valid_to, known_from, known_to, data FROM rm_items WHERE {where}", args)]
 

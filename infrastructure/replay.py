@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import sqlite_utils
 
-from application.ports import QUIET, Progress
+from stratlog.application.ports import QUIET, Progress
 
 
 def _flat(row: dict) -> dict:

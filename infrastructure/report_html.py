@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from application.report_data import BrandReport, Report, SubjectSlip, TargetTrack
-from domain.jsonvalues import display
-from infrastructure.report_svg import esc, target_svg, timeline_svg
+from stratlog.application.report_data import BrandReport, Report, SubjectSlip, TargetTrack
+from stratlog.domain.jsonvalues import display
+from stratlog.infrastructure.report_svg import esc, target_svg, timeline_svg
 
 _WEB = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 STATUSES = {"planned", "rescheduled", "revealed", "launched", "cancelled", "discontinued", "postponed", "entered",

@@ -8,9 +8,9 @@ import re
 from datetime import date, timedelta
 from typing import Iterable
 
-from application.report_data import BrandReport, SubjectSlip, TargetTrack
-from domain.dates import PartialDate
-from domain.jsonvalues import display
+from stratlog.application.report_data import BrandReport, SubjectSlip, TargetTrack
+from stratlog.domain.dates import PartialDate
+from stratlog.domain.jsonvalues import display
 
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MARK = {"revealed": "diamond", "launched": "square", "entered": "square"}

@@ -6,14 +6,14 @@ import sqlite3
 from functools import cached_property
 from pathlib import Path
 
-from application.ledger import Ledger
-from application.ports import QUIET, Progress
-from application.queries import Queries
-from domain.errors import StratlogError
-from infrastructure.config import Settings
-from infrastructure.event_source import EventSource
-from infrastructure.read_model import ReadModel
-from infrastructure.sqlite_guard import check_database_file, check_existing_database
+from stratlog.application.ledger import Ledger
+from stratlog.application.ports import QUIET, Progress
+from stratlog.application.queries import Queries
+from stratlog.domain.errors import StratlogError
+from stratlog.infrastructure.config import Settings
+from stratlog.infrastructure.event_source import EventSource
+from stratlog.infrastructure.read_model import ReadModel
+from stratlog.infrastructure.sqlite_guard import check_database_file, check_existing_database
 
 
 class ReadModelOfAnotherDatabase(StratlogError):
@@ -43,7 +43,7 @@ class Runtime:
             return Ledger(self.settings.eventsourcing_env(), index=self.read_model, refresh_index=self.catch_up)
         from eventsourcing.persistence import PersistenceError
 
-        from infrastructure.postgres_store import connection_failure
+        from stratlog.infrastructure.postgres_store import connection_failure
         env = self.settings.eventsourcing_env()
         try:
             return Ledger(env, index=self.read_model, refresh_index=self.catch_up)
@@ -93,7 +93,7 @@ class Runtime:
     def _events_url(self) -> str | None:
         if not self.settings.team_mode:
             return None
-        from infrastructure.postgres_store import parse_url
+        from stratlog.infrastructure.postgres_store import parse_url
         return parse_url(self.settings.db).url
 
     def _has_sqlite_events(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from domain.errors import StratlogError
+from stratlog.domain.errors import StratlogError
 
 FORMAT_VERSION = 1
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -9,8 +9,8 @@ from typing import Any, Callable, Iterator, Sequence
 from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-from domain.errors import StratlogError
-from infrastructure.sqlite_guard import check_database_file, mark_database  # noqa: F401 - re-exported
+from stratlog.domain.errors import StratlogError
+from stratlog.infrastructure.sqlite_guard import check_database_file, mark_database  # noqa: F401 - re-exported
 
 
 class DatabaseBusy(StratlogError):

@@ -28,7 +28,7 @@ def db(tmp_path: Path) -> str:
 @pytest.fixture
 def stratlog(capsys, monkeypatch, tmp_path):
     """Run `stratlog ARGS…` in this process; returns exit code, stdout and stderr."""
-    from cli.main import run
+    from stratlog.cli.main import run
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("STRATLOG_DB", raising=False)

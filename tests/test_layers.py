@@ -9,11 +9,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
-    "domain": {"application", "infrastructure", "cli", "sqlite3", "sqlite_utils", "click", "yaml", "psycopg",
-               "eventsourcing.application", "eventsourcing.persistence", "eventsourcing.sqlite"},
-    "application": {"cli", "infrastructure", "click", "sqlite3", "sqlite_utils", "yaml", "psycopg"},
-    "infrastructure": {"cli", "click"},
+    "domain": {"stratlog.application", "stratlog.infrastructure", "stratlog.cli", "sqlite3", "sqlite_utils", "click",
+               "yaml", "psycopg", "eventsourcing.application", "eventsourcing.persistence", "eventsourcing.sqlite"},
+    "application": {"stratlog.cli", "stratlog.infrastructure", "click", "sqlite3", "sqlite_utils", "yaml", "psycopg"},
+    "infrastructure": {"stratlog.cli", "click"},
 }
+# The old top-level names: nothing may import them any more (the wheel installs only `stratlog`).
+OLD_TOP_LEVEL = ("domain", "application", "infrastructure", "cli", "examples")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -39,6 +41,14 @@ def violations(layer: str) -> list[str]:
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
 def test_a_layer_imports_only_what_lies_inward_of_it(layer):
     assert violations(layer) == []
+
+
+def test_no_module_imports_the_old_top_level_packages():
+    found = [f"{path.relative_to(ROOT)} imports {name}"
+             for folder in ("domain", "application", "infrastructure", "cli", "tests", "benchmarks")
+             for path in sorted((ROOT / folder).rglob("*.py"))
+             for name in imported_modules(path) if name.split(".")[0] in OLD_TOP_LEVEL]
+    assert found == []
 
 
 def test_every_module_starts_with_a_docstring_saying_what_belongs_in_it():

@@ -7,14 +7,14 @@ import sys
 
 import pytest
 
-from application.ledger import Ledger
-from domain.errors import BrandNotRegistered, DependencyAnnouncedLater, StatementNotFound
-from domain.fixes import StatementCorrected, StatementRetracted
-from domain.kinds import RECORD_ADAPTER
-from infrastructure.config import settings
-from infrastructure.event_source import EventSource
-from infrastructure.files import read_import
-from infrastructure.runtime import Runtime
+from stratlog.application.ledger import Ledger
+from stratlog.domain.errors import BrandNotRegistered, DependencyAnnouncedLater, StatementNotFound
+from stratlog.domain.fixes import StatementCorrected, StatementRetracted
+from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.infrastructure.config import settings
+from stratlog.infrastructure.event_source import EventSource
+from stratlog.infrastructure.files import read_import
+from stratlog.infrastructure.runtime import Runtime
 from tests.conftest import ALPINE
 
 SOURCE = {"title": "Press release"}
@@ -48,8 +48,8 @@ def test_the_alpine_example_is_recorded_and_survives_reopening_in_a_new_process(
     loaded = read_import(str(ALPINE))
     result = runtime.ledger.record(loaded.records)
     assert len(result.new) == 18 and result.existing == []
-    code = ("from infrastructure.config import settings; from infrastructure.runtime import Runtime;"
-            "from infrastructure.event_source import EventSource;"
+    code = ("from stratlog.infrastructure.config import settings; from stratlog.infrastructure.runtime import Runtime;"
+            "from stratlog.infrastructure.event_source import EventSource;"
             f"rt = Runtime(settings({db!r}), writing=False); print(EventSource(rt.ledger).max_position())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "18"

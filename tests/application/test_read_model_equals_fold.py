@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from application.queries import Queries
-from application.reference import ReferenceFold
-from domain.errors import StratlogError
-from domain.fixes import StatementCorrected, StatementRetracted
-from domain.kinds import RECORD_ADAPTER
-from infrastructure.config import settings as stratlog_settings
-from infrastructure.runtime import Runtime
+from stratlog.application.queries import Queries
+from stratlog.application.reference import ReferenceFold
+from stratlog.domain.errors import StratlogError
+from stratlog.domain.fixes import StatementCorrected, StatementRetracted
+from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.infrastructure.config import settings as stratlog_settings
+from stratlog.infrastructure.runtime import Runtime
 
 YEARS = st.integers(2021, 2027)
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from application.report_data import Milestone, Plan, build_report
-from domain.kinds import RECORD_ADAPTER
-from infrastructure.config import settings
-from infrastructure.event_source import EventSource
-from infrastructure.log_records import statement_records
-from infrastructure.runtime import Runtime
+from stratlog.application.report_data import Milestone, Plan, build_report
+from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.infrastructure.config import settings
+from stratlog.infrastructure.event_source import EventSource
+from stratlog.infrastructure.log_records import statement_records
+from stratlog.infrastructure.runtime import Runtime
 
 NOW = datetime(2100, 1, 1, tzinfo=timezone.utc)
 SOURCE = {"title": "Acme investor day", "publisher": "Acme", "url": "https://acme.example/investors"}
@@ -113,7 +113,7 @@ def test_sources_are_listed_once_each_with_the_statements_counted_from_them(runt
 
 
 def test_sources_follow_our_corrections_and_leave_out_retracted_statements(runtime):
-    from domain.fixes import StatementCorrected, StatementRetracted
+    from stratlog.domain.fixes import StatementCorrected, StatementRetracted
     (actual_id,) = [r["statement_id"] for r in records(runtime, "acme", "actual-reported")]
     (launch_id,) = [r["statement_id"] for r in records(runtime, "acme", "model-launched")]
     runtime.ledger.record([StatementCorrected(corrects=actual_id, fields={"source": {"title": "Acme annual report"}},
@@ -125,7 +125,7 @@ def test_sources_follow_our_corrections_and_leave_out_retracted_statements(runti
 
 
 def test_sources_known_at_an_earlier_instant_ignore_later_fixes(runtime):
-    from domain.fixes import StatementRetracted
+    from stratlog.domain.fixes import StatementRetracted
     before = datetime.now(timezone.utc)
     (launch_id,) = [r["statement_id"] for r in records(runtime, "acme", "model-launched")]
     runtime.ledger.record([StatementRetracted(retracts=launch_id, reason="not in the source")])

@@ -8,12 +8,12 @@ import sqlite3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import application.ledger as ledger_module
-from application.compact import Compact
-from domain.errors import StratlogError
-from domain.kinds import RECORD_ADAPTER
-from infrastructure.config import settings as stratlog_settings
-from infrastructure.runtime import Runtime
+import stratlog.application.ledger as ledger_module
+from stratlog.application.compact import Compact
+from stratlog.domain.errors import StratlogError
+from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.infrastructure.config import settings as stratlog_settings
+from stratlog.infrastructure.runtime import Runtime
 
 
 def statement(**fields):

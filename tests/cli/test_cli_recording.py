@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import COMMANDS
+from stratlog.cli.main import COMMANDS
 from tests.conftest import ALPINE
 
 SRC = ["--source-title", "Press release"]

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli.progress import TerminalProgress, progress_for
+from stratlog.cli.progress import TerminalProgress, progress_for
 from tests.conftest import ALPINE
 
 

@@ -4,10 +4,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from domain.groups import fold_group, group_of
-from domain.history import Entry, apply_fixes
-from domain.kinds import RECORD_ADAPTER
-from domain.views import audit
+from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.history import Entry, apply_fixes
+from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.domain.views import audit
 
 SOURCE = {"title": "Alpine. Laurent Rossi mise gros sur le marché américain"}
 RECORDED = datetime(2024, 1, 15, 9, 0, tzinfo=timezone.utc)

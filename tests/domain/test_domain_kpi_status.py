@@ -4,10 +4,10 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from domain.groups import fold_group, group_of
-from domain.history import Entry, apply_fixes
-from domain.kinds import RECORD_ADAPTER
-from domain.views import kpis
+from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.history import Entry, apply_fixes
+from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.domain.views import kpis
 
 SOURCE = {"title": "Alpine annual report"}
 RECORDED = datetime(2025, 1, 15, tzinfo=timezone.utc)

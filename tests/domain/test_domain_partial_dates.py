@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.dates import PartialDate, end_of
+from stratlog.domain.dates import PartialDate, end_of
 
 
 @pytest.mark.parametrize(

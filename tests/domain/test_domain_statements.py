@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from domain import brand_statements, subject_statements
-from domain.kinds import KINDS, RECORD_ADAPTER
+from stratlog.domain import brand_statements, subject_statements
+from stratlog.domain.kinds import KINDS, RECORD_ADAPTER
 
 SOURCE = {"title": "Alpine. Laurent Rossi mise gros sur le marché américain", "language": "fr"}
 ANNOUNCED = {"announced_on": "2023-06", "source": SOURCE}

@@ -5,12 +5,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from domain.errors import ModelLaunchedTwice
-from domain.groups import fold_group
-from domain.history import apply_fixes
-from domain.kinds import RECORD_ADAPTER
-from domain.statement import subject_id
-from domain.subjects_aggregates import DealerAgreement, Market, Model
+from stratlog.domain.errors import ModelLaunchedTwice
+from stratlog.domain.groups import fold_group
+from stratlog.domain.history import apply_fixes
+from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.domain.statement import subject_id
+from stratlog.domain.subjects_aggregates import DealerAgreement, Market, Model
 
 SOURCE = {"title": "Alpine. Laurent Rossi mise gros sur le marché américain"}
 RECORDED = datetime(2024, 1, 15, 9, 0, tzinfo=timezone.utc)

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.errors import DeadlineTaken, DependencyAnnouncedLater, TargetNotFound
-from domain.groups import fold_group, group_of
-from domain.history import apply_fixes
-from domain.kinds import RECORD_ADAPTER
-from domain.statement import subject_id
-from domain.subjects_aggregates import Brand
+from stratlog.domain.errors import DeadlineTaken, DependencyAnnouncedLater, TargetNotFound
+from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.history import apply_fixes
+from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.domain.statement import subject_id
+from stratlog.domain.subjects_aggregates import Brand
 
 SOURCE = {"title": "Alpine. Laurent Rossi mise gros sur le marché américain"}
 RECORDED = datetime(2024, 1, 15, 9, 0, tzinfo=timezone.utc)

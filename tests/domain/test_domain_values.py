@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from domain.dates import PartialDate
-from domain.kinds import RECORD_ADAPTER
-from domain.statement import subject_id
-from domain.values import Money, Source
+from stratlog.domain.dates import PartialDate
+from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.domain.statement import subject_id
+from stratlog.domain.values import Money, Source
 
 SOURCE = {"title": "Alpine. Laurent Rossi mise gros sur le marché américain"}
 

@@ -56,7 +56,7 @@ def test_a_query_on_a_missing_database_says_how_to_create_one_and_creates_nothin
 def test_a_wal_left_by_a_killed_writer_is_read_even_when_read_only_cannot_recover_it(alpine_db, monkeypatch):
     import sqlite3 as sqlite
 
-    from infrastructure import sqlite_guard
+    from stratlog.infrastructure import sqlite_guard
     original, uris = sqlite_guard._read_format, []
 
     def read_only_cannot_recover(uri, path):

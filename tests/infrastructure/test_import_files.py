@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from domain.errors import InvalidInput
-from infrastructure.files import read_import
+from stratlog.domain.errors import InvalidInput
+from stratlog.infrastructure.files import read_import
 from tests.conftest import ALPINE, write
 
 SOURCE = "source: {title: Test}"

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from domain.errors import InvalidInput
-from infrastructure.postgres_store import parse_url, postgres_env
+from stratlog.domain.errors import InvalidInput
+from stratlog.infrastructure.postgres_store import parse_url, postgres_env
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "alpine-2023-06.yaml"
@@ -159,7 +159,7 @@ def test_sqlite_users_install_no_postgresql_libraries_unless_they_ask_for_the_ex
 
 def test_team_mode_without_the_extra_says_how_to_install_it(tmp_path, env):
     blocked = ("import sys; sys.modules['psycopg'] = sys.modules['psycopg_pool'] = None; "
-               "from cli.main import main; main(sys.argv[1:])")
+               "from stratlog.cli.main import main; main(sys.argv[1:])")
     done = subprocess.run([sys.executable, "-c", blocked, "--db", "postgresql://postgres@127.0.0.1/ledger",
                            "--read-model", str(tmp_path / "rm.db"), "import", str(EXAMPLE)],
                           capture_output=True, text=True, env=env, timeout=60)

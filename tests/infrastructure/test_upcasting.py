@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from infrastructure.config import settings
-from infrastructure.runtime import Runtime
+from stratlog.infrastructure.config import settings
+from stratlog.infrastructure.runtime import Runtime
 from tests.conftest import copy_fixture
 
 
@@ -43,7 +43,7 @@ def test_a_version_1_database_answers_queries_like_a_new_one(tmp_path, stratlog,
 
 
 def test_migrations_are_numbered_recorded_and_applied_once(tmp_path):
-    from infrastructure.migrations import MIGRATIONS
+    from stratlog.infrastructure.migrations import MIGRATIONS
     path = copy_fixture("v1-alpine.db", tmp_path)
     Runtime(settings(path), writing=False).close()
     conn = sqlite3.connect(path)

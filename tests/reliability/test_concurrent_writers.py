@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import TargetNotFound
-from domain.kinds import RECORD_ADAPTER
-from infrastructure.config import LOCK_TIMEOUT_SECONDS, settings
-from infrastructure.event_source import EventSource
-from infrastructure.runtime import Runtime
+from stratlog.domain.errors import TargetNotFound
+from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.infrastructure.config import LOCK_TIMEOUT_SECONDS, settings
+from stratlog.infrastructure.event_source import EventSource
+from stratlog.infrastructure.runtime import Runtime
 
 EXE = str(Path(sys.executable).parent / "stratlog")
 WRITERS, STATEMENTS_EACH = 4, 10

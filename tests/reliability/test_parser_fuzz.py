@@ -14,8 +14,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.errors import InvalidInput
-from infrastructure.files import ImportFile, read_import
+from stratlog.domain.errors import InvalidInput
+from stratlog.infrastructure.files import ImportFile, read_import
 
 FIELDS = ["kind", "brand", "model", "market", "dealer", "name", "value", "unit", "comparator", "deadline", "kpi",
           "announced_on", "source", "title", "url", "amount", "currency", "period", "planned_for", "markets",
