@@ -1,4 +1,9 @@
-"""Partial dates ("2030", "2025-Q3", "2023-06", "2023-06-14"): a period with a start and an end."""
+"""Partial dates ("2030", "2026-H1", "2025-Q3", "2023-06", "2023-06-14", "2025-04..2026-03", "FY2026").
+
+Each is a period from its start (first day) to its end (last day) and keeps the text it was written
+with for display. A span `A..B` runs from A's start to B's end; `FYyyyy` is a brand's fiscal year
+ending in yyyy, whose last month is the brand's fiscal_year_end (December unless it says otherwise).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,21 @@ from functools import total_ordering
 from typing import Any
 
 
-_PATTERN = re.compile(r"^([0-9]{4})(?:-(?:Q([1-4])|([0-9]{2}))(?:-([0-9]{2}))?)?$")
-FORMATS = "YYYY, YYYY-QN, YYYY-MM or YYYY-MM-DD"
+_PATTERN = re.compile(r"^([0-9]{4})(?:-(?:Q([1-4])|H([12])|([0-9]{2}))(?:-([0-9]{2}))?)?$")
+_FISCAL = re.compile(r"^FY([0-9]{4})$")
+SPAN = ".."
+FORMATS = "YYYY, YYYY-HN, YYYY-QN, YYYY-MM, YYYY-MM-DD, a span A..B of two of those, or FYYYYY"
+DECEMBER = 12
+_SIMPLE = r"[0-9]{4}(?:-(?:Q[1-4]|H[12]|[0-9]{2}(?:-[0-9]{2})?))?"
+SCHEMA_PATTERN = rf"^(?:FY[0-9]{{4}}|{_SIMPLE}(?:\.\.{_SIMPLE})?)$"  # what an editor checks; parse() decides
 
 
 @total_ordering
 class PartialDate:
-    """A date known to the year, quarter, month or day; it covers the period from start to end."""
+    """A date known to the year, half-year, quarter, month or day, a span of two, or a fiscal year.
+
+    It covers the period from `start` to `end` (both dates, inclusive) and shows as `text`.
+    """
 
     __slots__ = ("text", "start", "end")
 
@@ -31,7 +44,7 @@ class PartialDate:
             return known
         if isinstance(value, PartialDate):
             return value
-        if isinstance(value, date):
+        if isinstance(value, date) and not isinstance(value, datetime):
             return cls.of_day(value)
         if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
             value = str(value)
@@ -41,15 +54,46 @@ class PartialDate:
 
     @classmethod
     def _parse_text(cls, text: str, original: Any) -> PartialDate:
+        if SPAN in text:
+            return cls._parse_span(text, original)
+        fiscal = _FISCAL.match(text)
+        if fiscal:
+            return cls.fiscal_year(int(fiscal.group(1)), DECEMBER, text)
+        return cls._parse_simple(text, original)
+
+    @classmethod
+    def _parse_span(cls, text: str, original: Any) -> PartialDate:
+        first, _, last = text.partition(SPAN)
+        if SPAN in last or not first or not last:
+            raise ValueError(f"{original!r} is not a span (write A..B, e.g. 2025-04..2026-03)")
+        a, b = cls._parse_simple(first.strip(), original), cls._parse_simple(last.strip(), original)
+        if b.end < a.start:
+            raise ValueError(f"{original!r} ends before it starts")
+        return cls(f"{a.text}{SPAN}{b.text}", a.start, b.end)
+
+    @classmethod
+    def fiscal_year(cls, year: int, last_month: int = DECEMBER, text: str | None = None) -> PartialDate:
+        """The fiscal year ending in `year` whose last month is `last_month` (1–12)."""
+        if not 1 <= last_month <= 12:
+            raise ValueError(f"fiscal_year_end {last_month!r} is not a month (1–12)")
+        end = _month_end(year, last_month)
+        start_year, start_month = (year, 1) if last_month == 12 else (year - 1, last_month + 1)
+        return cls(text or f"FY{year}", date(start_year, start_month, 1), end)
+
+    @classmethod
+    def _parse_simple(cls, text: str, original: Any) -> PartialDate:
         match = _PATTERN.match(text)
-        if not match or (match.group(2) and match.group(4)):
+        if not match or ((match.group(2) or match.group(3)) and match.group(5)):
             raise ValueError(f"{original!r} is not a date ({FORMATS})")
-        year, quarter, month, day = match.groups()
+        year, quarter, half, month, day = match.groups()
         y = int(year)
         try:
             if quarter:
                 first = 3 * int(quarter) - 2
                 return cls(text, date(y, first, 1), _month_end(y, first + 2))
+            if half:
+                first = 6 * int(half) - 5
+                return cls(text, date(y, first, 1), _month_end(y, first + 5))
             if day:
                 return cls.of_day(date(y, int(month), int(day)))
             if month:
@@ -66,11 +110,31 @@ class PartialDate:
 
     @property
     def year(self) -> int:
-        return self.start.year
+        """The year the period ends in (a span's or fiscal year's last year)."""
+        return self.end.year
 
     @property
     def is_year(self) -> bool:
+        """Whether it is written as a calendar year (`2024`)."""
         return len(self.text) == 4
+
+    @property
+    def is_fiscal(self) -> bool:
+        """Whether it is written as a fiscal year (`FY2026`): its span depends on the brand."""
+        return self.text.startswith("FY")
+
+    @property
+    def is_annual(self) -> bool:
+        """Whether it covers exactly twelve whole months (a year, a fiscal year, a 12-month span)."""
+        whole = self.start.day == 1 and self.end == _month_end(self.end.year, self.end.month)
+        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        return whole and months == 12
+
+    def in_fiscal_year(self, last_month: int) -> PartialDate:
+        """This date with a fiscal year resolved for a brand whose fiscal year ends in `last_month`."""
+        if not self.is_fiscal or last_month == DECEMBER:
+            return self
+        return PartialDate.fiscal_year(int(self.text[2:]), last_month, self.text)
 
     def __str__(self) -> str:
         return self.text
@@ -92,7 +156,8 @@ class PartialDate:
         from pydantic_core import core_schema
         return core_schema.no_info_plain_validator_function(
             _validate,
-            json_schema_input_schema=core_schema.str_schema(pattern=_PATTERN.pattern),
+            json_schema_input_schema=core_schema.union_schema([
+                core_schema.str_schema(pattern=SCHEMA_PATTERN), core_schema.int_schema(ge=1000, le=9999)]),
             serialization=core_schema.to_string_ser_schema(),
         )
 

@@ -21,6 +21,12 @@ from stratlog.domain.dates import PartialDate, end_of
         ("2023-06", date(2023, 6, 1), date(2023, 6, 30)),
         ("2023-12", date(2023, 12, 1), date(2023, 12, 31)),
         ("2023-06-14", date(2023, 6, 14), date(2023, 6, 14)),
+        ("2026-H1", date(2026, 1, 1), date(2026, 6, 30)),
+        ("2026-H2", date(2026, 7, 1), date(2026, 12, 31)),
+        ("2023..2026", date(2023, 1, 1), date(2026, 12, 31)),
+        ("2025-04..2026-03", date(2025, 4, 1), date(2026, 3, 31)),
+        ("2024-H2..2025-Q1", date(2024, 7, 1), date(2025, 3, 31)),
+        ("FY2026", date(2026, 1, 1), date(2026, 12, 31)),
     ],
 )
 def test_each_format_covers_the_period_from_its_first_to_its_last_day(text, start, end):
@@ -97,7 +103,7 @@ def test_a_value_that_is_neither_text_nor_a_year_nor_a_date_is_refused_naming_it
 
 
 def test_the_refusal_lists_the_accepted_formats():
-    with pytest.raises(ValueError, match="YYYY, YYYY-QN, YYYY-MM or YYYY-MM-DD"):
+    with pytest.raises(ValueError, match="YYYY, YYYY-HN, YYYY-QN, YYYY-MM, YYYY-MM-DD, a span A..B of two of those, or FYYYYY"):
         PartialDate.parse("20xx")
 
 
@@ -143,3 +149,26 @@ def test_partial_dates_order_like_their_start_then_end(a, b):
 def test_a_year_written_with_non_ascii_digits_is_refused(value):
     with pytest.raises(ValueError, match=re.escape(repr(value))):
         PartialDate.parse(value)
+
+
+def test_a_fiscal_year_ends_in_the_brands_last_fiscal_month_and_keeps_its_text():
+    fiscal = PartialDate.parse("FY2026").in_fiscal_year(3)
+    assert (fiscal.start, fiscal.end, str(fiscal)) == (date(2025, 4, 1), date(2026, 3, 31), "FY2026")
+    assert PartialDate.parse("2026").in_fiscal_year(3) == PartialDate.parse("2026")
+
+
+@pytest.mark.parametrize(("text", "annual"), [("2024", True), ("FY2026", True), ("2025-04..2026-03", True),
+                                              ("2024-H2", False), ("2023..2026", False), ("2024-Q4", False)])
+def test_a_period_counts_as_annual_when_it_covers_exactly_twelve_whole_months(text, annual):
+    assert PartialDate.parse(text).is_annual is annual
+
+
+def test_the_year_of_a_span_is_the_year_it_ends_in():
+    assert PartialDate.parse("2025-04..2026-03").year == 2026
+
+
+@pytest.mark.parametrize("text", ["2026-H3", "2026-H0", "2026..2025", "2026-H1-01", "FY26", "2025..", "..2025",
+                                  "2023..2024..2025", "FY2026..2027"])
+def test_half_years_spans_and_fiscal_years_refuse_what_is_not_one(text):
+    with pytest.raises(ValueError, match=re.escape(repr(text))):
+        PartialDate.parse(text)
