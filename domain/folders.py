@@ -83,7 +83,7 @@ def _actual(entry: Entry, header: dict) -> dict:
     st = entry.statement
     return {"_group": header, "_list": "actuals", "_seq": f"{st.period.start}|{st.period.end}",
             "period": str(st.period), "value": json_value(st.value), "unit": st.effective_unit,
-            "annual": st.period.is_year, **stated(entry)}
+            "annual": st.period.is_annual, **stated(entry)}
 
 
 def _ipo(entry: Entry) -> dict:

@@ -10,21 +10,30 @@ from stratlog.domain.dates import PartialDate
 from stratlog.domain.jsonvalues import number_of, unit_of
 
 PERCENT_UNITS = {"percent", "%", "pct"}
+ABOUT_SHARE = Decimal("0.05")
+ABOUT_POINTS = Decimal("0.5")
 
 
 def by_period_end(actuals: list[dict]) -> list[tuple[date, dict]]:
-    """Actuals ordered by their period's end; of two ending together, the longer (the annual figure)
-    counts as later. Sort once per KPI and scope, then evaluate each target against the result."""
+    """Actuals ordered by their period's end; of periods ending together the longest counts as the
+    latest (the annual 2024 figure beats 2024-Q4 and 2024-H2). Sort once per KPI and scope, then
+    evaluate each target against the result."""
     keyed = []
     for actual in actuals:
         period = PartialDate.parse(actual["period"])
-        keyed.append(((period.end, -(period.end - period.start).days), actual))
+        keyed.append(((period.end, (period.end - period.start).days), actual))
     keyed.sort(key=lambda pair: pair[0])
     return [(key[0], actual) for key, actual in keyed]
 
 
 def evaluate(target: dict, actuals: list[tuple[date, dict]], as_of: date) -> dict:
-    """Status, latest actual and required_cagr of one target, given its KPI's actuals by_period_end."""
+    """Status, latest actual and required_cagr of one target, given its KPI's actuals by_period_end.
+
+    A target without a deadline (an open target) is `pending` until withdrawn, with no required growth.
+    """
+    if target["deadline"] is None:
+        return {"actual": None, "actual_period": None, "required_cagr": None,
+                "status": "withdrawn" if target["withdrawn"] else "pending"}
     deadline = PartialDate.parse(target["deadline"])
     usable = [a for end, a in actuals if end <= deadline.end and a["unit"] == target["unit"]]
     latest = usable[-1] if usable else None
@@ -47,7 +56,7 @@ def _required_cagr(target: dict, actual: dict | None, deadline: PartialDate) -> 
     base = number_of(actual["value"])
     period = PartialDate.parse(actual["period"])
     years = deadline.year - period.year
-    if base is None or base <= 0 or years <= 0 or not period.is_year or unit_of(actual["value"], actual["unit"]) != target["unit"]:
+    if base is None or base <= 0 or years <= 0 or not period.is_annual or unit_of(actual["value"], actual["unit"]) != target["unit"]:
         return None
     try:
         growth = (float(goal / base) ** (1 / years) - 1) * 100
@@ -71,15 +80,21 @@ def meets(target: dict, value, unit: str | None = None) -> bool | None:
     if comparator == "at-most":
         return actual <= high
     if comparator == "about":
-        return low * Decimal("0.95") <= actual <= high * Decimal("1.05")
+        return low - _about(low, target["unit"]) <= actual <= high + _about(high, target["unit"])
     return low <= actual <= high
+
+
+def _about(value: Decimal, unit: str | None) -> Decimal:
+    """How far `about` reaches: 5 % of the value; for percent KPIs at least 0.5 percentage points."""
+    margin = abs(value) * ABOUT_SHARE
+    return max(margin, ABOUT_POINTS) if unit in PERCENT_UNITS else margin
 
 
 def _status(target: dict, usable: list[dict], deadline: PartialDate, as_of: date, required: float | None) -> str:
     if target["withdrawn"]:
         return "withdrawn"
     if as_of > deadline.end:
-        final = next((a for a in reversed(usable) if a["period"] == deadline.text), None)
+        final = next((a for a in reversed(usable) if _same_period(a["period"], deadline)), None)
         verdict = meets(target, final["value"], final["unit"]) if final else None
         return "overdue" if verdict is None else "achieved" if verdict else "missed"
     latest = usable[-1] if usable else None
@@ -87,7 +102,12 @@ def _status(target: dict, usable: list[dict], deadline: PartialDate, as_of: date
         return "achieved"
     if latest is None or required is None or target["unit"] == "yes/no" or target["horizon"] == "in":
         return "pending"
-    return _trend(target, [a for a in usable if a["annual"]], required)
+    return _trend(target, [a for a in usable if PartialDate.parse(a["period"]).is_annual], required)
+
+
+def _same_period(text: str, deadline: PartialDate) -> bool:
+    period = PartialDate.parse(text)
+    return (period.start, period.end) == (deadline.start, deadline.end)
 
 
 def _trend(target: dict, annual: list[dict], required: float) -> str:

@@ -231,3 +231,43 @@ def test_an_actual_in_another_currency_never_achieves_a_money_target():
                   actual(2023, money(3000000000, "JPY"), kpi="revenue"))
 
     assert (row["required_cagr"], row["status"]) == (None, "pending")
+
+
+# ---- r2: the latest actual, about for percent KPIs, periods that are not calendar years ----------
+
+def test_of_periods_ending_together_the_annual_figure_is_the_latest_actual():
+    row = kpi_row(target(200000), actual(2024, 120000, announced_on="2025-02"),
+                  actual("2024-Q4", 35000, announced_on="2025-01"), actual("2024-H2", 60000, announced_on="2025-01"),
+                  as_of=date(2025, 6, 30))
+
+    assert (row["actual"], row["actual_period"], row["required_cagr"]) == (120000, "2024", 18.6)
+    assert row["status"] == "at-risk"
+
+
+def test_a_twelve_month_span_counts_as_an_annual_actual_in_the_year_it_ends():
+    row = kpi_row(target(50000), actual("2022-04..2023-03", 20000, announced_on="2023-05"))
+
+    assert (row["actual_period"], row["required_cagr"]) == ("2022-04..2023-03", 25.7)
+
+
+def test_a_half_year_actual_gives_no_required_growth():
+    assert kpi_row(target(50000), actual("2023-H2", 20000))["required_cagr"] is None
+
+
+@pytest.mark.parametrize(("reached", "status"), [(10.5, "achieved"), (9.5, "achieved"), (10.6, "missed")])
+def test_about_ten_percent_is_met_within_half_a_point(reached, status):
+    row = kpi_row(target(10, kpi="ebit-margin", unit="percent", comparator="about", deadline=2024),
+                  actual(2024, reached, kpi="ebit-margin", unit="percent", announced_on="2025-02"),
+                  as_of=date(2025, 6, 30))
+
+    assert row["status"] == status
+
+
+def test_an_open_target_is_pending_with_no_required_growth():
+    from stratlog.domain.kpi_status import evaluate
+    target_row = {"deadline": None, "withdrawn": False, "value": 10, "low": None, "high": None, "unit": "percent",
+                  "comparator": "at-least", "horizon": "by"}
+
+    assert evaluate(target_row, [], date(2030, 1, 1)) == {"actual": None, "actual_period": None,
+                                                         "required_cagr": None, "status": "pending"}
+    assert evaluate({**target_row, "withdrawn": True}, [], date(2030, 1, 1))["status"] == "withdrawn"
