@@ -10,8 +10,8 @@ from stratlog.domain.dates import instant_text
 from stratlog.domain.errors import DeadlineTaken, DependencyAnnouncedLater, TargetNotFound
 from stratlog.domain.folders import stated
 from stratlog.domain.history import Entry
+from stratlog.domain.target_changes import Terms, change_label
 from stratlog.domain.values import json_value
-from stratlog.domain.values import kpi_number
 
 HEADER = {"type": "targets"}
 RETRACTED_SEQ = 1_000_000
@@ -40,6 +40,11 @@ class Target:
 
     def terms(self) -> tuple:
         return (self.value, self.low, self.high)
+
+    def full_terms(self) -> Terms:
+        """Every term the change labels compare (value or range, comparator, horizon, unit)."""
+        setting = self.setting
+        return Terms(self.value, self.low, self.high, setting.comparator, setting.horizon, setting.effective_unit)
 
     def as_item(self) -> dict:
         if self.item is None:
@@ -110,10 +115,10 @@ class TargetsFolder:
             self.targets.append(target)
             self._record(target, entry, "set", None, None)
             return target
-        old = existing.terms()
+        old, before = existing.terms(), existing.full_terms()
         existing.setting = statement
         existing.value, existing.low, existing.high = statement.value, statement.low, statement.high
-        change = "reaffirmed" if old == existing.terms() else _value_change(old[0], statement.value)
+        change = change_label(before, existing.full_terms())
         existing.last, existing.item = entry, None
         self._record(existing, entry, change, old, existing.deadline)
         return existing
@@ -133,8 +138,9 @@ class TargetsFolder:
     def _revise(self, target: Target, entry: Entry) -> str:
         statement, change = entry.statement, "revised"
         if statement.value is not None:
-            change = _value_change(target.value, statement.value)
+            before = target.full_terms()
             target.value, target.low, target.high = statement.value, None, None
+            change = change_label(before, target.full_terms())
         if statement.new_deadline is not None and statement.new_deadline != target.deadline:
             holder = self.live(statement.new_deadline.text)
             if holder is not None and self.strict:
@@ -188,13 +194,6 @@ def _fix_row(row: dict, fix: Entry, change: str) -> dict:
     return {**row, "change": change, "flagged": True, "statement_id": fix.statement_id,
             "recorded_at": instant_text(fix.recorded_at), "fixes": row["statement_id"],
             "note": getattr(fix.statement, "note", None) or getattr(fix.statement, "reason", None)}
-
-
-def _value_change(old: Any, new: Any) -> str:
-    before, after = kpi_number(old), kpi_number(new)
-    if before is None or after is None or before == after:
-        return "revised" if old != new else "reaffirmed"
-    return "raised" if after > before else "lowered"
 
 
 def _label(statement: Any) -> str:

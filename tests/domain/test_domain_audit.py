@@ -168,3 +168,27 @@ def test_a_retracted_revision_no_longer_changes_the_target():
     group = fold_group("targets:annual-sales:", apply_fixes(entries), None)
 
     assert [t["value"] for t in group["targets"]] == [100000]
+
+
+def restated(announced_on, deadline=2022, kpi="production", **terms):
+    return statement("target-set", kpi=kpi, deadline=deadline, announced_on=announced_on, unit="vehicles",
+                     **{"comparator": "at-least", **terms})
+
+
+def test_a_range_cut_to_a_lower_range_reads_lowered_not_reaffirmed():
+    rows = audit_of(restated("2022-02", low=12000, high=14000), restated("2022-08-03", low=6000, high=7000))
+
+    assert changes(rows) == ["set", "lowered"]
+    assert (rows[1]["old_value"], rows[1]["new_value"]) == ({"low": 12000, "high": 14000}, {"low": 6000, "high": 7000})
+
+
+def test_a_number_becoming_a_lower_range_reads_lowered():
+    rows = audit_of(restated("2022-02", value=290000), restated("2022-10", low=155000, high=165000))
+
+    assert changes(rows) == ["set", "lowered"]
+
+
+def test_a_change_of_comparator_or_horizon_alone_reads_revised():
+    rows = audit_of(restated("2022-02", value=2026), restated("2022-10", value=2026, comparator="about", horizon="in"))
+
+    assert changes(rows) == ["set", "revised"]
