@@ -32,7 +32,15 @@ def emit(rows, fmt: str, columns, empty: str = "(nothing)") -> None:
         click.echo(empty)
     else:
         shown = [dict(r, short_id=(r.get("statement_id") or "")[:8]) for r in rows]
+        columns = with_brand(columns, rows)
         click.echo(as_table(shown, [c for c, _ in columns], [h for _, h in columns]))
+
+
+def with_brand(columns, rows):
+    """A brand column first whenever the rows are of more than one brand."""
+    if len({r.get("brand") for r in rows}) > 1 and all(c != "brand" for c, _ in columns):
+        return (("brand", "brand"), *columns)
+    return columns
 
 
 def _queries(db, read_model):

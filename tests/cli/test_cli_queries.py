@@ -224,3 +224,17 @@ def test_a_word_given_as_a_number_is_refused_as_such(acme_db, stratlog):
                       "--unit", "cars", "--comparator", "at-least", "--deadline", "2030", "--announced-on", "2024",
                       "--source-title", "T")
     assert result.code == 2 and "--value: 'abc' is not a number, money ('2000000000 EUR') or true/false" in result.err
+
+
+def test_tables_of_several_brands_start_with_a_brand_column_and_one_brand_tables_do_not(alpine_db, stratlog):
+    stratlog("--db", alpine_db, "record", "brand-registered", "acme", "--name", "Acme")
+    stratlog("--db", alpine_db, "record", "target-set", "acme", "--kpi", "annual-sales", "--value", "10", "--unit",
+             "vehicles", "--comparator", "at-least", "--deadline", "2030", "--announced-on", "2023-01",
+             "--source-title", "Acme day")
+    for command in (["kpis"], ["timeline"], ["diff", "--from", "2022", "--to", "2023-06"]):
+        both = stratlog("--db", alpine_db, *command, "--as-of", "2023-06") if command[0] != "diff" else \
+            stratlog("--db", alpine_db, *command)
+        assert both.out.splitlines()[0].split()[0] == "brand", command
+        assert "acme" in both.out and "alpine" in both.out
+    one = stratlog("--db", alpine_db, "kpis", "--brand", "alpine", "--as-of", "2023-06")
+    assert one.out.splitlines()[0].split()[0] == "kpi"
