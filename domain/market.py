@@ -25,7 +25,7 @@ class MarketStatement(Statement):
 class MarketEntryPlanned(MarketStatement):
     """A planned entry into a country or region.
 
-    Example: market-entry-planned alpine US --rationale 'the largest sports-car market'
+    Example: market-entry-planned alpine US --planned-for 2027 --rationale 'the largest sports-car market'
         --announced-on 2023-06 --source-title 'Automotive News Europe congress'
     """
 
@@ -71,7 +71,7 @@ class MarketEntryCancelled(MarketStatement):
 class MarketExited(MarketStatement):
     """The brand left a market.
 
-    Example: market-exited alpine CN --on 2026-12 --announced-on 2026-06 --source-title 'Press release'
+    Example: market-exited alpine US --on 2026-09 --announced-on 2026-06 --source-title 'Press release'
     """
 
     kind: Literal["market-exited"]

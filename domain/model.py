@@ -77,8 +77,7 @@ class ModelRescheduled(ModelStatement):
 class ModelRenamed(ModelStatement):
     """A model given a new name (the old one stays an alias).
 
-    Example: model-renamed alpine 'SUV 2027' --new-name A490 --announced-on 2025-02
-        --source-title 'Press release'
+    Example: model-renamed alpine A390 --new-name 'A390 GT' --announced-on 2024-10 --source-title 'Press release'
     """
 
     kind: Literal["model-renamed"]
@@ -88,7 +87,7 @@ class ModelRenamed(ModelStatement):
 class ModelCancelled(ModelStatement):
     """A planned model dropped.
 
-    Example: model-cancelled alpine 'SUV 2028' --reason 'market conditions' --announced-on 2025-01
+    Example: model-cancelled alpine A390 --reason 'market conditions' --announced-on 2025-01
         --source-title 'Strategy update'
     """
 
@@ -100,8 +99,7 @@ class ModelCancelled(ModelStatement):
 class ModelDiscontinued(ModelStatement):
     """A model taken off sale.
 
-    Example: model-discontinued alpine A110 --on 2026-06 --announced-on 2025-11
-        --source-title 'Press release'
+    Example: model-discontinued alpine A290 --on 2026-06 --announced-on 2025-11 --source-title 'Press release'
     """
 
     kind: Literal["model-discontinued"]

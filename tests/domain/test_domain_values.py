@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from stratlog.domain.dates import PartialDate
-from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.domain.catalogue import RECORD_ADAPTER
 from stratlog.domain.statement import subject_id
 from stratlog.domain.values import Money, Source
 
