@@ -106,6 +106,16 @@ def _check_history(history: list[Entry], new: list[Entry]) -> None:
     check_history(history, new)
 
 
+def _kind_of(event: type[StatementRecorded]) -> str:
+    """The kind an event class records: that of the statement class its `statement` field holds."""
+    statement = event.model_fields["statement"].annotation
+    if not isinstance(getattr(statement, "KIND", None), str):
+        raise TypeError(f"{event.__qualname__}.statement names {statement!r}, not a statement class (a nested "
+                        f"event class named like its statement needs annotations evaluated at once: no "
+                        f"`from __future__ import annotations` in a subject module)")
+    return statement.KIND
+
+
 class Subject(BaseAggregate[UUID]):
     """A brand, model, market, dealer agreement or plant: the history of statements about it.
 
@@ -116,9 +126,8 @@ class Subject(BaseAggregate[UUID]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         cls.Event = StatementRecorded  # every event of a subject is a statement recorded: no other base
-        cls.EVENTS = {value.model_fields["statement"].annotation.KIND: value for value in vars(cls).values()
-                      if isinstance(value, type) and issubclass(value, StatementRecorded)
-                      and value is not StatementRecorded}
+        cls.EVENTS = {_kind_of(event): event for event in vars(cls).values() if isinstance(event, type)
+                      and issubclass(event, StatementRecorded) and event is not StatementRecorded}
         super().__init_subclass__(**kwargs)
 
     @property

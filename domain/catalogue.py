@@ -102,10 +102,10 @@ def write_picture(path: Path = Path(__file__).with_name("picture.py")) -> None:
     path.write_text(head + body, encoding="utf-8")
 
 
-def check() -> None:
+def check(subjects: tuple[SubjectType, ...] = SUBJECTS) -> None:
     """Every kind has a summary, an example and a fold step; every subject's words, tones and marks fit."""
     problems = []
-    for subject in SUBJECTS:
+    for subject in subjects:
         folders = [factory(True) for factory in subject.folders.values()]
         for cls in subject.statements:
             if not summary(cls):
@@ -114,21 +114,21 @@ def check() -> None:
                 problems.append(f"{cls.__name__}'s docstring has no 'Example: {cls.KIND} …' line")
             if not any(folder.folds(cls) for folder in folders):
                 problems.append(f"{cls.__name__} has no fold step")
-        problems += _words_problems(subject)
+        problems += _words_problems(subject, subjects)
     if len(BY_KIND) != len(ALL_CLASSES):
         problems.append("two statement classes have the same kind")
     if problems:
         raise CatalogueIncomplete("; ".join(problems))
 
 
-def _words_problems(subject: SubjectType) -> list[str]:
+def _words_problems(subject: SubjectType, subjects: tuple[SubjectType, ...]) -> list[str]:
     problems = [f"{subject.name}: tone {tone!r} of {word!r} is not one of {TONES}" for word, tone in
                 subject.tones.items() if tone not in TONES]
     problems += [f"{subject.name}: {word!r} has a tone but is not a status word" for word in subject.tones
                  if word not in subject.words]
     problems += [f"{subject.name}: milestone {name} is drawn as {mark!r}, not one of {MARKS}" for name, mark in
                  subject.milestones.items() if mark not in MARKS]
-    tones = {word: s.tones.get(word) for s in SUBJECTS if s is not subject for word in s.words}
+    tones = {word: s.tones.get(word) for s in subjects if s is not subject for word in s.words}
     problems += [f"{subject.name}: {word!r} is coloured {subject.tones.get(word)!r} here, {tones[word]!r} elsewhere"
                  for word in subject.words if word in tones and tones[word] != subject.tones.get(word)]
     if not typing.get_args(subject.statuses):

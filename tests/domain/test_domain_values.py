@@ -32,15 +32,6 @@ def test_an_amount_read_as_a_float_is_kept_as_the_decimal_it_was_written_as():
     assert Money(amount=0.1, currency="EUR").amount == Decimal("0.1")
 
 
-def test_money_written_on_the_command_line_is_an_amount_and_a_currency():
-    assert Money.parse("500000000 EUR") == Money(amount=Decimal("500000000"), currency="EUR")
-
-
-def test_money_on_the_command_line_without_a_currency_is_refused_naming_the_text():
-    with pytest.raises(ValueError, match=re.escape("'500000000' is not money")):
-        Money.parse("500000000")
-
-
 def test_a_negative_amount_is_refused_naming_the_amount():
     with pytest.raises(ValidationError, match=r"greater than or equal to 0[\s\S]*input_value=-5"):
         Money(amount=-5, currency="EUR")
