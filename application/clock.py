@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from stratlog.domain.dates import instant_text
-
-__all__ = ["now", "instant_text"]
-
 
 def now() -> datetime:
+    """The clock's instant, in UTC."""
     return datetime.now(timezone.utc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.domain.catalogue import RECORD_ADAPTER
 from stratlog.domain.statement import Statement, subject_id
 
 

@@ -14,11 +14,12 @@ from eventsourcing.utils import Environment
 from stratlog.application.clock import now
 from stratlog.application.compact import expanded
 from stratlog.application.ports import QUIET, Progress, StatementIndex
+from stratlog.domain.aggregate import Subject
+from stratlog.domain.catalogue import AGGREGATES
 from stratlog.domain.errors import AmbiguousStatementId, ModelNameTaken, StatementNotFound, StratlogError
 from stratlog.domain.fixes import Fix
 from stratlog.domain.rules import require_registered_brand
 from stratlog.domain.statement import Statement, subject_id
-from stratlog.domain.subjects_aggregates import AGGREGATES, Subject
 
 MAX_ATTEMPTS = 8
 STREAM_AT = 20_000  # statements from which a command streams its events instead of one save

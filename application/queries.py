@@ -7,10 +7,10 @@ from typing import Protocol
 
 from stratlog.domain import views
 from stratlog.domain.errors import RuleViolation
-
+from stratlog.domain.picture import GROUPS
 
 KPI_GROUPS = ("targets", "actuals")
-PICTURE = ("targets", "actuals", "model", "market", "dealer-agreement", "valuations", "ipo", "brand")
+PICTURE = GROUPS  # every group a timeline, state or report is made of (the catalogue's)
 AUDIT = ("targets", "audit")
 
 
@@ -37,10 +37,6 @@ class Queries:
             known = ", ".join(self.source.brands()) or "none yet"
             raise UnknownBrand(f"brand {brand!r} is not registered (known brands: {known})")
         return self.source.views(brand, as_of, known_at, kinds)
-
-    def groups(self, brand: str, as_of: date, known_at: datetime) -> list[dict]:
-        """The raw group views of a brand (for reports); an unknown brand is refused."""
-        return self._groups(brand, as_of, known_at)
 
     def brands(self, brand: str | None) -> list[str]:
         return [brand] if brand else self.source.brands()

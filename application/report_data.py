@@ -10,9 +10,13 @@ from typing import Any, Callable, Iterable
 from stratlog.application.queries import Queries
 from stratlog.domain.dates import PartialDate, instant_text
 from stratlog.domain.jsonvalues import number_of
+from stratlog.domain.picture import STATUSES, SUBJECTS
 from stratlog.domain.views import target_subject
 
-MILESTONES = {"model": ("revealed_on", "launched_on"), "market": ("entered_on",)}
+# The subjects the report's timeline chart draws (those with milestone dates), in the catalogue's order.
+MILESTONES = {subject["type"]: tuple(name for name, _ in subject["milestones"]) for subject in SUBJECTS
+              if subject["milestones"]}
+ENDINGS = {word for word, tone in STATUSES.items() if tone == "ended"}  # a subject so ended gets an end mark
 FIXES = ("statement-corrected", "statement-retracted")
 
 
@@ -148,9 +152,11 @@ def _brand_report(queries: Queries, brand: str, as_of: date, known_at: datetime,
 
 
 def subject_slips(groups: list[dict]) -> tuple[SubjectSlip, ...]:
-    """Models then markets, each with its planned dates as announced and its milestones."""
+    """Models, markets then plants, each with its planned dates as announced and its milestones."""
     slips = [_slip(g) for g in groups if g["type"] in MILESTONES]
-    return tuple(sorted(slips, key=lambda s: (s.subject_type != "model", not s.dated, _first_date(s), s.subject.casefold())))
+    order = list(MILESTONES)
+    return tuple(sorted(slips, key=lambda s: (order.index(s.subject_type), not s.dated, _first_date(s),
+                                              s.subject.casefold())))
 
 
 def _slip(group: dict) -> SubjectSlip:
@@ -160,7 +166,7 @@ def _slip(group: dict) -> SubjectSlip:
     if group["type"] == "model" and "launched_on" in dates and not dates["launched_on"]:
         on_sale = dates.get("on_sale_by")
         milestones.append(Milestone("launched", None, f"on sale by {on_sale}" if on_sale else None))
-    if dates.get("ended_on") or group["status"] in ("cancelled", "discontinued", "exited"):
+    if dates.get("ended_on") or group["status"] in ENDINGS:
         milestones.append(Milestone(group["status"], dates.get("ended_on")))
     plans = tuple(Plan(p["announced_on"], p["planned_for"]) for p in group["planned_history"])
     return SubjectSlip(group["type"], group["subject"], group["status"], plans, tuple(milestones))

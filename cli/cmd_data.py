@@ -165,7 +165,7 @@ def schema() -> None:
     Example:
       stratlog schema > stratlog-import.schema.json
     """
-    from stratlog.domain.kinds import RECORD_ADAPTER
+    from stratlog.domain.catalogue import RECORD_ADAPTER
     statement = RECORD_ADAPTER.json_schema()
     document = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -233,6 +233,7 @@ def _since(text):
 
 
 def _event_row(position: int, record: dict) -> dict:
-    keys = [record[k] for k in ("brand", "model", "dealer", "market") if record.get(k)]
+    from stratlog.domain.catalogue import BY_KIND
+    keys = [record[k] for k in getattr(BY_KIND.get(record["kind"]), "KEY_FIELDS", ()) if record.get(k)]
     fixed = record.get("corrects") or record.get("retracts")
     return {"position": position, **record, "subject": f"fixes {fixed[:8]}" if fixed else " / ".join(keys)}

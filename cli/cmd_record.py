@@ -11,51 +11,15 @@ SOURCE_HELP = {"source_title": "Title of the source (a title or a url is require
                "source_url": "Address of the source (http or https).", "publisher": "Who published it.",
                "speaker": "Who spoke.", "quote": "The words quoted, verbatim.", "language": "Language code (fr, en…).",
                "source_published_on": "When the source was published."}
-SUMMARIES = {
-    "brand-registered": "register a brand (its name, parent group, country)",
-    "valuation-updated": "a valuation of the brand (an amount, the date it refers to)",
-    "ipo-considered": "the brand's stance on a stock-market listing",
-    "target-set": "a new target: a KPI's value by or in a deadline",
-    "target-revised": "the brand changed a target's value or deadline",
-    "target-reaffirmed": "the brand repeated a target unchanged",
-    "target-withdrawn": "the brand dropped a target",
-    "actual-reported": "a reported figure for a KPI and a period",
-    "model-planned": "a model announced for a date",
-    "model-revealed": "a model shown to the public",
-    "model-launched": "a model on sale (in some markets, or overall)",
-    "model-rescheduled": "a model's planned date moved",
-    "model-renamed": "a model given a new name (the old one stays an alias)",
-    "model-cancelled": "a planned model dropped",
-    "model-discontinued": "a model taken off sale",
-    "market-entry-planned": "a planned entry into a country or region",
-    "market-entered": "the brand now sells in a market",
-    "market-entry-postponed": "a market entry delayed (to a new date, or to none)",
-    "market-entry-cancelled": "a planned market entry dropped",
-    "market-exited": "the brand left a market",
-    "dealer-talks-started": "talks with a dealer group in a market",
-    "dealer-agreement-signed": "a distribution deal signed",
-    "dealer-talks-ended": "talks with a dealer group ended without a deal",
-    "dealer-agreement-terminated": "a signed distribution deal ended",
-}
-EXAMPLES = {
-    "brand-registered": "brand-registered alpine --name Alpine --parent 'Renault Group' --country FR",
-    "valuation-updated": "valuation-updated alpine --value '500000000 EUR' --valued-on 2023 --announced-on 2023-06 --source-title 'ANE congress'",
-    "target-set": "target-set alpine --kpi annual-sales --value 100000 --unit vehicles --comparator at-least --deadline 2030 --announced-on 2023-06 --source-title 'ANE congress'",
-    "target-revised": "target-revised alpine --kpi annual-sales --deadline 2030 --new-deadline 2031 --announced-on 2024-02 --source-url https://example.org/a",
-    "model-launched": "model-launched alpine A290 --launched-on 2024-06 --announced-on 2024-06 --source-title 'Press release'",
-    "dealer-talks-started": "dealer-talks-started alpine AutoNation US --announced-on 2023-06 --source-title 'ANE congress'",
-}
-
-
 class KindGroup(click.Group):
     """One subcommand per statement kind, built from its pydantic model when asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from stratlog.domain.kinds import STATEMENT_CLASSES
+        from stratlog.domain.catalogue import STATEMENT_CLASSES
         return [cls.KIND for cls in STATEMENT_CLASSES]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        from stratlog.domain.kinds import BY_KIND, STATEMENT_CLASSES
+        from stratlog.domain.catalogue import BY_KIND, STATEMENT_CLASSES
         cls = BY_KIND.get(name)
         return _kind_command(cls) if cls in STATEMENT_CLASSES else None
 
@@ -73,6 +37,7 @@ def record() -> None:
 
 def _kind_command(cls: type) -> click.Command:
     from stratlog.cli.fields import SOURCE_OPTIONS, click_option, payload_specs
+    from stratlog.domain.catalogue import example, summary
     specs = payload_specs(cls)
     params: list[click.Parameter] = [click.Argument([key]) for key in cls.KEY_FIELDS]
     params += [click_option(spec) for spec in specs]
@@ -85,10 +50,9 @@ def _kind_command(cls: type) -> click.Command:
     def callback(db=None, read_model=None, **values):
         _record_statement(cls, specs, db, read_model, values)
 
-    example = EXAMPLES.get(cls.KIND, f"{cls.KIND} {' '.join(k.upper() for k in cls.KEY_FIELDS)} --announced-on 2024-03 --source-title '…'")
     command = click.Command(cls.KIND, params=params, callback=callback,
-                            help=KIND_HELP.format(kind=cls.KIND, summary=SUMMARIES[cls.KIND], example=example),
-                            short_help=SUMMARIES[cls.KIND])
+                            help=KIND_HELP.format(kind=cls.KIND, summary=summary(cls), example=example(cls)),
+                            short_help=summary(cls))
     return db_options_params(command)
 
 
@@ -162,7 +126,7 @@ def _save(db, read_model, records) -> None:
 def _correct_command() -> click.Command:
     """`correct` takes every payload field of every kind as an option; the statement's kind decides."""
     from stratlog.cli.fields import SOURCE_OPTIONS, payload_specs
-    from stratlog.domain.kinds import STATEMENT_CLASSES
+    from stratlog.domain.catalogue import STATEMENT_CLASSES
     names = sorted({spec.name for cls in STATEMENT_CLASSES for spec in payload_specs(cls)})
     params: list[click.Parameter] = [click.Argument(["statement_id"])]
     params += [click.Option([f"--{name.replace('_', '-')}", name], metavar="VALUE") for name in names]
@@ -202,7 +166,7 @@ def _correction_fields(runtime, statement_id, options, announced_on) -> dict:
 
     from stratlog.cli.fields import SOURCE_OPTIONS, convert, payload_specs
     from stratlog.domain.errors import InvalidInput
-    from stratlog.domain.kinds import BY_KIND
+    from stratlog.domain.catalogue import BY_KIND
     refs = runtime.read_model.find_statements(statement_id.strip().lower())
     cls = BY_KIND[refs[0].kind] if len(refs) == 1 and refs[0].kind in BY_KIND else None
     specs = {s.name: s for s in payload_specs(cls)} if cls else {}

@@ -36,6 +36,7 @@ class FieldSpec:
     shape: str  # text, money, kpi, choice, list
     choices: tuple[str, ...] = ()
     required: bool = False
+    description: str | None = None  # the field's own help, declared with the statement
 
     @property
     def option(self) -> str:
@@ -48,22 +49,22 @@ def payload_specs(cls: type) -> list[FieldSpec]:
     for name, info in cls.model_fields.items():
         if name in COMMON or name in cls.KEY_FIELDS:
             continue
-        specs.append(_spec(name, info.annotation, info.is_required()))
+        specs.append(_spec(name, info.annotation, info.is_required(), info.description))
     return specs
 
 
-def _spec(name: str, annotation: object, required: bool) -> FieldSpec:
+def _spec(name: str, annotation: object, required: bool, description: str | None = None) -> FieldSpec:
     text = str(annotation)
     literal = [a for a in _flatten(annotation) if typing.get_origin(a) is typing.Literal]
     if literal:
-        return FieldSpec(name, "choice", typing.get_args(literal[0]), required)
+        return FieldSpec(name, "choice", typing.get_args(literal[0]), required, description)
     if "Money" in text and "bool" in text:
-        return FieldSpec(name, "kpi", required=required)
+        return FieldSpec(name, "kpi", required=required, description=description)
     if "Money" in text:
-        return FieldSpec(name, "money", required=required)
+        return FieldSpec(name, "money", required=required, description=description)
     if "list[" in text:
-        return FieldSpec(name, "list", required=required)
-    return FieldSpec(name, "text", required=required)
+        return FieldSpec(name, "list", required=required, description=description)
+    return FieldSpec(name, "text", required=required, description=description)
 
 
 def _flatten(annotation: object) -> list:
@@ -106,4 +107,4 @@ def click_option(spec: FieldSpec) -> click.Option:
     kind = click.Choice(spec.choices) if spec.shape == "choice" else click.STRING
     hint = {"money": "'AMOUNT CUR'", "kpi": "NUMBER|'AMOUNT CUR'|true|false", "list": "A,B"}.get(spec.shape, "TEXT")
     return click.Option([spec.option, spec.name], type=kind, required=spec.required,
-                        metavar=None if spec.shape == "choice" else hint, help=FIELD_HELP.get(spec.name))
+                        metavar=None if spec.shape == "choice" else hint, help=spec.description or FIELD_HELP.get(spec.name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from stratlog.cli.render import as_table, cell
+from stratlog.domain.picture import SUBJECTS
 
 
 def state_text(picture: dict) -> str:
@@ -16,9 +17,7 @@ def state_text(picture: dict) -> str:
         ipo = picture["ipo"]
         lines.append(f"IPO: {ipo['stance']}" + (f" (said by {cell(ipo['by'])}, {ipo['announced_on']})" if ipo.get("by") else ""))
     for title, key, columns in (
-        ("Models", "models", ["model", "status", "planned_for", "revealed_on", "launched_on", "segment"]),
-        ("Markets", "markets", ["market", "status", "planned_for", "entered_on"]),
-        ("Dealer agreements", "dealer_agreements", ["dealer", "market", "status", "date"]),
+        *((subject["list"].replace("_", " ").capitalize(), subject["list"], list(subject["table"])) for subject in SUBJECTS),
         ("Targets", "targets", ["kpi", "scope", "deadline", "comparator", "value", "unit", "actual", "required_cagr", "status"]),
     ):
         rows = picture.get(key) or []

@@ -1,4 +1,12 @@
-"""The event-sourced base of every subject: statements recorded as pydantic events, checked first."""
+"""The event-sourced base of every subject: statements recorded as pydantic events, checked first.
+
+A subject module declares its aggregate with its event classes, one per statement kind:
+
+    class Model(Subject):
+        class ModelPlanned(StatementRecorded):
+            statement: ModelPlanned
+        class StatementCorrected(CorrectionRecorded): ...
+"""
 
 from __future__ import annotations
 
@@ -6,12 +14,11 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
-from pydantic import BaseModel, ConfigDict, create_model, field_validator
+from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from stratlog.domain.fixes import StatementCorrected, StatementRetracted
 from stratlog.domain.history import Entry
-from stratlog.domain.rules import check_history
 
 
 class DomainEvent(BaseModel):
@@ -23,18 +30,20 @@ class DomainEvent(BaseModel):
     timestamp: datetime
 
 
-LEGACY_MODULE = "domain.subjects_aggregates"  # where the aggregates lived before stratlog was one package
-
-# Every topic a stored stratlog event may carry, current and legacy, and the class it names.
-# Nothing else is ever resolved: a stored topic naming any other module is damage, not code to import.
+# Every topic a stored stratlog event may carry, current and legacy, and the class it names (the
+# catalogue fills them). Nothing else is ever resolved: a stored topic naming any other module is
+# damage, not code to import.
 EVENT_TOPICS: dict[str, type] = {}
 AGGREGATE_TOPICS: dict[str, type] = {}
 
 
-def own_topics(cls: type) -> list[str]:
-    """The current topic of one of our classes and the legacy one it was stored under before."""
-    current = f"{cls.__module__}:{cls.__qualname__}"
-    return [current, f"{LEGACY_MODULE}:{cls.__qualname__}"]
+def register_topics(aggregate: type[Subject], modules: tuple[str, ...]) -> None:
+    """Let the aggregate and its event classes be found by their topic in each of `modules` (the
+    module they live in today, and those they were stored under before)."""
+    for module in modules:
+        AGGREGATE_TOPICS[f"{module}:{aggregate.__qualname__}"] = aggregate
+        for cls in aggregate.EVENTS.values():
+            EVENT_TOPICS[f"{module}:{cls.__qualname__}"] = cls
 
 
 class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
@@ -66,20 +75,16 @@ class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
         aggregate.remember(Entry(self.statement_id, self.originator_version, self.recorded_at, self.statement))
 
 
-def event_classes(aggregate: type, statement_classes: tuple[type, ...]) -> dict[str, type]:
-    """One event class per statement kind, named like it and nested in the aggregate (its topic)."""
-    classes = {}
-    for statement_cls in (*statement_classes, StatementCorrected, StatementRetracted):
-        cls = create_model(statement_cls.__name__, __base__=StatementRecorded,
-                           __module__=aggregate.__module__, statement=(statement_cls, ...))
-        cls.__qualname__ = f"{aggregate.__qualname__}.{statement_cls.__name__}"
-        setattr(aggregate, statement_cls.__name__, cls)
-        classes[statement_cls.KIND] = cls
-        for topic in own_topics(cls):
-            EVENT_TOPICS[topic] = cls
-    for topic in own_topics(aggregate):
-        AGGREGATE_TOPICS[topic] = aggregate
-    return classes
+class CorrectionRecorded(StatementRecorded):
+    """Our correction of a statement, recorded on the subject of the statement it corrects."""
+
+    statement: StatementCorrected
+
+
+class RetractionRecorded(StatementRecorded):
+    """Our retraction of a statement, recorded on the subject of the statement it retracts."""
+
+    statement: StatementRetracted
 
 
 Item = tuple[Any, str, datetime]  # (statement or fix, statement_id, recorded_at)
@@ -95,10 +100,35 @@ def _unique(items: list[Item], known: set[str]) -> list[Item]:
     return fresh
 
 
-class Subject(Aggregate):
-    """A brand, model, market or dealer agreement: the history of statements about it."""
+def _check_history(history: list[Entry], new: list[Entry]) -> None:
+    # The rules fold through the catalogue, which imports the subject modules, which import this one.
+    from stratlog.domain.rules import check_history
+    check_history(history, new)
 
-    EVENTS: ClassVar[dict[str, type]] = {}
+
+def _kind_of(event: type[StatementRecorded]) -> str:
+    """The kind an event class records: that of the statement class its `statement` field holds."""
+    statement = event.model_fields["statement"].annotation
+    if not isinstance(getattr(statement, "KIND", None), str):
+        raise TypeError(f"{event.__qualname__}.statement names {statement!r}, not a statement class (a nested "
+                        f"event class named like its statement needs annotations evaluated at once: no "
+                        f"`from __future__ import annotations` in a subject module)")
+    return statement.KIND
+
+
+class Subject(BaseAggregate[UUID]):
+    """A brand, model, market, dealer agreement or plant: the history of statements about it.
+
+    Its declared event classes give EVENTS, the event class of each kind it records.
+    """
+
+    EVENTS: ClassVar[dict[str, type[StatementRecorded]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        cls.Event = StatementRecorded  # every event of a subject is a statement recorded: no other base
+        cls.EVENTS = {_kind_of(event): event for event in vars(cls).values() if isinstance(event, type)
+                      and issubclass(event, StatementRecorded) and event is not StatementRecorded}
+        super().__init_subclass__(**kwargs)
 
     @property
     def entries(self) -> list[Entry]:
@@ -116,7 +146,7 @@ class Subject(Aggregate):
     def start(cls, aggregate_id: UUID, items: list[Item]) -> Subject:
         """Create the subject with its first statements, checked together like any others."""
         items = _unique(items, set())
-        check_history([], [Entry(sid, n, at, st) for n, (st, sid, at) in enumerate(items, 1)])
+        _check_history([], [Entry(sid, n, at, st) for n, (st, sid, at) in enumerate(items, 1)])
         (statement, statement_id, recorded_at), rest = items[0], items[1:]
         subject = cls._create(cls.EVENTS[statement.KIND], id=aggregate_id, statement=statement,
                               statement_id=statement_id, recorded_at=recorded_at, timestamp=recorded_at)
@@ -129,7 +159,7 @@ class Subject(Aggregate):
         Returns the ids that were new; statements already recorded are skipped.
         """
         items = _unique(items, self.statement_ids)
-        check_history(self.entries, [Entry(sid, self.version + n, at, st) for n, (st, sid, at) in enumerate(items, 1)])
+        _check_history(self.entries, [Entry(sid, self.version + n, at, st) for n, (st, sid, at) in enumerate(items, 1)])
         self._trigger_all(items)
         return [sid for _, sid, _ in items]
 

@@ -8,16 +8,20 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import StrictStr, field_validator
 
-from stratlog.domain.statement import NAMESPACE
-from stratlog.domain.values import Frozen, Text
+from stratlog.domain.statement import NAMESPACE, Kinded, Statement
+from stratlog.domain.values import Text
 
-UNCORRECTABLE = frozenset({"kind", "brand", "model", "market", "dealer", "statement_id", "recorded_at"})
+NEVER_CORRECTED = frozenset({"kind", "statement_id", "recorded_at"})  # and every subject's key fields
 
 
-class Fix(Frozen):
+def uncorrectable() -> frozenset[str]:
+    """The fields a correction may not change: the kind, the ids and clocks, and every key field."""
+    return NEVER_CORRECTED | Statement.ALL_KEY_FIELDS
+
+
+class Fix(Kinded):
     """Base of corrections and retractions: they name a statement and carry no announced_on."""
 
-    KIND: ClassVar[str]
     target_field: ClassVar[str]
 
     @property
@@ -30,9 +34,10 @@ class Fix(Frozen):
 
 
 class StatementCorrected(Fix):
-    KIND: ClassVar[str] = "statement-corrected"
+    """Our correction of a statement we recorded wrongly (never shown as the brand's revision)."""
+
     target_field: ClassVar[str] = "corrects"
-    kind: Literal["statement-corrected"] = "statement-corrected"
+    kind: Literal["statement-corrected"]
     corrects: StrictStr
     fields: dict[str, Any]
     note: Text | None = None
@@ -42,15 +47,16 @@ class StatementCorrected(Fix):
     def _only_correctable_fields(cls, fields: dict[str, Any]) -> dict[str, Any]:
         if not fields:
             raise ValueError("name at least one field to correct")
-        wrong = sorted(set(fields) & UNCORRECTABLE)
+        wrong = sorted(set(fields) & uncorrectable())
         if wrong:
             raise ValueError(f"{', '.join(wrong)} cannot be corrected (retract the statement and record a new one)")
         return fields
 
 
 class StatementRetracted(Fix):
-    KIND: ClassVar[str] = "statement-retracted"
+    """Our retraction of a statement that should not be in the record."""
+
     target_field: ClassVar[str] = "retracts"
-    kind: Literal["statement-retracted"] = "statement-retracted"
+    kind: Literal["statement-retracted"]
     retracts: StrictStr
     reason: Text

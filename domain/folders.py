@@ -2,18 +2,19 @@
 
 A folder's items are the exploded form of its group view (see domain/items.py); each item is
 built once and kept until the statement that changes it, so materialising a group over many
-as-of dates costs what changes, not what is.
+as-of dates costs what changes, not what is. The steps are dispatched on the statement's class:
+each subject module registers the steps of its own kinds.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import singledispatch
 from typing import Any, Callable
 
-from stratlog.domain import subject_statements as s
 from stratlog.domain.dates import instant_text
 from stratlog.domain.history import Entry
 from stratlog.domain.values import json_value
-from stratlog.domain.subjects import SubjectState, check_launch, dealer_step, market_step, model_step
 
 
 def stated(entry: Entry) -> dict:
@@ -33,29 +34,69 @@ def stated(entry: Entry) -> dict:
     return cached
 
 
+class NoFoldStep(NotImplementedError):
+    """Raised when a statement kind was declared without the fold step that applies it."""
+
+
+@dataclass
+class SubjectState:
+    """What the fold knows of one subject with a life of its own (a model, market, agreement, plant).
+
+    Each subject module subclasses it and says which of its dates is the subject's `date`.
+    """
+
+    subject_type: str
+    name: str
+    strict: bool = False
+    status: str | None = None
+    dates: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    last: Entry | None = None
+    planned_history: list[tuple[Entry, Any]] = field(default_factory=list)
+
+    @property
+    def date(self) -> Any:
+        """The effective date that matters for the timeline."""
+        raise NotImplementedError
+
+    def plan(self, entry: Entry, planned_for: Any) -> None:
+        """A planned date, as announced (None: no date any more)."""
+        self.dates["planned_for"] = planned_for
+        self.planned_history.append((entry, planned_for))
+
+
+@singledispatch
+def advance(statement: Any, state: SubjectState, entry: Entry) -> None:
+    """Advance a subject's state by one statement (each subject module registers its kinds)."""
+    raise NoFoldStep(f"no fold step is registered for {type(statement).__name__}")
+
+
 class SubjectFolder:
-    """A model, market or dealer agreement: one item, rebuilt after each statement."""
+    """A subject with a life of its own: one item, rebuilt after each statement."""
 
-    STEPS = {"model": model_step, "market": market_step, "dealer-agreement": dealer_step}
-
-    def __init__(self, kind: str, strict: bool):
-        self.kind, self.strict = kind, strict
+    def __init__(self, state_class: type[SubjectState], subject_type: str, strict: bool):
+        self.state_class, self.subject_type, self.strict = state_class, subject_type, strict
         self.state: SubjectState | None = None
-        self.launches: dict = {}
         self.item: dict | None = None
 
     def apply(self, entry: Entry) -> None:
         st = entry.statement
         if self.state is None:
-            name = st.model if self.kind == "model" else st.market if self.kind == "market" else f"{st.dealer}/{st.market}"
-            self.state = SubjectState(self.kind, name)
-        self.STEPS[self.kind](self.state, entry, st)
-        if isinstance(st, s.ModelLaunched):
-            check_launch(self.launches, entry, self.strict)
+            self.state = self.state_class(self.subject_type, st.subject_name, self.strict)
+        advance(st, self.state, entry)
         self.state.last, self.item = entry, None
 
     def finish(self) -> None:
         """Nothing waits in a subject's fold."""
+
+    def retracted_items(self, entries: list[Entry]) -> dict[str, dict]:
+        """A subject's answer shows nothing of its retracted statements."""
+        return {}
+
+    def folds(self, statement_class: type) -> bool:
+        """Whether a fold step is registered for the kind."""
+        return advance.dispatch(statement_class) is not advance.dispatch(object)
 
     def items(self) -> dict[str, dict]:
         if self.state is None:
@@ -72,66 +113,48 @@ class SubjectFolder:
         return {"s": self.item}
 
 
-def _valuation(entry: Entry) -> dict:
-    st = entry.statement
-    on = st.effective_valued_on
-    return {"_group": {"type": "valuations"}, "_list": "valuations", "_seq": f"{on.start}|{on.end}",
-            "valued_on": str(on), "value": json_value(st.value), "basis": st.basis, **stated(entry)}
+@singledispatch
+def latest_key(statement: Any) -> str:
+    """Which of a last-word group's items a statement replaces: the valued_on, the period, or the only one."""
+    raise NoFoldStep(f"no fold step is registered for {type(statement).__name__}")
 
 
-def _actual(entry: Entry, header: dict) -> dict:
-    st = entry.statement
-    return {"_group": header, "_list": "actuals", "_seq": f"{st.period.start}|{st.period.end}",
-            "period": str(st.period), "value": json_value(st.value), "unit": st.effective_unit,
-            "annual": st.period.is_annual, **stated(entry)}
-
-
-def _ipo(entry: Entry) -> dict:
-    st = entry.statement
-    return {"type": "ipo", "stance": st.stance, "venue": st.venue, "by": st.by, **stated(entry)}
-
-
-def _brand(entry: Entry) -> dict:
-    st = entry.statement
-    return {"type": "brand", "brand": st.brand, "name": st.name, "parent": st.parent, "country": st.country}
+@singledispatch
+def latest_item(statement: Any, entry: Entry, header: dict | None) -> tuple[str, dict]:
+    """The item (its key and data) a last-word statement answers with."""
+    raise NoFoldStep(f"no fold step is registered for {type(statement).__name__}")
 
 
 class LatestFolder:
     """Valuations (by valued_on), actuals (by period), the IPO stance and the registration: last word wins."""
 
-    def __init__(self, kind: str):
-        self.kind = kind
+    def __init__(self, kind: str, strict: bool = False, header: Callable[[Any], dict] | None = None):
+        self.kind, self.make_header = kind, header
         self.latest: dict[Any, Entry] = {}
         self.built: dict[Any, tuple[Entry, str, dict]] = {}
         self.header: dict | None = None
 
-    def _key(self, entry: Entry) -> Any:
-        st = entry.statement
-        return {"valuations": lambda: st.effective_valued_on.text, "actuals": lambda: st.period.text}.get(
-            self.kind, lambda: "s")()
-
     def apply(self, entry: Entry) -> None:
-        if self.header is None and self.kind == "actuals":
-            self.header = {"type": "actuals", "kpi": entry.statement.kpi, "scope": entry.statement.scope}
-        self.latest[self._key(entry)] = entry
+        if self.header is None and self.make_header is not None:
+            self.header = self.make_header(entry.statement)  # a list group's header: its first statement's
+        self.latest[latest_key(entry.statement)] = entry
 
     def finish(self) -> None:
         """Nothing waits in a last-word fold."""
+
+    def retracted_items(self, entries: list[Entry]) -> dict[str, dict]:
+        """A last word retracted is simply no longer said."""
+        return {}
+
+    def folds(self, statement_class: type) -> bool:
+        """Whether its key and item are registered for the kind."""
+        return all(step.dispatch(statement_class) is not step.dispatch(object) for step in (latest_key, latest_item))
 
     def items(self) -> dict[str, dict]:
         found = {}
         for key, entry in self.latest.items():
             cached = self.built.get(key)
             if cached is None or cached[0] is not entry:
-                cached = self.built[key] = (entry, *self._build(key, entry))
+                cached = self.built[key] = (entry, *latest_item(entry.statement, entry, self.header))
             found[cached[1]] = cached[2]
         return found
-
-    def _build(self, key: Any, entry: Entry) -> tuple[str, dict]:
-        builders: dict[str, Callable[[], tuple[str, dict]]] = {
-            "valuations": lambda: (f"v:{key}", _valuation(entry)),
-            "actuals": lambda: (f"p:{key}", _actual(entry, self.header)),
-            "ipo": lambda: ("s", _ipo(entry)),
-            "brand": lambda: ("s", _brand(entry)),
-        }
-        return builders[self.kind]()

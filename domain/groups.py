@@ -5,34 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterator
 
-from stratlog.domain import brand_statements as b
-from stratlog.domain import subject_statements as s
-from stratlog.domain.folders import LatestFolder, SubjectFolder, stated
+from stratlog.domain.catalogue import FOLDERS
 from stratlog.domain.history import Entry, counted, fold_key
 from stratlog.domain.items import regroup
-from stratlog.domain.targets import TargetsFolder, retracted_items
-
-__all__ = ["group_of", "fold_group", "items_over_dates", "stated"]
 
 
 def group_of(statement: Any) -> str:
-    """The fold unit a statement belongs to, within its subject."""
-    if isinstance(statement, (s.ModelStatement, s.MarketStatement, s.DealerStatement)):
-        return statement.SUBJECT
-    if isinstance(statement, b.TargetStatement):
-        return f"targets:{statement.kpi}:{(statement.scope or '').casefold()}"
-    if isinstance(statement, b.ActualReported):
-        return f"actuals:{statement.kpi}:{(statement.scope or '').casefold()}"
-    return {"brand-registered": "brand", "valuation-updated": "valuations", "ipo-considered": "ipo"}[statement.KIND]
+    """The fold unit a statement belongs to, within its subject (its statement class says which)."""
+    return statement.group
 
 
 def make_folder(group: str, strict: bool = False):
-    kind = group.split(":", 1)[0]
-    if kind == "targets":
-        return TargetsFolder(strict)
-    if kind in SubjectFolder.STEPS:
-        return SubjectFolder(kind, strict)
-    return LatestFolder(kind)
+    """The folder of a group, by its type (the part before the first colon)."""
+    return FOLDERS[group.split(":", 1)[0]](strict)
 
 
 def fold_group(group: str, entries: list[Entry], as_of: date | None, strict: bool = False) -> dict | None:
@@ -42,8 +27,7 @@ def fold_group(group: str, entries: list[Entry], as_of: date | None, strict: boo
         folder.apply(entry)
     folder.finish()
     items = folder.items()
-    if group.startswith("targets:"):
-        items.update(retracted_items(_retracted(entries, as_of)))
+    items.update(folder.retracted_items(_retracted(entries, as_of)))
     views = regroup((group, item) for item in items.values())
     return views[0] if views else None
 
@@ -75,6 +59,5 @@ def items_over_dates(group: str, members: list[Entry]) -> Iterator[tuple[date, d
             folder.apply(entry)
         applied = now
         items = folder.items()
-        if group.startswith("targets:"):
-            items.update(retracted_items(_retracted(members, step)))
+        items.update(folder.retracted_items(_retracted(members, step)))
         yield step, items

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import typing
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import model_validator
 
@@ -13,26 +14,47 @@ from stratlog.domain.values import Frozen, Slug, Source, Text, normalise_key
 
 NAMESPACE = uuid.UUID("8c4f3a52-6f0e-5b1e-9d7a-2f6c1e0b7a11")
 
-SUBJECT_TYPES = ("brand", "model", "market", "dealer-agreement")
-
 
 def subject_id(subject_type: str, *key: str) -> uuid.UUID:
     """The aggregate id of a subject: uuid5 of its normalised natural key."""
     return uuid.uuid5(NAMESPACE, f"{subject_type}:{normalise_key(*key)}")
 
 
-class Statement(Frozen):
-    """Base of every statement kind: a brand key, the announced_on clock, a source and a note."""
+class Kinded(Frozen):
+    """A record with a kind: its name is written once, as the Literal of its `kind` field.
+
+    `kind: Literal["model-planned"]` gives the class its KIND and the field its default.
+    """
 
     KIND: ClassVar[str]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        field = cls.model_fields.get("kind")
+        if field is None or "KIND" in cls.__dict__:
+            return
+        (cls.KIND,) = typing.get_args(field.annotation)
+        field.default = cls.KIND  # set before the schema is built (defer_build): `kind` may be left out
+
+
+class Statement(Kinded):
+    """Base of every statement kind: a brand key, the announced_on clock, a source and a note."""
+
     SUBJECT: ClassVar[str] = "brand"
     KEY_FIELDS: ClassVar[tuple[str, ...]] = ("brand",)
     NEEDS_ANNOUNCEMENT: ClassVar[bool] = True
+    ALL_KEY_FIELDS: ClassVar[set[str]] = {"brand"}  # every subject's key fields (they cannot be corrected)
 
     brand: Slug
     announced_on: PartialDate | None = None
     source: Source | None = None
     note: Text | None = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        Statement.ALL_KEY_FIELDS.update(cls.KEY_FIELDS)
 
     @model_validator(mode="after")
     def _has_clock_and_source(self) -> Statement:
@@ -55,10 +77,15 @@ class Statement(Frozen):
     def brand_id(self) -> uuid.UUID:
         return subject_id("brand", self.brand)
 
-    def payload(self) -> dict:
-        """The fields that are neither keys, nor clocks, nor the source: what was said."""
-        skip = {"kind", "announced_on", "source", "note", *self.KEY_FIELDS}
-        return {k: v for k, v in self.model_dump(mode="json", exclude_none=True).items() if k not in skip}
+    @property
+    def group(self) -> str:
+        """The fold unit of this statement within its subject (a model; a KPI's targets…)."""
+        return self.SUBJECT
+
+    @property
+    def subject_name(self) -> str:
+        """The subject as the timeline names it: 'A290', 'US', 'AutoNation/US'."""
+        return "/".join(self.key[1:])
 
     def statement_id(self) -> str:
         """uuid5 of the canonical content (kind, keys, payload, announced_on, source)."""

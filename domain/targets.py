@@ -1,20 +1,116 @@
-"""The fold of one KPI and scope's target statements: live targets, revisions, rules and audit."""
+"""A brand's targets: the statements about them and the fold of one KPI and scope's targets, with its rules.
+
+Targets and actuals belong to the brand subject (domain/brand.py declares their events and groups).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import singledispatchmethod
+from typing import Any, Literal
 
-from stratlog.domain.brand_statements import TargetRevised, TargetSet, TargetWithdrawn
-from stratlog.domain.dates import instant_text
+from pydantic import model_validator
+
+from stratlog.domain.dates import PartialDate
 from stratlog.domain.errors import DeadlineTaken, DependencyAnnouncedLater, TargetNotFound
-from stratlog.domain.folders import stated
+from stratlog.domain.folders import NoFoldStep, stated
 from stratlog.domain.history import Entry
+from stratlog.domain.statement import Statement
+from stratlog.domain.target_audit import HEADER, fix_row, range_or_value, retracted_items, said_deadline, said_value
 from stratlog.domain.target_changes import Terms, change_label
-from stratlog.domain.values import json_value
+from stratlog.domain.values import KpiValue, Name, RegionCode, Slug, Text, json_value, kpi_number, kpi_unit
 
-HEADER = {"type": "targets"}
-RETRACTED_SEQ = 1_000_000
+Comparator = Literal["at-least", "at-most", "about", "exactly"]
+TargetStatus = Literal["pending", "on-track", "at-risk", "off-track", "achieved", "missed", "overdue", "withdrawn"]
+
+
+class TargetStatement(Statement):
+    """Base of the statements about one target, addressed by KPI, scope and current deadline."""
+
+    kpi: Slug
+    deadline: PartialDate
+    scope: RegionCode | Name | None = None
+
+    @property
+    def group(self) -> str:
+        return f"targets:{self.kpi}:{(self.scope or '').casefold()}"
+
+
+class TargetSet(TargetStatement):
+    """A new target: a KPI's value by or in a deadline.
+
+    Example: target-set alpine --kpi annual-sales --value 100000 --unit vehicles --comparator at-least
+        --deadline 2030 --announced-on 2023-06 --source-title 'ANE congress'
+    """
+
+    kind: Literal["target-set"]
+    horizon: Literal["by", "in"] = "by"
+    value: KpiValue | None = None
+    low: KpiValue | None = None
+    high: KpiValue | None = None
+    unit: Name | None = None
+    comparator: Comparator
+
+    @model_validator(mode="after")
+    def _value_or_range(self) -> TargetSet:
+        if (self.value is None) == (self.low is None and self.high is None):
+            raise ValueError("give either value, or low and high")
+        if self.value is None and (self.low is None or self.high is None):
+            raise ValueError("a range needs both low and high")
+        values = [v for v in (self.value, self.low, self.high) if v is not None]
+        if isinstance(self.low, bool) or isinstance(self.high, bool):
+            raise ValueError("a range (low, high) needs numbers or money, not yes/no")
+        if len({kpi_unit(v, "n") for v in values}) > 1:
+            raise ValueError("low and high must be of the same kind and currency")
+        if self.value is None and kpi_number(self.low) > kpi_number(self.high):
+            raise ValueError(f"low {self.low} is above high {self.high}")
+        if kpi_unit(values[0], self.unit) is None:
+            raise ValueError("unit is required for a number (e.g. vehicles, percent, models)")
+        return self
+
+    @property
+    def effective_unit(self) -> str:
+        return kpi_unit(self.value if self.value is not None else self.low, self.unit)
+
+
+class TargetRevised(TargetStatement):
+    """The brand changed a target's value or deadline.
+
+    Example: target-revised alpine --kpi annual-sales --deadline 2030 --new-deadline 2031
+        --announced-on 2024-02 --source-url https://example.org/a
+    """
+
+    kind: Literal["target-revised"]
+    value: KpiValue | None = None
+    new_deadline: PartialDate | None = None
+    reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> TargetRevised:
+        if self.value is None and self.new_deadline is None:
+            raise ValueError("a revision needs a new value or a new_deadline")
+        return self
+
+
+class TargetReaffirmed(TargetStatement):
+    """The brand repeated a target unchanged.
+
+    Example: target-reaffirmed alpine --kpi annual-sales --deadline 2030 --announced-on 2024-03
+        --source-title 'Capital markets day'
+    """
+
+    kind: Literal["target-reaffirmed"]
+
+
+class TargetWithdrawn(TargetStatement):
+    """The brand dropped a target.
+
+    Example: target-withdrawn alpine --kpi annual-sales --deadline 2030 --reason 'new plan'
+        --announced-on 2025-01 --source-title 'Strategy update'
+    """
+
+    kind: Literal["target-withdrawn"]
+    reason: Text | None = None
 
 
 @dataclass
@@ -75,17 +171,8 @@ class TargetsFolder:
         return next((t for t in self.targets if not t.withdrawn and t.key == deadline_text), None)
 
     def apply(self, entry: Entry) -> None:
-        statement = entry.statement
-        if isinstance(statement, TargetSet):
-            target = self._set(entry)
-        else:
-            target = self.live(statement.deadline.text)
-            if target is None:
-                self.waiting.setdefault(statement.deadline.text, []).append(entry)
-                return
-            self._check_dependency(target, entry)
-            self._change(target, entry)
-        for released in self.waiting.pop(target.key, []) if not target.withdrawn else []:
+        target = self._apply(entry.statement, entry)
+        for released in self.waiting.pop(target.key, []) if target and not target.withdrawn else []:
             self.apply(released)
 
     def finish(self) -> None:
@@ -99,14 +186,16 @@ class TargetsFolder:
         found.update(self.audit)
         return found
 
-    def _check_dependency(self, target: Target, entry: Entry) -> None:
-        """A statement depends on the one that gave its target the deadline it names."""
-        if self.strict and entry.end < target.keyed_by.start:
-            raise DependencyAnnouncedLater(
-                f"{entry.describe()} depends on {target.keyed_by.describe()}, which was announced after it")
+    def retracted_items(self, entries: list[Entry]) -> dict[str, dict]:
+        """Audit rows of the retracted statements among `entries` (in fold order)."""
+        return retracted_items(entries)
 
-    def _set(self, entry: Entry) -> Target:
-        statement = entry.statement
+    @singledispatchmethod
+    def _apply(self, statement: Any, entry: Entry) -> Target | None:
+        raise NoFoldStep(f"no fold step is registered for {type(statement).__name__}")
+
+    @_apply.register
+    def _(self, statement: TargetSet, entry: Entry) -> Target:
         existing = self.live(statement.deadline.text)
         if existing is None:
             target = Target(f"{statement.kpi}|{statement.scope or ''}|{statement.deadline}|{entry.statement_id}",
@@ -123,20 +212,38 @@ class TargetsFolder:
         self._record(existing, entry, change, old, existing.deadline)
         return existing
 
-    def _change(self, target: Target, entry: Entry) -> None:
-        statement = entry.statement
+    @_apply.register
+    def _(self, statement: TargetStatement, entry: Entry) -> Target | None:
+        """A revision, reaffirmation or withdrawal of the live target holding the deadline it names."""
+        target = self.live(statement.deadline.text)
+        if target is None:
+            self.waiting.setdefault(statement.deadline.text, []).append(entry)
+            return None
+        if self.strict and entry.end < target.keyed_by.start:
+            raise DependencyAnnouncedLater(
+                f"{entry.describe()} depends on {target.keyed_by.describe()}, which was announced after it")
         old_terms, old_deadline = target.terms(), target.deadline
-        if isinstance(statement, TargetWithdrawn):
-            target.withdrawn, change = True, "withdrawn"
-        elif isinstance(statement, TargetRevised):
-            change = self._revise(target, entry)
-        else:
-            change = "reaffirmed"
+        change = self._change(statement, target, entry)
         target.last, target.item = entry, None
         self._record(target, entry, change, old_terms, old_deadline)
+        return target
 
-    def _revise(self, target: Target, entry: Entry) -> str:
-        statement, change = entry.statement, "revised"
+    @singledispatchmethod
+    def _change(self, statement: Any, target: Target, entry: Entry) -> str:
+        raise NoFoldStep(f"no fold step is registered for {type(statement).__name__}")
+
+    @_change.register
+    def _(self, statement: TargetReaffirmed, target: Target, entry: Entry) -> str:
+        return "reaffirmed"
+
+    @_change.register
+    def _(self, statement: TargetWithdrawn, target: Target, entry: Entry) -> str:
+        target.withdrawn = True
+        return "withdrawn"
+
+    @_change.register
+    def _(self, statement: TargetRevised, target: Target, entry: Entry) -> str:
+        change = "revised"
         if statement.value is not None:
             before = target.full_terms()
             target.value, target.low, target.high = statement.value, None, None
@@ -151,55 +258,29 @@ class TargetsFolder:
             change = "deadline-moved"
         return change
 
+    def folds(self, statement_class: type) -> bool:
+        """Whether this folder has a step for the kind."""
+        change = vars(TargetsFolder)["_change"].dispatcher
+        return statement_class is TargetSet or change.dispatch(statement_class) is not change.dispatch(object)
+
     def _record(self, target: Target, entry: Entry, change: str, old_terms, old_deadline) -> None:
         statement = entry.statement
         row = {"_group": HEADER, "_list": "audit", "_seq": len(self.audit),
                "identity": target.identity, "kpi": statement.kpi, "scope": statement.scope, "change": change,
-               "old_value": None if old_terms is None else json_value(_range_or_value(*old_terms)),
-               "new_value": None if change == "withdrawn" else json_value(_range_or_value(*target.terms())),
+               "old_value": None if old_terms is None else json_value(range_or_value(*old_terms)),
+               "new_value": None if change == "withdrawn" else json_value(range_or_value(*target.terms())),
                "old_deadline": json_value(old_deadline), "new_deadline": json_value(target.deadline),
                "flagged": False, **stated(entry)}
         self.audit[f"a:{entry.statement_id}"] = row
         versions = [entry.original]
         for fix in entry.corrections:
             versions.append(versions[-1].corrected(fix.statement.fields))
-            change_row = {"old_value": _said_value(versions[-2]), "new_value": _said_value(versions[-1]),
-                          "old_deadline": _said_deadline(versions[-2]), "new_deadline": _said_deadline(versions[-1])}
-            self.audit[f"a:{fix.statement_id}"] = _fix_row({**row, **change_row, "_seq": len(self.audit)},
-                                                           fix, "corrected")
-
-
-def retracted_items(entries: list[Entry]) -> dict[str, dict]:
-    """Audit rows of retracted target statements (given in fold order): flagged, after every revision."""
-    found = {}
-    for i, entry in enumerate(entries):
-        st = entry.statement
-        base = {"_group": HEADER, "_list": "audit", "_seq": RETRACTED_SEQ + i, "identity": None, "kpi": st.kpi,
-                "scope": st.scope, "old_value": _said_value(st), "new_value": None, "old_deadline": str(st.deadline),
-                "new_deadline": None, **stated(entry)}
-        found[f"a:{entry.retracted_by.statement_id}"] = _fix_row(base, entry.retracted_by, "retracted")
-    return found
-
-
-def _said_value(statement) -> object:
-    return json_value(getattr(statement, "value", None))
-
-
-def _said_deadline(statement) -> str | None:
-    deadline = getattr(statement, "new_deadline", None) or getattr(statement, "deadline", None)
-    return str(deadline) if deadline else None
-
-
-def _fix_row(row: dict, fix: Entry, change: str) -> dict:
-    return {**row, "change": change, "flagged": True, "statement_id": fix.statement_id,
-            "recorded_at": instant_text(fix.recorded_at), "fixes": row["statement_id"],
-            "note": getattr(fix.statement, "note", None) or getattr(fix.statement, "reason", None)}
+            change_row = {"old_value": said_value(versions[-2]), "new_value": said_value(versions[-1]),
+                          "old_deadline": said_deadline(versions[-2]), "new_deadline": said_deadline(versions[-1])}
+            self.audit[f"a:{fix.statement_id}"] = fix_row({**row, **change_row, "_seq": len(self.audit)},
+                                                          fix, "corrected")
 
 
 def _label(statement: Any) -> str:
     scope = f" {statement.scope}" if statement.scope else ""
     return f"{statement.kpi}{scope} {statement.deadline}"
-
-
-def _range_or_value(value, low, high):
-    return value if value is not None else {"low": low, "high": high}

@@ -84,14 +84,6 @@ class Money(Frozen):
             raise ValueError(f"currency {self.currency!r} is not an ISO 4217 code (e.g. EUR, USD)")
         return self
 
-    @classmethod
-    def parse(cls, text: str) -> Money:
-        """Read money written as "500000000 EUR" on the command line."""
-        parts = text.replace("_", "").split()
-        if len(parts) != 2:
-            raise ValueError(f"{text!r} is not money (write an amount and a currency: '500000000 EUR')")
-        return cls(amount=parts[0], currency=parts[1])
-
     def __str__(self) -> str:
         return f"{self.amount:,} {self.currency}"
 

@@ -7,8 +7,10 @@ from typing import Iterable
 
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.kpi_status import by_period_end, evaluate
+from stratlog.domain.picture import SUBJECTS
 
 LIVE = ("pending", "on-track", "at-risk", "off-track", "overdue")
+SUBJECT_TYPES = tuple(subject["type"] for subject in SUBJECTS)  # each folded into one row of its own
 _FAR = (date.max, date.max)
 
 
@@ -49,7 +51,7 @@ def target_subject(row: dict) -> str:
 def timeline(groups: list[dict], brand: str, as_of: date) -> list[dict]:
     rows = []
     for g in groups:
-        if g["type"] in ("model", "market", "dealer-agreement"):
+        if g["type"] in SUBJECT_TYPES:
             first_name = (g.get("aliases") or [g["subject"]])[0]  # a renamed model stays the same subject
             rows.append(_row(brand, g["type"], g["subject"], g["date"], g["status"], g, first_name))
         elif g["type"] == "valuations":
@@ -103,11 +105,8 @@ def state(groups: list[dict], brand: str, as_of: date) -> dict:
         "brand": brand, "name": info["name"], "parent": info["parent"], "as_of": as_of.isoformat(),
         "valuation": {**latest["value"], "valued_on": latest["valued_on"]} if latest else None,
         "ipo": {k: ipo[k] for k in ("stance", "venue", "by", "announced_on")} if ipo else None,
-        "models": [_subject_state(g, "model", ("planned_for", "revealed_on", "launched_on"))
-                   for g in _sorted(by_type(groups, "model"))],
-        "markets": [_subject_state(g, "market", ("planned_for", "entered_on")) for g in _sorted(by_type(groups, "market"))],
-        "dealer_agreements": [{"dealer": g["details"]["dealer"], "market": g["details"]["market"], "status": g["status"],
-                               "date": g["date"]} for g in _sorted(by_type(groups, "dealer-agreement"))],
+        **{subject["list"]: [state_row(g, subject) for g in _sorted(by_type(groups, subject["type"]))]
+           for subject in SUBJECTS},
         "targets": kpis(groups, brand, as_of),
     }
 
@@ -116,11 +115,23 @@ def _sorted(groups: list[dict]) -> list[dict]:
     return sorted(groups, key=lambda g: (_date_key(g["date"]), g["subject"].casefold()))
 
 
-def _subject_state(g: dict, name: str, dates: tuple[str, ...]) -> dict:
-    row = {name: g["subject"], "status": g["status"], **{d: g["dates"].get(d) for d in dates}}
-    if g.get("aliases"):
+def state_row(g: dict, subject: dict) -> dict:
+    """A subject's row in `state`, in the columns its typed row declares: the subject's name under its
+    type's own column, its status and date, its dates and details; optional columns only when known."""
+    row = {name: _column(g, subject["type"], name) for name, required in subject["columns"] if required}
+    optional = {name for name, required in subject["columns"] if not required}
+    if "aliases" in optional and g.get("aliases"):
         row["aliases"] = g["aliases"]
-    return {**row, **g["details"]}
+    row.update((name, value) for name, value in g["details"].items() if name in optional and name not in row)
+    return row
+
+
+def _column(g: dict, subject_type: str, name: str):
+    if name == subject_type:
+        return g["subject"]
+    if name in ("status", "date"):
+        return g[name]
+    return g["dates"][name] if name in g["dates"] else g["details"].get(name)
 
 
 def diff(before: list[dict], after: list[dict]) -> list[dict]:

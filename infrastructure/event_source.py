@@ -9,8 +9,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from stratlog.application.ledger import Ledger
-
-SUBJECT_OF_TOPIC = {"Brand": "brand", "Model": "model", "Market": "market", "DealerAgreement": "dealer-agreement"}
+from stratlog.domain.catalogue import SUBJECT_OF_AGGREGATE
 
 
 @dataclass(frozen=True)
@@ -24,7 +23,8 @@ class LoggedEvent:
 
 
 def subject_type_of(topic: str) -> str:
-    return SUBJECT_OF_TOPIC[topic.split(":", 1)[1].split(".", 1)[0]]
+    """The subject type of a stored event's topic ('…:Model.ModelPlanned' is a model's)."""
+    return SUBJECT_OF_AGGREGATE[topic.split(":", 1)[1].split(".", 1)[0]]
 
 
 class EventSource:

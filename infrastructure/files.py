@@ -18,7 +18,7 @@ from stratlog.application.ledger import Restored
 from stratlog.application.ports import QUIET, Progress
 from stratlog.domain.errors import InvalidInput
 from stratlog.domain.fixes import Fix
-from stratlog.domain.kinds import BY_KIND, RECORD_ADAPTER
+from stratlog.domain.catalogue import BY_KIND, RECORD_ADAPTER
 from stratlog.infrastructure.messages import describe
 
 MAX_DOCUMENT_BYTES = 256 * 1024**2

@@ -10,7 +10,7 @@ from eventsourcing.utils import get_topic, register_topic
 from pydantic import ValidationError
 
 from stratlog.domain.aggregate import AGGREGATE_TOPICS, EVENT_TOPICS
-from stratlog.domain.subjects_aggregates import AGGREGATES  # noqa: F401 - fills the topic tables
+from stratlog.domain.catalogue import AGGREGATES  # noqa: F401 - fills the topic tables
 
 _ENVELOPE = {"originator_id", "originator_version"}
 

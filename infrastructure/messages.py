@@ -6,7 +6,7 @@ import reprlib
 
 from pydantic import ValidationError
 
-from stratlog.domain.kinds import KINDS
+from stratlog.domain.catalogue import KINDS
 
 MAX_SHOWN = 10
 

@@ -12,7 +12,7 @@ from stratlog.domain.dates import instant_text
 from stratlog.domain.fixes import Fix, StatementCorrected
 from stratlog.domain.groups import group_of
 from stratlog.domain.history import Entry
-from stratlog.domain.subject_statements import ModelRenamed, ModelStatement
+from stratlog.domain.model import ModelRenamed, ModelStatement
 from stratlog.domain.values import normalise_key
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate

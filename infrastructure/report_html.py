@@ -6,12 +6,14 @@ import re
 
 from stratlog.application.report_data import BrandReport, Report, SubjectSlip, TargetTrack
 from stratlog.domain.jsonvalues import display
+from stratlog.domain.picture import STATUSES
 from stratlog.infrastructure.report_svg import esc, target_svg, timeline_svg
 
 _WEB = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
-STATUSES = {"planned", "rescheduled", "revealed", "launched", "cancelled", "discontinued", "postponed", "entered",
-            "exited", "talks", "signed", "ended", "terminated", "pending", "on-track", "at-risk", "off-track",
-            "achieved", "missed", "overdue", "withdrawn"}
+TONE_COLOURS = {"done": "background:#dcefe5;color:#1d5c40", "late": "background:#fbe9d6;color:#8a4412",
+                "ended": "background:#f6dcdc;color:#8c2b2b"}
+BADGE_CSS = "".join(",".join(f".s-{word}" for word, tone in STATUSES.items() if tone == name) + f"{{{colours}}}\n"
+                    for name, colours in TONE_COLOURS.items())
 KPI_COLUMNS = ("kpi", "scope", "deadline", "horizon", "comparator", "target", "unit", "actual", "period",
                "needs %/yr", "status")
 AUDIT_COLUMNS = ("kpi", "scope", "change", "old value", "new value", "old deadline", "new deadline", "announced",
@@ -44,10 +46,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;p
 border-bottom:1px solid var(--line);vertical-align:top;unicode-bidi:isolate}th{color:var(--muted);font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}code{font-size:12px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;background:#e8ecf1}
-.s-on-track,.s-achieved,.s-launched,.s-entered,.s-signed{background:#dcefe5;color:#1d5c40}
-.s-at-risk,.s-rescheduled,.s-postponed,.s-overdue{background:#fbe9d6;color:#8a4412}
-.s-off-track,.s-missed,.s-cancelled,.s-withdrawn,.s-exited,.s-ended,.s-terminated{background:#f6dcdc;color:#8c2b2b}
-.flag{color:var(--slip);font-weight:600}.grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:16px}
+""" + BADGE_CSS + """.flag{color:var(--slip);font-weight:600}.grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:16px}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:10px}svg.chart{width:100%;height:auto;display:block}
 svg text{font:11px system-ui,sans-serif;fill:var(--ink)}svg .year,svg .value,svg .status,svg .legend{fill:var(--muted)}
 svg .subject{font-weight:600;font-size:12.5px}svg .grid{stroke:#e6e9ee}svg .stripe{fill:#f7f9fb}svg .plain{fill:#fff}

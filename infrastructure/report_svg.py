@@ -11,9 +11,10 @@ from typing import Iterable
 from stratlog.application.report_data import BrandReport, SubjectSlip, TargetTrack
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.jsonvalues import display
+from stratlog.domain.picture import SUBJECTS
 
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-MARK = {"revealed": "diamond", "launched": "square", "entered": "square"}
+MARK = {name.removesuffix("_on"): mark for subject in SUBJECTS for name, mark in subject["milestones"]}
 W, LABELS, RIGHT, ROW = 1200, 170, 30, 46
 
 

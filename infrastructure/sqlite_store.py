@@ -10,7 +10,6 @@ from eventsourcing.persistence import IntegrityError, OperationalError, StoredEv
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from stratlog.domain.errors import StratlogError
-from stratlog.infrastructure.sqlite_guard import check_database_file, mark_database  # noqa: F401 - re-exported
 
 
 class DatabaseBusy(StratlogError):

@@ -10,18 +10,13 @@ import pytest
 from stratlog.application.ledger import Ledger
 from stratlog.domain.errors import BrandNotRegistered, DependencyAnnouncedLater, StatementNotFound
 from stratlog.domain.fixes import StatementCorrected, StatementRetracted
-from stratlog.domain.kinds import RECORD_ADAPTER
 from stratlog.infrastructure.config import settings
 from stratlog.infrastructure.event_source import EventSource
 from stratlog.infrastructure.files import read_import
 from stratlog.infrastructure.runtime import Runtime
+from tests.builders import statement
 from tests.conftest import ALPINE
 
-SOURCE = {"title": "Press release"}
-
-
-def statement(**fields):
-    return RECORD_ADAPTER.validate_python({"source": SOURCE, **fields})
 
 
 def registered(brand="acme"):

@@ -11,9 +11,9 @@ from stratlog.application.queries import Queries
 from stratlog.application.reference import ReferenceFold
 from stratlog.domain.errors import StratlogError
 from stratlog.domain.fixes import StatementCorrected, StatementRetracted
-from stratlog.domain.kinds import RECORD_ADAPTER
 from stratlog.infrastructure.config import settings as stratlog_settings
 from stratlog.infrastructure.runtime import Runtime
+from tests.builders import statement
 
 YEARS = st.integers(2021, 2027)
 
@@ -30,9 +30,9 @@ def partial_dates(draw):
     return f"{year}-{month:02d}" if precision == "month" else f"{year}-{month:02d}-{draw(st.integers(1, 28)):02d}"
 
 
-def statement(kind, announced, **fields):
-    return RECORD_ADAPTER.validate_python({"kind": kind, "brand": "acme", "announced_on": announced,
-                                           "source": {"title": f"s-{announced}"}, **fields})
+def said(kind, announced, **fields):
+    """A statement of acme announced on `announced`, in a source named after that date."""
+    return statement(kind, brand="acme", announced_on=announced, source={"title": f"s-{announced}"}, **fields)
 
 
 @st.composite
@@ -42,22 +42,22 @@ def statements(draw):
     announced = draw(partial_dates())
     kpi, deadline = draw(st.sampled_from(["annual-sales", "annual-sales", "revenue-growth"])), draw(st.sampled_from(["2026", "2028"]))
     if kind == "target-set":
-        return statement(kind, announced, kpi=kpi, deadline=deadline, value=draw(st.integers(10, 200)) * 1000,
+        return said(kind, announced, kpi=kpi, deadline=deadline, value=draw(st.integers(10, 200)) * 1000,
                          unit="vehicles", comparator=draw(st.sampled_from(["at-least", "at-most", "about"])))
     if kind == "target-revised":
         change = draw(st.sampled_from(["value", "deadline"]))
         extra = {"value": draw(st.integers(10, 200)) * 1000} if change == "value" else {"new_deadline": draw(st.sampled_from(["2026", "2027", "2028"]))}
-        return statement(kind, announced, kpi=kpi, deadline=deadline, **extra)
+        return said(kind, announced, kpi=kpi, deadline=deadline, **extra)
     if kind in ("target-reaffirmed", "target-withdrawn"):
-        return statement(kind, announced, kpi=kpi, deadline=deadline)
+        return said(kind, announced, kpi=kpi, deadline=deadline)
     if kind == "actual-reported":
-        return statement(kind, announced, kpi=kpi, period=str(draw(st.integers(2021, 2027))),
+        return said(kind, announced, kpi=kpi, period=str(draw(st.integers(2021, 2027))),
                          value=draw(st.integers(5, 150)) * 1000, unit="vehicles")
     if kind == "model-planned":
-        return statement(kind, announced, model=draw(st.sampled_from(["A1", "A2"])), planned_for=draw(partial_dates()))
+        return said(kind, announced, model=draw(st.sampled_from(["A1", "A2"])), planned_for=draw(partial_dates()))
     if kind == "model-launched":
-        return statement(kind, announced, model=draw(st.sampled_from(["A1", "A2"])), launched_on=draw(partial_dates()))
-    return statement(kind, announced, value={"amount": draw(st.integers(1, 9)) * 10**8, "currency": "EUR"},
+        return said(kind, announced, model=draw(st.sampled_from(["A1", "A2"])), launched_on=draw(partial_dates()))
+    return said(kind, announced, value={"amount": draw(st.integers(1, 9)) * 10**8, "currency": "EUR"},
                      valued_on=str(draw(st.integers(2021, 2026))))
 
 
@@ -65,7 +65,7 @@ def statements(draw):
 def target_chain(draw):
     """A target set, then revised, reaffirmed or withdrawn later (some back-dated into the same year)."""
     year = draw(st.integers(2021, 2024))
-    chain = [statement("target-set", f"{year}-06", kpi="annual-sales", deadline="2028", value=100000,
+    chain = [said("target-set", f"{year}-06", kpi="annual-sales", deadline="2028", value=100000,
                        unit="vehicles", comparator="at-least")]
     deadline = "2028"
     for step in range(draw(st.integers(1, 4))):
@@ -73,13 +73,13 @@ def target_chain(draw):
         kind = draw(st.sampled_from(["target-revised", "target-revised", "target-reaffirmed"]))
         if kind == "target-revised" and draw(st.booleans()):
             new = draw(st.sampled_from(["2029", "2030", "2031"]))
-            chain.append(statement(kind, announced, kpi="annual-sales", deadline=deadline, new_deadline=new))
+            chain.append(said(kind, announced, kpi="annual-sales", deadline=deadline, new_deadline=new))
             deadline = new
         elif kind == "target-revised":
-            chain.append(statement(kind, announced, kpi="annual-sales", deadline=deadline,
+            chain.append(said(kind, announced, kpi="annual-sales", deadline=deadline,
                                    value=draw(st.integers(50, 150)) * 1000))
         else:
-            chain.append(statement(kind, announced, kpi="annual-sales", deadline=deadline))
+            chain.append(said(kind, announced, kpi="annual-sales", deadline=deadline))
     return chain
 
 
@@ -115,7 +115,7 @@ def test_the_read_model_answers_like_the_fold_for_any_history_and_dates(tmp_path
     db = str(tmp_path_factory.mktemp("prop") / "s.db")
     runtime = Runtime(stratlog_settings(db), writing=True)
     try:
-        runtime.ledger.record([RECORD_ADAPTER.validate_python({"kind": "brand-registered", "brand": "acme", "name": "Acme"})])
+        runtime.ledger.record([statement("brand-registered", brand="acme", source=None, name="Acme")])
         instants = apply_commands(runtime, plan)
         fast, slow = Queries(runtime.fresh_read_model()), Queries(ReferenceFold(runtime.ledger))
         known = sorted(instants)[known_pick % len(instants)] if instants else None

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
 from stratlog.application.report_data import Milestone, Plan, build_report
-from stratlog.domain.kinds import RECORD_ADAPTER
 from stratlog.infrastructure.config import settings
 from stratlog.infrastructure.event_source import EventSource
 from stratlog.infrastructure.log_records import statement_records
 from stratlog.infrastructure.runtime import Runtime
+from tests import builders
 
 NOW = datetime(2100, 1, 1, tzinfo=timezone.utc)
 SOURCE = {"title": "Acme investor day", "publisher": "Acme", "url": "https://acme.example/investors"}
 PRESS = {"title": "Acme results 2024", "publisher": "Acme", "speaker": "CFO"}
 
 
-def statement(**fields):
-    return RECORD_ADAPTER.validate_python({"source": SOURCE, **fields})
+statement = partial(builders.statement, source=SOURCE)
 
 
 SCENARIO = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from functools import partial
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,16 +12,13 @@ from hypothesis import strategies as st
 import stratlog.application.ledger as ledger_module
 from stratlog.application.compact import Compact
 from stratlog.domain.errors import StratlogError
-from stratlog.domain.kinds import RECORD_ADAPTER
 from stratlog.infrastructure.config import settings as stratlog_settings
 from stratlog.infrastructure.runtime import Runtime
+from tests import builders
 
 
-def statement(**fields):
-    return RECORD_ADAPTER.validate_python({"brand": "acme", "source": {"title": "T"}, **fields})
-
-
-REGISTERED = RECORD_ADAPTER.validate_python({"kind": "brand-registered", "brand": "acme", "name": "Acme"})
+statement = partial(builders.statement, brand="acme", source={"title": "T"})
+REGISTERED = builders.statement("brand-registered", brand="acme", source=None, name="Acme")
 
 
 def stored(db: str) -> list[tuple]:

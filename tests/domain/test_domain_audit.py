@@ -1,24 +1,11 @@
 """The audit of a brand's targets (DESIGN.md §5 audit): the brand's revisions vs our own fixes."""
 
-from datetime import datetime, timezone
-
 import pytest
 
 from stratlog.domain.groups import fold_group, group_of
 from stratlog.domain.history import Entry, apply_fixes
-from stratlog.domain.kinds import RECORD_ADAPTER
 from stratlog.domain.views import audit
-
-SOURCE = {"title": "Alpine. Laurent Rossi mise gros sur le marché américain"}
-RECORDED = datetime(2024, 1, 15, 9, 0, tzinfo=timezone.utc)
-
-
-def statement(kind, **fields):
-    return RECORD_ADAPTER.validate_python({"kind": kind, "brand": "alpine", "source": SOURCE, **fields})
-
-
-def fix(kind, **fields):
-    return RECORD_ADAPTER.validate_python({"kind": kind, **fields})
+from tests.builders import RECORDED, SOURCE, fix, statement
 
 
 def target_set(value=100000, deadline=2030, announced_on="2023-06", kpi="annual-sales", unit="vehicles"):

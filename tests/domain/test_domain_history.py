@@ -7,25 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stratlog.domain.brand import Brand
 from stratlog.domain.errors import DependencyAnnouncedLater, InvalidInput, StatementNotFound, StatementRetracted, TargetNotFound
 from stratlog.domain.groups import fold_group
 from stratlog.domain.history import Entry, apply_fixes, counted
-from stratlog.domain.kinds import RECORD_ADAPTER
 from stratlog.domain.statement import subject_id
-from stratlog.domain.subjects_aggregates import Brand
+from tests.builders import fix, statement
 
-SOURCE = {"title": "Alpine. Laurent Rossi mise gros sur le marché américain"}
 JAN = datetime(2024, 1, 15, 9, 0, tzinfo=timezone.utc)
 FEB = datetime(2024, 2, 15, 9, 0, tzinfo=timezone.utc)
 MAR = datetime(2024, 3, 15, 9, 0, tzinfo=timezone.utc)
-
-
-def statement(kind, **fields):
-    return RECORD_ADAPTER.validate_python({"kind": kind, "brand": "alpine", "source": SOURCE, **fields})
-
-
-def fix(kind, **fields):
-    return RECORD_ADAPTER.validate_python({"kind": kind, **fields})
 
 
 def entries(*recorded):

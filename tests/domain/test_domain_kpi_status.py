@@ -6,16 +6,11 @@ import pytest
 
 from stratlog.domain.groups import fold_group, group_of
 from stratlog.domain.history import Entry, apply_fixes
-from stratlog.domain.kinds import RECORD_ADAPTER
 from stratlog.domain.views import kpis
+from tests.builders import statement
 
-SOURCE = {"title": "Alpine annual report"}
 RECORDED = datetime(2025, 1, 15, tzinfo=timezone.utc)
 MID_2024 = date(2024, 6, 30)
-
-
-def statement(kind, **fields):
-    return RECORD_ADAPTER.validate_python({"kind": kind, "brand": "alpine", "source": SOURCE, **fields})
 
 
 def target(value, deadline=2027, kpi="annual-sales", unit="vehicles", comparator="at-least", **fields):

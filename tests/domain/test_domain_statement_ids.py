@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.domain.catalogue import RECORD_ADAPTER
 
 SOURCE = {"title": "Alpine. Laurent Rossi mise gros sur le marché américain", "speaker": "Laurent Rossi"}
 TARGET = {"kind": "target-set", "brand": "alpine", "kpi": "annual-sales", "deadline": 2030, "value": 100000,

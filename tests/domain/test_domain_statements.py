@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from stratlog.domain import brand_statements, subject_statements
-from stratlog.domain.kinds import KINDS, RECORD_ADAPTER
+from stratlog.domain import brand, market, model
+from stratlog.domain.catalogue import KINDS, RECORD_ADAPTER
 
 SOURCE = {"title": "Alpine. Laurent Rossi mise gros sur le marché américain", "language": "fr"}
 ANNOUNCED = {"announced_on": "2023-06", "source": SOURCE}
@@ -54,10 +54,10 @@ def test_every_kind_of_section_4_is_known():
 
 
 def test_the_class_names_of_the_card_exist():
-    assert subject_statements.ModelLaunched.KIND == "model-launched"
-    assert subject_statements.MarketEntered.KIND == "market-entered"
-    assert brand_statements.ValuationUpdated.KIND == "valuation-updated"
-    assert brand_statements.IPOConsidered.KIND == "ipo-considered"
+    assert model.ModelLaunched.KIND == "model-launched"
+    assert market.MarketEntered.KIND == "market-entered"
+    assert brand.ValuationUpdated.KIND == "valuation-updated"
+    assert brand.IPOConsidered.KIND == "ipo-considered"
 
 
 def test_a_brand_registration_needs_neither_announced_on_nor_source():

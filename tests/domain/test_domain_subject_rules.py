@@ -1,27 +1,17 @@
 """Rules and re-statements of models, markets and dealer agreements (DESIGN.md §4, §5 status words)."""
 
 import re
-from datetime import datetime, timezone
-
 import pytest
 
+from stratlog.domain.dealer_agreement import DealerAgreement
 from stratlog.domain.errors import ModelLaunchedTwice
 from stratlog.domain.groups import fold_group
 from stratlog.domain.history import apply_fixes
-from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.domain.market import Market
+from stratlog.domain.model import Model
 from stratlog.domain.statement import subject_id
-from stratlog.domain.subjects_aggregates import DealerAgreement, Market, Model
+from tests.builders import RECORDED, item, statement
 
-SOURCE = {"title": "Alpine. Laurent Rossi mise gros sur le marché américain"}
-RECORDED = datetime(2024, 1, 15, 9, 0, tzinfo=timezone.utc)
-
-
-def statement(kind, **fields):
-    return RECORD_ADAPTER.validate_python({"kind": kind, "brand": "alpine", "source": SOURCE, **fields})
-
-
-def item(st):
-    return (st, st.statement_id(), RECORDED)
 
 
 def planned(planned_for=2024, announced_on="2023-06"):

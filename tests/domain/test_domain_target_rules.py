@@ -7,24 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stratlog.domain.brand import Brand
 from stratlog.domain.errors import DeadlineTaken, DependencyAnnouncedLater, TargetNotFound
 from stratlog.domain.groups import fold_group, group_of
 from stratlog.domain.history import apply_fixes
-from stratlog.domain.kinds import RECORD_ADAPTER
 from stratlog.domain.statement import subject_id
-from stratlog.domain.subjects_aggregates import Brand
+from tests.builders import RECORDED, item, statement
 
-SOURCE = {"title": "Alpine. Laurent Rossi mise gros sur le marché américain"}
-RECORDED = datetime(2024, 1, 15, 9, 0, tzinfo=timezone.utc)
 ANNUAL_SALES = "targets:annual-sales:"
-
-
-def statement(kind, **fields):
-    return RECORD_ADAPTER.validate_python({"kind": kind, "brand": "alpine", "source": SOURCE, **fields})
-
-
-def item(st, at=RECORDED):
-    return (st, st.statement_id(), at)
 
 
 def target_set(deadline=2030, value=100000, announced_on="2023-06"):

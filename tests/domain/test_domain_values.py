@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from stratlog.domain.dates import PartialDate
-from stratlog.domain.kinds import RECORD_ADAPTER
+from stratlog.domain.catalogue import RECORD_ADAPTER
 from stratlog.domain.statement import subject_id
 from stratlog.domain.values import Money, Source
 
@@ -30,15 +30,6 @@ def test_money_keeps_a_decimal_amount_and_its_currency():
 
 def test_an_amount_read_as_a_float_is_kept_as_the_decimal_it_was_written_as():
     assert Money(amount=0.1, currency="EUR").amount == Decimal("0.1")
-
-
-def test_money_written_on_the_command_line_is_an_amount_and_a_currency():
-    assert Money.parse("500000000 EUR") == Money(amount=Decimal("500000000"), currency="EUR")
-
-
-def test_money_on_the_command_line_without_a_currency_is_refused_naming_the_text():
-    with pytest.raises(ValueError, match=re.escape("'500000000' is not money")):
-        Money.parse("500000000")
 
 
 def test_a_negative_amount_is_refused_naming_the_amount():

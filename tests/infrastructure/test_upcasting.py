@@ -53,3 +53,41 @@ def test_migrations_are_numbered_recorded_and_applied_once(tmp_path):
     assert "idx_rm_items_answer" in indexes
     Runtime(settings(path), writing=False).close()
     assert conn.execute("SELECT COUNT(*) FROM stratlog_migrations").fetchone()[0] == 3
+
+
+def test_the_release_1_fixture_holds_the_topics_of_the_single_aggregates_module(tmp_path):
+    path = copy_fixture("r1-alpine.db", tmp_path)
+    topics = {topic for (topic,) in sqlite3.connect(path).execute("SELECT DISTINCT topic FROM stored_events")}
+    assert all(topic.startswith("stratlog.domain.subjects_aggregates:") for topic in topics)
+    assert {"stratlog.domain.subjects_aggregates:Brand.StatementCorrected",
+            "stratlog.domain.subjects_aggregates:Model.StatementCorrected",
+            "stratlog.domain.subjects_aggregates:Brand.StatementRetracted"} <= topics
+
+
+def test_a_release_1_database_loads_and_its_read_model_equals_todays_fold(tmp_path, stratlog):
+    path = copy_fixture("r1-alpine.db", tmp_path)
+
+    verified = stratlog("--db", path, "projections", "verify")
+
+    assert verified.code == 0, verified.err
+    assert "decoded and validated 21 stored events" in verified.out and "OK: the read model equals the fold" in verified.out
+    ask = ("state", "alpine", "--as-of", "2023-06-30", "--json")
+    before = json.loads(stratlog("--db", path, *ask).out)
+    assert stratlog("--db", path, "projections", "rebuild").code == 0
+    assert json.loads(stratlog("--db", path, *ask).out) == before
+    assert [m["planned_for"] for m in before["models"] if m["model"] == "A390"] == ["2025-Q4"]  # its correction
+    assert before["ipo"] is None  # its retraction
+
+
+def test_a_release_1_database_takes_new_statements_on_its_old_subjects(tmp_path, stratlog):
+    path = copy_fixture("r1-alpine.db", tmp_path)
+
+    recorded = stratlog("--db", path, "record", "model-revealed", "alpine", "A390", "--revealed-on", "2025-03",
+                        "--announced-on", "2025-03", "--source-title", "Press release")
+
+    assert recorded.code == 0, recorded.err
+    topic = sqlite3.connect(path).execute("SELECT topic FROM stored_events ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+    assert topic == "stratlog.domain.model:Model.ModelRevealed"
+    models = json.loads(stratlog("--db", path, "state", "alpine", "--json").out)["models"]
+    assert [(m["status"], m["revealed_on"]) for m in models if m["model"] == "A390"] == [("revealed", "2025-03")]
+    assert stratlog("--db", path, "projections", "verify").code == 0

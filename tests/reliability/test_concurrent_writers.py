@@ -8,15 +8,16 @@ import subprocess
 import sys
 import textwrap
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from stratlog.domain.errors import TargetNotFound
-from stratlog.domain.kinds import RECORD_ADAPTER
 from stratlog.infrastructure.config import LOCK_TIMEOUT_SECONDS, settings
 from stratlog.infrastructure.event_source import EventSource
 from stratlog.infrastructure.runtime import Runtime
+from tests import builders
 
 EXE = str(Path(sys.executable).parent / "stratlog")
 WRITERS, STATEMENTS_EACH = 4, 10
@@ -126,8 +127,7 @@ def test_two_processes_moving_the_same_target_at_once_one_wins_the_other_is_refu
 
 
 def test_a_command_made_invalid_by_a_concurrent_writer_is_retried_on_fresh_state_and_refused(db):
-    def statement(**fields):
-        return RECORD_ADAPTER.validate_python({"source": {"title": "T"}, "brand": "acme", **fields})
+    statement = partial(builders.statement, brand="acme", source={"title": "T"})
 
     first, second = Runtime(settings(db), writing=True), Runtime(settings(db), writing=True)
     try:

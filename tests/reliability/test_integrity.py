@@ -58,7 +58,7 @@ def test_an_event_whose_stored_json_is_broken_is_reported_by_position(alpine_db,
     tamper(alpine_db, ("UPDATE stored_events SET state=? WHERE rowid=?", (b'{"kpi": "annual-sa', position)))
     result = stratlog("--db", alpine_db, "projections", "verify")
     assert result.code == 1 and "Traceback" not in result.err
-    assert f"event log: position {position} (stratlog.domain.subjects_aggregates:Brand." in result.err
+    assert f"event log: position {position} (stratlog.domain.brand:Brand." in result.err
     assert "does not decode" in result.err
     assert "answers not compared: stored events do not decode" in result.out
 
@@ -73,7 +73,7 @@ def test_an_event_that_is_json_but_no_longer_valid_is_reported(alpine_db, stratl
     tamper(alpine_db, ("UPDATE stored_events SET state=? WHERE rowid=?", (broken, position)))
     result = stratlog("--db", alpine_db, "projections", "verify")
     assert result.code == 1
-    assert f"event log: position {position} (stratlog.domain.subjects_aggregates:Brand.TargetSet" in result.err
+    assert f"event log: position {position} (stratlog.domain.brand:Brand.TargetSet" in result.err
     assert "deadline" in result.err and "does not decode" in result.err
 
 
