@@ -8,6 +8,7 @@ import io
 import os
 import secrets
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, TextIO
@@ -35,6 +36,7 @@ class Output:
     option: str
     target: str
     path: Path | None
+    device: bool = False  # a pipe or device (/dev/null): written as a stream, never replaced
 
 
 def output_target(target: str, option: str, settings: Settings, sqlite: bool = False) -> Output:
@@ -42,16 +44,21 @@ def output_target(target: str, option: str, settings: Settings, sqlite: bool = F
 
     Refused: the database, its -wal/-shm/-journal, the read model (and its companions), any link
     to them, a folder, a missing folder, and a file of the other kind (a SQLite file for a text
-    output, a non-SQLite file for a SQLite output). `-` is standard output, for text outputs only.
+    output, a non-SQLite file for a SQLite output). `-` is standard output and an existing pipe
+    or device is written as a stream, for text outputs only.
     """
     if target == STDOUT:
         if sqlite:
             raise InvalidInput(f"{option}: '-' (standard output) cannot receive a SQLite file; give a file name")
         return Output(option, target, None)
     _refuse_owned(target, option, settings)
-    path = Path(os.path.realpath(target))
-    if path.is_dir():
+    path, mode = Path(os.path.realpath(target)), _mode(target)
+    if mode is not None and stat.S_ISDIR(mode):
         raise InvalidInput(f"{option}: {target!r} is a folder; give a file name")
+    if mode is not None and not stat.S_ISREG(mode):
+        if sqlite:
+            raise InvalidInput(f"{option}: {target!r} is a pipe or a device; a SQLite file needs a regular file")
+        return Output(option, target, None, device=True)
     if not path.parent.is_dir():
         raise InvalidInput(f"{option}: the folder of {target!r} does not exist")
     _refuse_other_kind(path, option, target, sqlite)
@@ -80,6 +87,13 @@ def _refuse_owned(target: str, option: str, settings: Settings) -> None:
                                f"choose another file")
 
 
+def _mode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+
+
 def _identity(path: str) -> tuple[int, int] | None:
     try:
         found = os.stat(path)
@@ -105,6 +119,10 @@ def _refuse_other_kind(path: Path, option: str, target: str, sqlite: bool) -> No
 @contextlib.contextmanager
 def text_output(output: Output) -> Iterator[TextIO]:
     """A UTF-8 text stream (whatever the locale) to standard output, or to a file replaced only when complete."""
+    if output.device:
+        with _failures_named(output), open(output.target, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+        return
     if output.path is None:
         import sys
         sys.stdout.flush()
@@ -132,7 +150,7 @@ def sqlite_output(output: Output) -> Iterator[str]:
 @contextlib.contextmanager
 def _failures_named(output: Output) -> Iterator[None]:
     """A full disk or an unwritable folder becomes a plain refusal naming the output."""
-    kept = "the previous file is unchanged" if output.path.exists() else "nothing was written"
+    kept = "the previous file is unchanged" if output.path and output.path.exists() else "nothing was written"
     try:
         yield
     except OSError as error:
@@ -144,7 +162,7 @@ def _failures_named(output: Output) -> Iterator[None]:
                                    f"({kept})") from None
         raise
     except sqlite3.OperationalError as error:
-        code = getattr(error, "sqlite_errorcode", None)
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
         if code == SQLITE_FULL:
             raise OutputNotWritten(f"{output.option}: the disk is full; {output.target!r} was not written "
                                    f"({kept})") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -193,3 +194,60 @@ def test_export_under_the_c_locale_writes_utf8_and_round_trips_french_text(db, s
     copy = str(tmp_path / "copy.db")
     assert stratlog("--db", copy, "import", str(tmp_path / "c.jsonl")).code == 0
     assert json.loads(stratlog("--db", copy, "state", "alpine", "--json").out)["name"] == name
+
+
+def test_a_pipe_is_written_as_a_stream_and_stays_a_pipe(alpine_db, stratlog, tmp_path):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = subprocess.Popen(["cat", str(pipe)], stdout=subprocess.PIPE)
+    try:
+        assert stratlog("--db", alpine_db, "export", "--out", str(pipe)).code == 0
+        received = reader.communicate(timeout=60)[0].decode("utf-8").splitlines()
+    finally:
+        reader.kill()
+    assert json.loads(received[-1]) == {"stratlog_export": {"statements": STATEMENTS}}
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    refused = stratlog("--db", alpine_db, "backup", str(pipe))
+    assert refused.code == 2 and f"FILE: {str(pipe)!r} is a pipe or a device" in refused.err
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+def test_a_folder_or_a_missing_folder_is_refused_naming_the_option(alpine_db, stratlog, tmp_path):
+    folder = stratlog("--db", alpine_db, "export", "--out", str(tmp_path))
+    assert folder.code == 2 and f"--out: {str(tmp_path)!r} is a folder" in folder.err
+    missing = stratlog("--db", alpine_db, "backup", "nowhere/copy.db")
+    assert missing.code == 2 and "FILE: the folder of 'nowhere/copy.db' does not exist" in missing.err
+
+
+@pytest.mark.parametrize("kind", ["text", "sqlite"])
+def test_a_command_failing_half_way_keeps_the_previous_file_and_leaves_no_temporary(tmp_path, kind):
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.outputs import output_target, sqlite_output, text_output
+    target = tmp_path / "out"
+    if kind == "text":
+        target.write_text("previous\n")
+    else:
+        sqlite3.connect(target).execute("CREATE TABLE previous (x)").connection.close()
+    before = target.read_bytes()
+    output = output_target(str(target), "--out", settings(str(tmp_path / "stratlog.db")), sqlite=kind == "sqlite")
+    with pytest.raises(KeyboardInterrupt):
+        with (text_output if kind == "text" else sqlite_output)(output) as written:
+            if kind == "text":
+                written.write("half of the new file")
+            else:
+                sqlite3.connect(written).execute("CREATE TABLE half (x)").connection.close()
+            raise KeyboardInterrupt
+    assert target.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_temporaries_of_killed_runs_are_removed_by_the_next_output_to_the_same_file(alpine_db, stratlog, tmp_path):
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # its pid now names no process
+    abandoned = tmp_path / f".copy.db.{dead.pid}-0a1b2c3d.stratlog-tmp"
+    running = tmp_path / f".copy.db.{os.getpid()}-0a1b2c3d.stratlog-tmp"
+    other = tmp_path / f".other.db.{dead.pid}-0a1b2c3d.stratlog-tmp"
+    for path in (abandoned, Path(f"{abandoned}-journal"), running, other):
+        path.write_bytes(b"half a file")
+    assert stratlog("--db", alpine_db, "backup", "copy.db").code == 0
+    assert not abandoned.exists() and not Path(f"{abandoned}-journal").exists()
+    assert running.exists() and other.exists(), "a temporary of a live process or of another file was removed"
