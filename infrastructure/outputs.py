@@ -153,22 +153,23 @@ def _failures_named(output: Output) -> Iterator[None]:
     kept = "the previous file is unchanged" if output.path and output.path.exists() else "nothing was written"
     try:
         yield
-    except OSError as error:
+    except (OSError, sqlite3.OperationalError) as error:
+        why = _why_not_written(error)
+        if why is None:
+            raise
+        raise OutputNotWritten(f"{output.option}: {why}; {output.target!r} was not written ({kept})") from None
+
+
+def _why_not_written(error: OSError | sqlite3.OperationalError) -> str | None:
+    """The plain reason of a write that failed for want of room or permission; None for anything else."""
+    if isinstance(error, OSError):
         if error.errno in DISK_FULL:
-            raise OutputNotWritten(f"{output.option}: the disk is full; {output.target!r} was not written "
-                                   f"({kept})") from None
-        if error.errno in NOT_WRITABLE:
-            raise OutputNotWritten(f"{output.option}: cannot write {output.target!r}: {error.strerror} "
-                                   f"({kept})") from None
-        raise
-    except sqlite3.OperationalError as error:
-        code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
-        if code == SQLITE_FULL:
-            raise OutputNotWritten(f"{output.option}: the disk is full; {output.target!r} was not written "
-                                   f"({kept})") from None
-        if code in (SQLITE_READONLY, SQLITE_CANTOPEN):
-            raise OutputNotWritten(f"{output.option}: cannot write {output.target!r}: {error} ({kept})") from None
-        raise
+            return "the disk is full"
+        return f"cannot write there ({error.strerror})" if error.errno in NOT_WRITABLE else None
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+    if code == SQLITE_FULL:
+        return "the disk is full"
+    return f"cannot write there ({error})" if code in (SQLITE_READONLY, SQLITE_CANTOPEN) else None
 
 
 class _Temporary:

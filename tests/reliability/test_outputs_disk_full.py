@@ -90,5 +90,6 @@ def test_a_read_only_folder_keeps_the_previous_output_and_says_so_plainly(alpine
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     result = stratlog("--db", alpine_db, *args, target)
     assert result.code == 1 and "Traceback" not in result.err
-    assert f"Error: {option}: cannot write {target!r}: " in result.err and "(the previous file is unchanged)" in result.err
+    assert result.err == (f"Error: {option}: cannot write there (Read-only file system); {target!r} was not written "
+                          f"(the previous file is unchanged)\n")
     assert contents(small_disk) == before
