@@ -42,7 +42,9 @@ def checked_trailer(items: Iterable[tuple[str, Any]], name: str) -> Iterator[tup
     if declared is None and restoring:
         raise InvalidInput(f"{name}: is a truncated export: its last line is not the trailer "
                            f'{{"{TRAILER_KEY}": {{"statements": N}}}} that ends every export (the export was '
-                           f"interrupted or the file cut short); nothing was imported: export again")
+                           f"interrupted or the file cut short); nothing was imported: export again (an export "
+                           f"written before trailers existed: once sure it is whole, append that line with "
+                           f"N = {count})")
     if declared is not None and declared != count:
         raise InvalidInput(f"{name}: is a truncated export: its trailer counts {declared} statements but the file "
                            f"holds {count}; nothing was imported: export again")

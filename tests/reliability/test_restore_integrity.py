@@ -49,7 +49,7 @@ def test_an_export_ends_with_a_trailer_that_counts_its_statements(exported):
 
 def test_an_export_without_its_trailer_is_refused_as_truncated(exported, stratlog, tmp_path):
     assert_refused(restore(stratlog, tmp_path, exported[:-1]), "edited.jsonl: is a truncated export",
-                   "its last line is not the trailer", db=tmp_path / "copy.db")
+                   "its last line is not the trailer", "append that line with N = 18", db=tmp_path / "copy.db")
 
 
 def test_an_export_missing_its_last_statement_is_refused_as_truncated(exported, stratlog, tmp_path):
