@@ -178,6 +178,8 @@ def backup(file, db=None, read_model=None) -> None:
 def schema(out, db=None, read_model=None) -> None:
     """Print the JSON Schema of the import format (built from the pydantic models).
 
+    --db only names the database that --out must never overwrite.
+
     \b
     Example:
       stratlog schema --out stratlog-import.schema.json

@@ -183,13 +183,14 @@ class _Temporary:
     def __init__(self, final: Path, anonymous: bool):
         self.final = final
         self.name = final.parent / f".{final.name[:100]}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_MARK}"
-        self.fd: int | None = _anonymous_file(final.parent) if anonymous else None
-        self.named = self.fd is None
+        self.anonymous, self.named, self.fd = anonymous, False, None
 
     def __enter__(self) -> _Temporary:
         _remove_abandoned(self.final)
+        self.fd = _anonymous_file(self.final.parent) if self.anonymous else None
         if self.fd is None:
             self.fd = os.open(self.name, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+            self.named = True
         _keep_mode(self.fd, self.final)
         return self
 
@@ -237,8 +238,8 @@ def _name_anonymous(fd: int, name: Path) -> None:
 
 
 def _keep_mode(fd: int, final: Path) -> None:
-    """A replaced file keeps its permissions; a new one gets the usual ones (0666 less the umask)."""
-    with contextlib.suppress(FileNotFoundError):
+    """A replaced file keeps its permissions (where the file system allows); a new one gets 0666 less the umask."""
+    with contextlib.suppress(OSError):
         os.chmod(fd, final.stat().st_mode & 0o7777)
 
 
@@ -270,5 +271,5 @@ def _alive(rest: str) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass  # it exists, and belongs to someone else
     return True
