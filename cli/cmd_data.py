@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from importlib import resources
 from pathlib import Path
 
@@ -99,41 +98,56 @@ def import_command(files, db=None, read_model=None) -> None:
     click.echo(f"{len(result.new)} new statements, {len(result.existing)} already recorded" + (f" ({kinds})" if kinds else ""))
 
 
+OUT_HELP = "Write to this file (replaced whole, only once complete) instead of standard output ('-')."
+
+
+def _checked_output(target, option, db, read_model, sqlite=False):
+    """The settings, and the output checked against the files this command reads."""
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.outputs import output_target
+    chosen = settings(db, read_model)
+    return chosen, output_target(target, option, chosen, sqlite)
+
+
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of standard output.")
+@click.option("--out", default="-", metavar="FILE", help=OUT_HELP)
 @db_options
 def export(fmt, out, db=None, read_model=None) -> None:
     """Export every statement and fix as JSON Lines, with ids and recorded_at (import restores them).
+
+    The last line counts the statements ({"stratlog_export": {"statements": N}}), so that import
+    refuses an export that was cut short.
 
     \b
     Example:
       stratlog export --out backup.jsonl
       stratlog --db restored.db import backup.jsonl
     """
-    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.event_source import EventSource
+    from stratlog.infrastructure.export_lines import trailer
+    from stratlog.infrastructure.log_records import statement_records
+    from stratlog.infrastructure.outputs import text_output
     from stratlog.infrastructure.runtime import Runtime
-    runtime = Runtime(settings(db, read_model), writing=False)
+    chosen, output = _checked_output(out, "--out", db, read_model)
+    runtime = Runtime(chosen, writing=False)
     try:
-        from stratlog.infrastructure.event_source import EventSource
-        from stratlog.infrastructure.log_records import statement_records
         records = statement_records(runtime.fresh_read_model(), EventSource(runtime.ledger))
-        handle = open(out, "w", encoding="utf-8") if out else sys.stdout
-        try:
+        with text_output(output) as handle:
+            count = 0
             for _, record in records:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        finally:
-            if out:
-                handle.close()
+                count += 1
+            handle.write(json.dumps(trailer(count)) + "\n")
     finally:
         runtime.close()
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", metavar="FILE")
 @db_options
 def backup(file, db=None, read_model=None) -> None:
-    """Write a consistent copy of the database file (SQLite's online backup).
+    """Write a consistent copy of the database file (SQLite's online backup), replacing FILE only once complete.
 
     \b
     Example:
@@ -141,31 +155,38 @@ def backup(file, db=None, read_model=None) -> None:
     """
     import sqlite3
 
-    from stratlog.domain.errors import InvalidInput
-    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.outputs import sqlite_output
     from stratlog.infrastructure.runtime import Runtime
-    if Path(file).exists():
-        raise InvalidInput(f"FILE: {file!r} already exists; choose a new file name")
-    runtime = Runtime(settings(db, read_model), writing=False)
+    chosen, output = _checked_output(file, "FILE", db, read_model, sqlite=True)
+    runtime = Runtime(chosen, writing=False)
     try:
         runtime.fresh_read_model()
-        with sqlite3.connect(file) as copy:
-            runtime.read_model.conn.backup(copy)
-        copy.close()
+        with sqlite_output(output) as temporary:
+            copy = sqlite3.connect(temporary)
+            try:
+                runtime.read_model.conn.backup(copy)
+            finally:
+                copy.close()
     finally:
         runtime.close()
     click.echo(f"Backed up to {file}")
 
 
 @click.command()
-def schema() -> None:
+@click.option("--out", default="-", metavar="FILE", help=OUT_HELP)
+@db_options
+def schema(out, db=None, read_model=None) -> None:
     """Print the JSON Schema of the import format (built from the pydantic models).
+
+    --db only names the database that --out must never overwrite.
 
     \b
     Example:
-      stratlog schema > stratlog-import.schema.json
+      stratlog schema --out stratlog-import.schema.json
     """
     from stratlog.domain.catalogue import RECORD_ADAPTER
+    from stratlog.infrastructure.outputs import text_output
+    _, output = _checked_output(out, "--out", db, read_model)
     statement = RECORD_ADAPTER.json_schema()
     document = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -178,4 +199,5 @@ def schema() -> None:
         ],
         "$defs": {**statement.pop("$defs", {}), "Statement": statement},
     }
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    with text_output(output) as handle:
+        handle.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

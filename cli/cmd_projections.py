@@ -101,27 +101,30 @@ def verify(max_dates, db=None, read_model=None) -> None:
 
 @click.command()
 @click.option("--to", "to", required=True, metavar="DATE", help="The as-of date.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="A new SQLite file.")
+@click.option("--out", required=True, metavar="FILE.db",
+              help="The SQLite file to write (replaced whole, only once complete).")
 @click.option("--known-at", "known_at", metavar="INSTANT", help="What this database contained at INSTANT [default: now].")
 @db_options
 def replay(to, out, known_at, db=None, read_model=None) -> None:
-    """Write the answers as of a date (timeline, kpis, audit, state) to a new SQLite file.
+    """Write the answers as of a date (timeline, kpis, audit, state) to a standalone SQLite file.
 
     \b
     Example:
       stratlog replay --to 2023-06-30 --out alpine-2023-06.db
     """
-    from pathlib import Path
-
-    from stratlog.domain.errors import InvalidInput
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.outputs import output_target, sqlite_output
     from stratlog.infrastructure.replay import write_replay
-    if Path(out).exists():
-        raise InvalidInput(f"--out: {out!r} already exists; choose a new file")
+    from stratlog.infrastructure.runtime import Runtime
     as_of, moment = parse_as_of(to, "--to"), parse_known_at(known_at)
-    runtime = _runtime(db, read_model)
+    chosen = settings(db, read_model)
+    output = output_target(out, "--out", chosen, sqlite=True)
+    runtime = Runtime(chosen, writing=False)
     try:
         from stratlog.cli.progress import progress_for
-        counts = write_replay(runtime.queries(), out, as_of, moment, progress_for())
+        queries = runtime.queries()
+        with sqlite_output(output) as temporary:
+            counts = write_replay(queries, temporary, as_of, moment, progress_for())
     finally:
         runtime.close()
     click.echo(f"Wrote {out} as of {as_of}: " + ", ".join(f"{n} {t} rows" for t, n in counts.items()))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from stratlog.cli.options import brand_option, db_options, time_options
@@ -12,8 +10,8 @@ from stratlog.cli.options import brand_option, db_options, time_options
 @click.command()
 @brand_option
 @time_options
-@click.option("--out", "out", required=True, metavar="FILE.html", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the report (overwritten if it exists).")
+@click.option("--out", "out", required=True, metavar="FILE.html",
+              help="Where to write the report ('-': standard output); an existing file is replaced whole, once complete.")
 @db_options
 def report(brand, as_of, known_at, out, db=None, read_model=None) -> None:
     """Write a self-contained HTML report that opens offline: timeline chart, target charts, KPIs, sources.
@@ -26,15 +24,21 @@ def report(brand, as_of, known_at, out, db=None, read_model=None) -> None:
     from stratlog.infrastructure.config import settings
     from stratlog.infrastructure.event_source import EventSource
     from stratlog.infrastructure.log_records import statement_records
+    from stratlog.infrastructure.outputs import output_target, text_output
     from stratlog.infrastructure.report_html import render_report
     from stratlog.infrastructure.runtime import Runtime
 
-    runtime = Runtime(settings(db, read_model), writing=False)
+    chosen = settings(db, read_model)
+    output = output_target(out, "--out", chosen)
+    runtime = Runtime(chosen, writing=False)
     try:
         queries, log = runtime.queries(), EventSource(runtime.ledger)
         data = build_report(queries, brand, as_of, known_at,
                             lambda b: (record for _, record in statement_records(runtime.read_model, log, b)))
     finally:
         runtime.close()
-    out.write_text(render_report(data), encoding="utf-8")
-    click.echo(str(out))
+    page = render_report(data)
+    with text_output(output) as handle:
+        handle.write(page)
+    if output.path is not None:
+        click.echo(out)

@@ -42,7 +42,7 @@ SUMMARIES = {
     "diff": "What changed between two dates.",
     "checks": "Consistency warnings (growth targets vs revenue targets, odd dates).",
     "report": "Write a self-contained HTML report (timeline, target charts, KPIs, sources).",
-    "replay": "Write the read model as of a date to a new SQLite file.",
+    "replay": "Write the answers as of a date to a standalone SQLite file.",
     "projections": "Status, rebuild or verification of the read model.",
     "export": "Export every statement as JSON Lines (a faithful backup).",
     "backup": "Copy the database file consistently.",

@@ -6,9 +6,7 @@ import itertools
 import json
 import sys
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, BinaryIO, Iterable, Iterator
-from uuid import UUID
 
 import yaml
 from pydantic import ValidationError
@@ -19,13 +17,14 @@ from stratlog.application.ports import QUIET, Progress
 from stratlog.domain.errors import InvalidInput
 from stratlog.domain.fixes import Fix
 from stratlog.domain.catalogue import BY_KIND, RECORD_ADAPTER
+from stratlog.infrastructure.export_lines import RESTORE_FIELDS, check_identity, checked_trailer, restored_id, \
+    restored_instant
 from stratlog.infrastructure.messages import describe
 
 MAX_DOCUMENT_BYTES = 256 * 1024**2
 MAX_YAML_BYTES = 64 * 1024**2
 COMPACT_AFTER = 20_000
 MAX_ERRORS = 20
-RESTORE_FIELDS = ("statement_id", "recorded_at")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -51,7 +50,7 @@ def read_import(path: str, progress: Progress = QUIET) -> ImportFile:
         if b"\x00" in head:
             raise InvalidInput(f"{name}: is a binary file, not YAML, JSON or JSON Lines")
         if _looks_like_jsonl(path, head):
-            return _validate(name, _jsonl_items(_lines(head, stream), name), True, progress)
+            return _validate(name, checked_trailer(_jsonl_items(_lines(head, stream), name), name), True, progress)
         raw = head + stream.read(MAX_DOCUMENT_BYTES + 1 - len(head))
         if len(raw) > MAX_DOCUMENT_BYTES:
             raise InvalidInput(f"{name}: YAML and JSON files are limited to {MAX_DOCUMENT_BYTES // 1024**2} MB; "
@@ -197,6 +196,8 @@ def _validate(name: str, items: Iterable[tuple[str, Any]], restoring: bool, prog
             _string_keys(item)
             restore = _restore_info(item, restoring)
             record = RECORD_ADAPTER.validate_python(_without_restore(item))
+            if restore:
+                check_identity(record, restore.statement_id)
             records.append(Compact(record) if len(records) >= COMPACT_AFTER and not isinstance(record, Fix) else record)
             restored.append(restore)
         except ValidationError as error:
@@ -222,16 +223,12 @@ def _without_restore(item: Any) -> Any:
 
 
 def _restore_info(item: Any, restoring: bool) -> Restored | None:
+    """The identity and clock of an exported line: a UUID, and a UTC instant that is not in the future."""
     if not isinstance(item, dict) or not any(k in item for k in RESTORE_FIELDS):
         return None
     if not restoring:
         raise InvalidInput("statement_id and recorded_at are accepted only in the JSON Lines written by export")
-    try:
-        statement_id = str(UUID(str(item["statement_id"])))
-        recorded_at = datetime.fromisoformat(str(item["recorded_at"]).replace("Z", "+00:00"))
-    except (KeyError, ValueError) as error:
-        raise InvalidInput(f"statement_id/recorded_at: {error} (got {item.get('statement_id')!r}, "
-                           f"{item.get('recorded_at')!r})") from None
-    if recorded_at.tzinfo is None:
-        raise InvalidInput(f"recorded_at: {item['recorded_at']!r} has no UTC offset")
-    return Restored(statement_id, recorded_at)
+    missing = [field for field in RESTORE_FIELDS if field not in item]
+    if missing:
+        raise InvalidInput(f"{missing[0]}: missing (an exported line carries both statement_id and recorded_at)")
+    return Restored(restored_id(item["statement_id"]), restored_instant(item["recorded_at"]))

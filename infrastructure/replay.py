@@ -15,7 +15,16 @@ def _flat(row: dict) -> dict:
 
 
 def write_replay(queries, out: str, as_of: date, known_at: datetime, progress: Progress = QUIET) -> dict[str, int]:
+    """Write the answers as of a date into the SQLite file `out` (a temporary the caller renames into place)."""
     db = sqlite_utils.Database(out)
+    try:
+        counts = _write_tables(db, queries, as_of, known_at, progress)
+    finally:
+        db.close()
+    return counts
+
+
+def _write_tables(db: sqlite_utils.Database, queries, as_of: date, known_at: datetime, progress: Progress) -> dict:
     counts = {}
     brands = queries.brands(None)
     progress.start("replaying brands", len(brands))
@@ -34,5 +43,4 @@ def write_replay(queries, out: str, as_of: date, known_at: datetime, progress: P
             progress.advance()
         db["replay"].insert({"as_of": as_of.isoformat(), "known_at": known_at.isoformat()})
     progress.finish()
-    db.close()
     return counts

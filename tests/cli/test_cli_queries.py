@@ -142,7 +142,16 @@ def test_replay_writes_the_answers_as_of_a_date_to_a_standalone_file(acme_db, st
     with sqlite3.connect(out) as conn:
         kpis = conn.execute("SELECT kpi, deadline, status FROM kpis ORDER BY kpi").fetchall()
     assert kpis == [("annual-sales", "2030", "off-track"), ("revenue", "2026", "pending")]
-    assert stratlog("--db", acme_db, "replay", "--to", "2024-03", "--out", out).code == 2
+
+
+
+def test_a_second_replay_to_the_same_file_replaces_it_whole(acme_db, stratlog, tmp_path):
+    out = str(tmp_path / "replay.db")
+    for to in ("2024-03", "2025-12"):
+        assert stratlog("--db", acme_db, "replay", "--to", to, "--out", out).code == 0
+    with sqlite3.connect(out) as conn:
+        assert conn.execute("SELECT as_of FROM replay").fetchall() == [("2025-12-31",)]
+    conn.close()
 
 
 def test_an_export_imported_elsewhere_gives_the_same_answers_at_every_known_at(acme_db, stratlog, tmp_path):

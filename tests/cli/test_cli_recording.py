@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -74,17 +75,31 @@ def test_a_second_launch_in_the_same_market_is_refused_naming_both_statements(ac
     assert "A290 is launched in FR by both" in second.err and first.out.strip()[:8] in second.err
 
 
+def record_with_ids(db: str, lines: list[dict]) -> None:
+    """Record statements under chosen ids through the application, which trusts a restore's ids (an import
+    file cannot forge them: each id must be its content's, and ids sharing 8 characters are not found by hashing)."""
+    from stratlog.application.ledger import Restored
+    from stratlog.domain.catalogue import RECORD_ADAPTER
+    from stratlog.infrastructure.config import settings
+    from stratlog.infrastructure.runtime import Runtime
+    runtime = Runtime(settings(db), writing=True)
+    try:
+        records = [RECORD_ADAPTER.validate_python({k: v for k, v in line.items() if k != "statement_id"})
+                   for line in lines]
+        at = datetime(2024, 1, 1, tzinfo=timezone.utc)
+        result = runtime.ledger.record(records, [Restored(line["statement_id"], at) for line in lines])
+        runtime.catch_up(result.events)
+    finally:
+        runtime.close()
+
+
 def test_an_ambiguous_id_prefix_is_refused_listing_the_candidates(tmp_path, db, stratlog):
-    lines = [
-        {"statement_id": "aaaaaaaa-0000-5000-8000-000000000001", "recorded_at": "2024-01-01T00:00:00Z",
-         "kind": "brand-registered", "brand": "acme", "name": "Acme"},
-        {"statement_id": "aaaaaaaa-0000-5000-8000-000000000002", "recorded_at": "2024-01-01T00:00:00Z",
-         "kind": "market-entered", "brand": "acme", "market": "US", "entered_on": "2023",
-         "announced_on": "2023", "source": {"title": "T"}},
-    ]
-    export = tmp_path / "restore.jsonl"
-    export.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
-    assert stratlog("--db", db, "import", str(export)).code == 0
+    record_with_ids(db, [
+        {"statement_id": "aaaaaaaa-0000-5000-8000-000000000001", "kind": "brand-registered", "brand": "acme",
+         "name": "Acme"},
+        {"statement_id": "aaaaaaaa-0000-5000-8000-000000000002", "kind": "market-entered", "brand": "acme",
+         "market": "US", "entered_on": "2023", "announced_on": "2023", "source": {"title": "T"}},
+    ])
     result = stratlog("--db", db, "retract", "aaaaaaaa", "--reason", "x")
     assert result.code == 2
     assert "matches 2 statements" in result.err and "aaaaaaaa-0000-5000-8000-000000000002" in result.err
