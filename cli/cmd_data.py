@@ -71,11 +71,11 @@ def _import_files(files, db, read_model):
     progress = progress_for()
     runtime = Runtime(settings(db, read_model), writing=True)
     try:
-        result = runtime.ledger.record(records, restored, progress)
-        runtime.catch_up(result.events, progress)
+        result = runtime.record(records, restored, progress)
     except BaseException:
         runtime.close()
         raise
+    runtime.settle(result.events, progress)  # committed: a read model left behind is a warning, not an error
     return runtime, result
 
 
@@ -115,9 +115,8 @@ def export(fmt, out, db=None, read_model=None) -> None:
     from stratlog.infrastructure.runtime import Runtime
     runtime = Runtime(settings(db, read_model), writing=False)
     try:
-        from stratlog.infrastructure.event_source import EventSource
         from stratlog.infrastructure.log_records import statement_records
-        records = statement_records(runtime.fresh_read_model(), EventSource(runtime.ledger))
+        records = statement_records(runtime.fresh_read_model(), runtime.log)
         handle = open(out, "w", encoding="utf-8") if out else sys.stdout
         try:
             for _, record in records:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -17,6 +18,40 @@ class NotAStratlogDatabase(StratlogError):
 
 class WrittenByNewerStratlog(StratlogError):
     """Raised when the database was written by a newer stratlog than this one."""
+
+
+class ReadOnlyDatabase(StratlogError):
+    """Raised when a command must write to a database on read-only media or in a folder it cannot write."""
+
+
+def writable(path: str) -> bool:
+    """Whether this process may write the database: its folder and the file (if any) accept writes.
+
+    The folder matters because SQLite creates the -wal and -shm files beside the database; a
+    read-only mount refuses writes even to root.
+    """
+    file = Path(path)
+    return os.access(file.resolve().parent, os.W_OK) and (not file.exists() or os.access(file, os.W_OK))
+
+
+def read_only_uri(path: str) -> str:
+    """A URI that reads the database without writing to it.
+
+    `mode=ro` when the folder is writable or a write-ahead log is there to read; on read-only media
+    without one SQLite cannot create the log's index, and `immutable=1` reads the file as it is.
+    """
+    uri = Path(path).resolve().as_uri()
+    wal = Path(path + "-wal")
+    if not writable(path) and not (wal.exists() and wal.stat().st_size > 0):
+        return f"{uri}?immutable=1"
+    return f"{uri}?mode=ro"
+
+
+def refuse_read_only(path: str) -> None:
+    """Refuse, before anything is written, a write to a database that cannot be written."""
+    if not writable(path):
+        raise ReadOnlyDatabase(f"{path!r} is read-only (a read-only mount, or a file or folder this user cannot "
+                               f"write): nothing was written; queries still answer from it")
 
 
 def check_database_file(path: str) -> bool:
@@ -49,10 +84,14 @@ def _format_version(path: str) -> int:
     index in the -shm file and changes nothing in the database itself.
     """
     try:
-        return _read_format(f"{Path(path).resolve().as_uri()}?mode=ro", path)
+        return _read_format(read_only_uri(path), path)
     except sqlite3.OperationalError as error:
         if "readonly" not in str(error):
             raise NotAStratlogDatabase(f"{path!r} is not a readable stratlog database ({error})") from None
+        if not writable(path):
+            raise ReadOnlyDatabase(f"{path!r} cannot be read here: a stratlog that stopped while writing left its "
+                                   f"write-ahead log to recover, which needs write access; open it once where it "
+                                   f"can be written") from None
         return _read_format(Path(path).resolve().as_uri(), path)
 
 
