@@ -41,7 +41,7 @@ def event_class(topic: str) -> type:
     """The stratlog event class a stored topic names; ValueError for any other topic (never imported)."""
     cls = EVENT_TOPICS.get(topic)
     if cls is None:
-        raise _Unreadable(f"topic {shown(topic)!r} is not a stratlog event")
+        raise _Unreadable(f"topic '{shown(topic)}' is not a stratlog event")
     return cls
 
 

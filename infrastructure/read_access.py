@@ -68,7 +68,14 @@ class ReadAccess:
         """'brand cf644cbf… of alpine': a subject named by what the read model knows of it."""
         row = self.conn.execute("SELECT subject_type, brand FROM rm_statements WHERE subject_id=? LIMIT 1",
                                 (subject_id,)).fetchone()
-        return f"{row[0]} {subject_id[:8]}… of {row[1]}" if row else f"subject {subject_id[:8]}…"
+        if row:
+            return f"{row[0]} {subject_id[:8]}… of {row[1]}"
+        from stratlog.infrastructure.damage import subject_kind
+        try:
+            topic = self.conn.execute("SELECT topic FROM rm_damage WHERE subject_id=? LIMIT 1", (subject_id,)).fetchone()
+        except sqlite3.OperationalError:
+            topic = None
+        return f"{subject_kind(topic[0]) if topic else 'subject'} {subject_id[:8]}…"
 
     # -- answering ---------------------------------------------------------------------------
     def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
