@@ -53,11 +53,11 @@ def rebuild(db=None, read_model=None) -> None:
       stratlog projections rebuild
     """
     from stratlog.infrastructure.event_source import EventSource
-    from stratlog.infrastructure.sqlite_guard import refuse_read_only
+    from stratlog.infrastructure.sqlite_guard import refuse_unwritable
     runtime = _runtime(db, read_model)
     try:
         if runtime.read_only:
-            refuse_read_only(runtime.settings.db)
+            refuse_unwritable(runtime.settings.db)
         started = time.perf_counter()
         from stratlog.cli.progress import progress_for
         count = runtime.read_model.rebuild(EventSource(runtime.ledger), progress_for())

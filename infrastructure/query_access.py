@@ -8,7 +8,7 @@ from stratlog.application.queries import Queries
 from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.damage import notify_damage
 from stratlog.infrastructure.read_access import ReadAccess
-from stratlog.infrastructure.sqlite_guard import check_existing_database, writable
+from stratlog.infrastructure.sqlite_guard import check_existing_database, unwritable
 
 
 def open_queries(settings: Settings) -> tuple[Queries, Callable[[], None]]:
@@ -20,7 +20,7 @@ def open_queries(settings: Settings) -> tuple[Queries, Callable[[], None]]:
     """
     if not settings.team_mode:
         check_existing_database(settings.db)
-        access = ReadAccess.open(settings.db, read_only=not writable(settings.db))
+        access = ReadAccess.open(settings.db, read_only=unwritable(settings.db) is not None)
         if access.is_current():
             return Queries(access), lambda: _close(access)
         access.close()

@@ -17,10 +17,11 @@ from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.damage import notify_damage, shown
 from stratlog.infrastructure.event_source import EventSource
-from stratlog.infrastructure.failures import failure_kind, plain_cause
+from stratlog.infrastructure.failures import DISK_FULL, PLAIN, READ_ONLY, failure_kind, plain_cause
 from stratlog.infrastructure.notices import notify
 from stratlog.infrastructure.read_model import ReadModel
-from stratlog.infrastructure.sqlite_guard import check_database_file, check_existing_database, refuse_read_only, writable
+from stratlog.infrastructure.sqlite_guard import (MIN_ROOM, check_database_file, check_existing_database,
+                                                  refuse_unwritable, unwritable)
 
 READER_WAIT = 1.0  # seconds a query waits for another writer's lock before answering from the read model as it is
 
@@ -38,11 +39,12 @@ class Runtime:
 
     def __init__(self, settings: Settings, writing: bool):
         self.settings = settings
-        self.read_only = not settings.team_mode and not writing and not writable(settings.db)
+        self.cannot_write = None if settings.team_mode or writing else unwritable(settings.db)
+        self.read_only = self.cannot_write is not None  # opened without writing: read-only media or a full disk
         if not settings.team_mode:
             (check_database_file if writing else check_existing_database)(settings.db)
             if writing:
-                refuse_read_only(settings.db)
+                refuse_unwritable(settings.db)
         events_url = self._events_url()
         if not Path(settings.read_model).parent.exists():
             Path(settings.read_model).parent.mkdir(parents=True, exist_ok=True)
@@ -131,19 +133,27 @@ class Runtime:
         behind = self._log_position() - self.read_model.position()
         if behind <= 0:
             return self.read_model
-        if self.read_only:
-            notify(f"the read model is {behind} event{'s' * (behind > 1)} behind the log and {self.settings.db!r} is "
-                   f"read-only, so it cannot catch up: answers leave out the newest {behind}; open the database "
-                   f"where it can be written to bring it up to date")
+        events = f"{behind} event{'s' * (behind > 1)}"
+        if self.cannot_write == READ_ONLY:
+            notify(f"the read model is {events} behind the log and {self.settings.db!r} is read-only, so it cannot "
+                   f"catch up: answers leave out the newest {behind}; open the database where it can be written "
+                   f"to bring it up to date")
             return self.read_model
+        if self.cannot_write == DISK_FULL:
+            return self._behind(events, f"{PLAIN[DISK_FULL]} (less than {MIN_ROOM // 1024} KiB free)")
         try:
             with self.read_model.waiting(READER_WAIT):
                 self.catch_up()
         except (sqlite3.Error, PersistenceError, OSError) as error:
             if failure_kind(error) is None:
                 raise
-            notify(f"the read model is {behind} event{'s' * (behind > 1)} behind the log and could not catch up: "
-                   f"{plain_cause(error)}; answers leave out the newest {behind} (the next command catches up)")
+            return self._behind(events, plain_cause(error))
+        return self.read_model
+
+    def _behind(self, events: str, cause: str) -> ReadModel:
+        """The read model as it is, with the warning that it is behind and why."""
+        notify(f"the read model is {events} behind the log and could not catch up: {cause}; answers leave out "
+               f"the newest {events.split()[0]} (the next command catches up)")
         return self.read_model
 
     def queries(self) -> Queries:
