@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
+from eventsourcing.persistence import MapperDeserialisationError
+
 from stratlog.application.queries import Queries
 from stratlog.application.reference import ReferenceFold
 
@@ -84,14 +86,15 @@ def version_problems(ledger) -> tuple[int, list[str]]:
         count += 1
         want = expected.get(notification.originator_id, 1)
         got = notification.originator_version
-        if got != want and len(problems) < MAX_REPORTED:
-            problems.append(_version_problem(ledger, notification, want))
+        if got != want:  # every one counted; the first ones named by their subject (naming reads it)
+            problems.append(_version_problem(ledger, notification, want, len(problems) < MAX_REPORTED))
         expected[notification.originator_id] = max(want, got + 1)
     return count, problems
 
 
-def _version_problem(ledger, notification, want: int) -> str:
-    got, subject = notification.originator_version, _subject_label(ledger, notification)
+def _version_problem(ledger, notification, want: int, labelled: bool) -> str:
+    got = notification.originator_version
+    subject = _subject_label(ledger, notification) if labelled else str(notification.originator_id)
     if got > want:
         missing = f"version {want}" if got == want + 1 else f"versions {want}–{got - 1}"
         return f"event log: {subject}: {missing} missing (position {notification.id} holds version {got})"
@@ -105,7 +108,7 @@ def _subject_label(ledger, notification) -> str:
     for stored in ledger.recorder.select_events(notification.originator_id, limit=3):
         try:
             statement = ledger.mapper.to_domain_event(stored).statement
-        except Exception:  # a subject whose events do not decode is named by its id alone
+        except MapperDeserialisationError:  # a subject whose events do not decode is named by its id alone
             continue
         if hasattr(statement, "key"):
             return f"{type(statement).SUBJECT} {'/'.join(statement.key)} ({notification.originator_id})"

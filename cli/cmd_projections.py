@@ -93,7 +93,10 @@ def verify(max_dates, db=None, read_model=None) -> None:
     for line in report.lines:
         click.echo(line)
     if report.log_problems:
-        raise StratlogError(_damaged_log(report.log_problems))
+        differing = len(report.problems) - len(report.log_problems)
+        also = f"\nThe read model also differs from the fold in {differing} answers (run 'stratlog projections " \
+               f"rebuild')." if differing else ""
+        raise StratlogError(_damaged_log(report.log_problems) + also)
     if report.problems:
         raise StratlogError(f"the read model differs from the fold in {len(report.problems)} answers "
                             f"(run 'stratlog projections rebuild'):\n" + "\n".join(report.problems[:20]))
