@@ -38,11 +38,6 @@ class Damage:
         return cls(position, str(subject), stored.originator_version, str(stored.topic),
                    getattr(error, "reason", None) or shown(error, 200))
 
-    def line(self) -> str:
-        """'position 7: brand cf644cbf…, version 5 (…:Brand.TargetSet): the body is an empty JSON object'."""
-        return (f"position {self.position}: {subject_kind(self.topic)} {self.subject_id[:8]}…, version {self.version} "
-                f"({shown(self.topic, 70)}): {self.reason}")
-
 
 def damage_warning(count: int, positions: list[int]) -> str:
     """The line a command prints when it answered without some stored events."""
