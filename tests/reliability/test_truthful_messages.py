@@ -303,3 +303,18 @@ def test_a_sqlite_history_given_as_a_team_read_model_is_refused_without_advice_t
                           f"model; give another --read-model file (never this one: deleting it would delete its "
                           f"statements)\n")
     assert stored_events(alpine_db) == 18
+
+
+# -- the words for what the environment refused ----------------------------------------------------
+@pytest.mark.parametrize("error, message", [
+    (sqlite3.OperationalError("database or disk is full"),
+     "the disk is full (database or disk is full): nothing was written; free some space and try again"),
+    (sqlite3.OperationalError("attempt to write a readonly database"),
+     "the database cannot be written (attempt to write a readonly database): it is on read-only media, or in a "
+     "file or folder this user cannot write; nothing was written"),
+    (sqlite3.OperationalError("database is locked"),
+     "the database stayed busy (another stratlog is writing): database is locked; nothing was written, try again"),
+], ids=["disk full", "read-only", "locked"])
+def test_a_refusal_before_the_commit_is_named_in_plain_words(error, message):
+    from stratlog.cli.errors import exit_code_for
+    assert exit_code_for(error) == (1, message)
