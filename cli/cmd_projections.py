@@ -83,8 +83,8 @@ def verify(max_dates, db=None, read_model=None) -> None:
     from stratlog.domain.errors import StratlogError
     runtime = _runtime(db, read_model)
     try:
-        behind = runtime._log_position() - runtime.fresh_read_model().position()
-        if behind > 0:
+        runtime.fresh_read_model()
+        if (behind := runtime.behind()) > 0:
             raise StratlogError(f"the read model is {behind} events behind the log and could not catch up (see the "
                                 f"warning above), so it cannot be compared with the log")
         report = verify_read_model(runtime.ledger, runtime.read_model, max_dates)

@@ -98,13 +98,11 @@ class Runtime:
 
     def _damage_message(self, error: Exception) -> str:
         subject = getattr(error.subject_id, "hex", str(error.subject_id))
-        label = self.read_model.subject_label(subject)
+        label, position = self.read_model.subject_label(subject), self._position_of(subject, error.version)
         if isinstance(error, BrokenHistory):
-            position = self._position_of(subject, error.version)
             why = (f"its stored history is broken: {error.missing} missing (the next stored event, version "
                    f"{error.version}, is at position {position or 'unknown'})")
         else:
-            position = self._position_of(subject, error.version)
             where = f"position {position}, " if position else ""
             why = (f"its stored event at {where}version {error.version} ({shown(error.topic, 70)}) cannot be read: "
                    f"{getattr(error, 'reason', None) or shown(error, 200)}")
@@ -130,7 +128,7 @@ class Runtime:
         When it cannot catch up (another writer holds the lock beyond READER_WAIT, read-only media, a
         full disk) it answers from what it has committed, with a warning saying how far behind it is.
         """
-        behind = self._log_position() - self.read_model.position()
+        behind = self.behind()
         if behind <= 0:
             return self.read_model
         events = f"{behind} event{'s' * (behind > 1)}"
@@ -155,6 +153,10 @@ class Runtime:
         notify(f"the read model is {events} behind the log and could not catch up: {cause}; answers leave out "
                f"the newest {events.split()[0]} (the next command catches up)")
         return self.read_model
+
+    def behind(self) -> int:
+        """How many events of the log the read model has not folded yet."""
+        return self._log_position() - self.read_model.position()
 
     def queries(self) -> Queries:
         return Queries(self.fresh_read_model())
