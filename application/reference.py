@@ -3,33 +3,57 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
+
+from eventsourcing.persistence import MapperDeserialisationError
 
 from stratlog.domain.fixes import Fix
 from stratlog.domain.groups import fold_group, group_of
 from stratlog.domain.history import Entry, apply_fixes
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A stored event the fold left out, as the read model does: it does not decode, or it fixes one that does not."""
+
+    notification: Any
+    reason: str
+    decodes: bool = False
+
+
 class ReferenceFold:
-    """Answers the ViewSource questions by replaying every stored event."""
+    """Answers the ViewSource questions by replaying every stored event that can be read."""
 
     def __init__(self, ledger):
         self.by_subject: dict = defaultdict(list)
         self.brand_of: dict = {}
         self.count = 0
+        self.skipped: list[Skipped] = []
+        self._read: set[str] = set()  # ids of the statements folded so far
         after = 0
-        while True:
-            notifications = ledger.recorder.select_notifications(start=after, limit=5000, inclusive_of_start=False)
-            if not notifications:
-                break
+        while notifications := ledger.recorder.select_notifications(start=after, limit=5000, inclusive_of_start=False):
             for n in notifications:
-                event = ledger.mapper.to_domain_event(n)
-                self.count += 1
-                self.by_subject[event.originator_id].append(
-                    Entry(event.statement_id, n.id, event.recorded_at, event.statement))
-                if not isinstance(event.statement, Fix):
-                    self.brand_of[event.originator_id] = event.statement.brand
+                self._add(ledger, n)
             after = notifications[-1].id
+
+    def _add(self, ledger, notification) -> None:
+        try:
+            event = ledger.mapper.to_domain_event(notification)
+        except MapperDeserialisationError as error:
+            self.skipped.append(Skipped(notification, getattr(error, "reason", str(error))))
+            return
+        self.count += 1
+        if isinstance(event.statement, Fix) and event.statement.target not in self._read:
+            self.skipped.append(Skipped(notification, f"it fixes statement {event.statement.target[:8]}, "
+                                                      f"which could not be read", decodes=True))
+            return
+        self._read.add(event.statement_id)
+        self.by_subject[event.originator_id].append(
+            Entry(event.statement_id, notification.id, event.recorded_at, event.statement))
+        if not isinstance(event.statement, Fix):
+            self.brand_of[event.originator_id] = event.statement.brand
 
     def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
         found = []
@@ -48,10 +72,14 @@ class ReferenceFold:
         return found
 
     def brand_registered(self, brand: str, known_at: datetime | None = None) -> bool:
-        return any(e.kind == "brand-registered" and e.statement.brand == brand and
-                   (known_at is None or e.recorded_at <= known_at)
-                   for entries in self.by_subject.values() for e in entries)
+        """Whether the log holds readable statements about the brand (as the read model answers)."""
+        return any(self.brand_of.get(subject) == brand and
+                   any(known_at is None or e.recorded_at <= known_at for e in entries)
+                   for subject, entries in self.by_subject.items())
 
     def brands(self) -> list[str]:
-        return sorted({e.statement.brand for entries in self.by_subject.values() for e in entries
-                       if e.kind == "brand-registered"})
+        """Registered brands, and those with a subject whose events were left out (as the read model lists)."""
+        registered = {e.statement.brand for entries in self.by_subject.values() for e in entries
+                      if e.kind == "brand-registered"}
+        damaged = {self.brand_of.get(s.notification.originator_id) for s in self.skipped}
+        return sorted(registered | (damaged - {None}))

@@ -70,11 +70,11 @@ def _import_files(files, db, read_model):
     progress = progress_for()
     runtime = Runtime(settings(db, read_model), writing=True)
     try:
-        result = runtime.ledger.record(records, restored, progress)
-        runtime.catch_up(result.events, progress)
+        result = runtime.record(records, restored, progress)
     except BaseException:
         runtime.close()
         raise
+    runtime.settle(result.events, progress)  # committed: a read model left behind is a warning, not an error
     return runtime, result
 
 
@@ -124,7 +124,6 @@ def export(fmt, out, db=None, read_model=None) -> None:
       stratlog export --out backup.jsonl
       stratlog --db restored.db import backup.jsonl
     """
-    from stratlog.infrastructure.event_source import EventSource
     from stratlog.infrastructure.export_lines import trailer
     from stratlog.infrastructure.log_records import statement_records
     from stratlog.infrastructure.outputs import text_output
@@ -132,7 +131,7 @@ def export(fmt, out, db=None, read_model=None) -> None:
     chosen, output = _checked_output(out, "--out", db, read_model)
     runtime = Runtime(chosen, writing=False)
     try:
-        records = statement_records(runtime.fresh_read_model(), EventSource(runtime.ledger))
+        records = statement_records(runtime.fresh_read_model(), runtime.log)
         with text_output(output) as handle:
             count = 0
             for _, record in records:

@@ -53,8 +53,11 @@ def rebuild(db=None, read_model=None) -> None:
       stratlog projections rebuild
     """
     from stratlog.infrastructure.event_source import EventSource
+    from stratlog.infrastructure.sqlite_guard import refuse_unwritable
     runtime = _runtime(db, read_model)
     try:
+        if runtime.read_only:
+            refuse_unwritable(runtime.settings.db)
         started = time.perf_counter()
         from stratlog.cli.progress import progress_for
         count = runtime.read_model.rebuild(EventSource(runtime.ledger), progress_for())
@@ -78,25 +81,34 @@ def verify(max_dates, db=None, read_model=None) -> None:
     """
     from stratlog.application.verification import verify_read_model
     from stratlog.domain.errors import StratlogError
-    from eventsourcing.persistence import MapperDeserialisationError
     runtime = _runtime(db, read_model)
     try:
-        try:
-            model = runtime.fresh_read_model()
-        except MapperDeserialisationError:
-            model = runtime.read_model  # the log itself is damaged: verification names where
-        report = verify_read_model(runtime.ledger, model, max_dates)
+        runtime.fresh_read_model()
+        if (behind := runtime.behind()) > 0:
+            raise StratlogError(f"the read model is {behind} events behind the log and could not catch up (see the "
+                                f"warning above), so it cannot be compared with the log")
+        report = verify_read_model(runtime.ledger, runtime.read_model, max_dates)
     finally:
-        runtime.close()
+        runtime.close(name_damage=False)  # verify lists every damaged event itself
     for line in report.lines:
         click.echo(line)
     if report.log_problems:
-        raise StratlogError(f"the event log is damaged in {len(report.log_problems)} places (a rebuild cannot fix "
-                            f"this; restore a backup or an export):\n" + "\n".join(report.log_problems[:20]))
+        differing = len(report.problems) - len(report.log_problems)
+        also = f"\nThe read model also differs from the fold in {differing} answers (run 'stratlog projections " \
+               f"rebuild')." if differing else ""
+        raise StratlogError(_damaged_log(report.log_problems) + also)
     if report.problems:
         raise StratlogError(f"the read model differs from the fold in {len(report.problems)} answers "
                             f"(run 'stratlog projections rebuild'):\n" + "\n".join(report.problems[:20]))
     click.echo("OK: the read model equals the fold.")
+
+
+def _damaged_log(problems: list[str]) -> str:
+    """The refusal that lists a damaged log's problems: 20 lines, then how many more."""
+    more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+    places = f"{len(problems)} place{'s' * (len(problems) > 1)}"
+    return (f"the event log is damaged in {places} (a rebuild cannot fix this; restore a backup or an export, or "
+            f"ignore it: every other command leaves these events out):\n" + "\n".join(problems[:20]) + more)
 
 
 @click.command()

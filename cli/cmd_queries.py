@@ -207,10 +207,9 @@ def events(brand, kind, since, fmt, db=None, read_model=None) -> None:
     moment = _since(since)
     runtime = _queries(db, read_model)
     try:
-        from stratlog.infrastructure.event_source import EventSource
         from stratlog.infrastructure.log_records import statement_records
         rows = [_event_row(position, record) for position, record in
-                statement_records(runtime.fresh_read_model(), EventSource(runtime.ledger), brand, kind, moment)]
+                statement_records(runtime.fresh_read_model(), runtime.log, brand, kind, moment)]
     finally:
         runtime.close()
     if fmt == "table":

@@ -113,14 +113,14 @@ def _save(db, read_model, records) -> None:
     from stratlog.infrastructure.runtime import Runtime
     runtime = Runtime(settings(db, read_model), writing=True)
     try:
-        result = runtime.ledger.record(records)
-        runtime.catch_up(result.events)
+        result = runtime.record(records)
+        for statement_id in result.new:  # printed before the read model catches up: they are recorded
+            click.echo(statement_id)
+        for statement_id in result.existing:
+            click.echo(f"{statement_id} (already recorded; nothing new)")
+        runtime.settle(result.events)
     finally:
         runtime.close()
-    for statement_id in result.new:
-        click.echo(statement_id)
-    for statement_id in result.existing:
-        click.echo(f"{statement_id} (already recorded; nothing new)")
 
 
 def _correct_command() -> click.Command:
@@ -155,11 +155,11 @@ def _correct(statement_id, announced_on=None, note=None, db=None, read_model=Non
     runtime = Runtime(settings(db, read_model), writing=True)
     try:
         fields = _correction_fields(runtime, statement_id, options, announced_on)
-        result = runtime.ledger.record([StatementCorrected(corrects=statement_id, fields=fields, note=note)])
-        runtime.catch_up()
+        result = runtime.record([StatementCorrected(corrects=statement_id, fields=fields, note=note)])
+        click.echo(result.new[0] if result.new else f"{result.existing[0]} (already recorded; nothing new)")
+        runtime.settle(result.events)
     finally:
         runtime.close()
-    click.echo(result.new[0] if result.new else f"{result.existing[0]} (already recorded; nothing new)")
 
 
 def _correction_fields(runtime, statement_id, options, announced_on) -> dict:
@@ -182,9 +182,8 @@ def _correction_fields(runtime, statement_id, options, announced_on) -> dict:
         fields["announced_on"] = announced_on
     given = {SOURCE_OPTIONS[k]: v for k, v in options.items() if k in SOURCE_OPTIONS and v is not None}
     if given:
-        from stratlog.infrastructure.event_source import EventSource
         from stratlog.infrastructure.log_records import statement_record
-        old = statement_record(runtime.read_model, EventSource(runtime.ledger), refs[0].statement_id) if len(refs) == 1 else None
+        old = statement_record(runtime.read_model, runtime.log, refs[0].statement_id) if len(refs) == 1 else None
         fields["source"] = {**((old or {}).get("source") or {}), **given}
     if not fields:
         raise InvalidInput("nothing to correct: give a corrected field (e.g. --value), --announced-on or a source option")

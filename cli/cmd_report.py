@@ -22,7 +22,6 @@ def report(brand, as_of, known_at, out, db=None, read_model=None) -> None:
     """
     from stratlog.application.report_data import build_report
     from stratlog.infrastructure.config import settings
-    from stratlog.infrastructure.event_source import EventSource
     from stratlog.infrastructure.log_records import statement_records
     from stratlog.infrastructure.outputs import output_target, text_output
     from stratlog.infrastructure.report_html import render_report
@@ -32,7 +31,7 @@ def report(brand, as_of, known_at, out, db=None, read_model=None) -> None:
     output = output_target(out, "--out", chosen)
     runtime = Runtime(chosen, writing=False)
     try:
-        queries, log = runtime.queries(), EventSource(runtime.ledger)
+        queries, log = runtime.queries(), runtime.log
         data = build_report(queries, brand, as_of, known_at,
                             lambda b: (record for _, record in statement_records(runtime.read_model, log, b)))
     finally:

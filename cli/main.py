@@ -90,8 +90,10 @@ def main(argv: list[str] | None = None) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run a command; user errors become a message and an exit code, never a traceback."""
+    from stratlog.cli.notices import warnings_on_stderr
     try:
-        cli.main(args=argv, prog_name="stratlog", standalone_mode=False)
+        with warnings_on_stderr():
+            cli.main(args=argv, prog_name="stratlog", standalone_mode=False)
         return 0
     except click.exceptions.Exit as done:
         return done.exit_code

@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from stratlog.domain.errors import StratlogError
 from stratlog.domain.fixes import StatementCorrected, StatementRetracted
 from stratlog.domain.history import Entry
 
@@ -28,6 +29,16 @@ class DomainEvent(BaseModel):
     originator_id: UUID
     originator_version: int
     timestamp: datetime
+
+
+class BrokenHistory(StratlogError):
+    """Raised when a subject's stored versions do not run 1, 2, … n (a stored event is missing)."""
+
+    def __init__(self, subject_id: UUID, version: int, expected: int):
+        self.subject_id, self.version, self.expected = subject_id, version, expected
+        self.missing = f"version {expected}" if version == expected + 1 else f"versions {expected}–{version - 1}"
+        super().__init__(f"the stored history of subject {subject_id} is broken: {self.missing} missing "
+                         f"(the next stored event is version {version})")
 
 
 # Every topic a stored stratlog event may carry, current and legacy, and the class it names (the
@@ -67,6 +78,9 @@ class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
         state.setdefault("recorded_at", state["timestamp"])
 
     def mutate(self, aggregate: Any) -> Any:
+        expected = 1 if aggregate is None else aggregate.version + 1
+        if self.originator_version != expected or (aggregate is None and self.originator_topic is None):
+            raise BrokenHistory(self.originator_id, self.originator_version, expected)
         if aggregate is None:
             return CanInitAggregate.mutate(self, aggregate)
         return CanMutateAggregate.mutate(self, aggregate)

@@ -26,15 +26,20 @@ class Settings:
     def team_mode(self) -> bool:
         return self.db.startswith(("postgresql://", "postgres://"))
 
-    def eventsourcing_env(self) -> dict[str, str]:
-        """The eventsourcing environment of the Ledger application."""
+    def eventsourcing_env(self, read_only: bool = False) -> dict[str, str]:
+        """The eventsourcing environment of the Ledger application (`read_only`: reads a SQLite file on
+        read-only media, creating and writing nothing)."""
         env = {"MAPPER_TOPIC": "stratlog.infrastructure.mapper:PydanticMapper"}
         if self.team_mode:
             from stratlog.infrastructure.postgres_store import postgres_env
             return {**env, **postgres_env(self.db)}
-        return {**env, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": self.db,
-                "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout),
-                "APPLICATION_RECORDER_TOPIC": "stratlog.infrastructure.sqlite_store:LockingRecorder"}
+        env.update({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": self.db,
+                    "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout),
+                    "APPLICATION_RECORDER_TOPIC": "stratlog.infrastructure.sqlite_store:LockingRecorder"})
+        if read_only:
+            from stratlog.infrastructure.sqlite_guard import read_only_uri
+            env.update({"SQLITE_DBNAME": read_only_uri(self.db), "CREATE_TABLE": "false"})
+        return env
 
 
 def settings(db: str | None = None, read_model: str | None = None) -> Settings:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 
 from stratlog.application.ledger import Ledger
 from stratlog.domain.catalogue import SUBJECT_OF_AGGREGATE
+from stratlog.infrastructure.damage import Damage
 
 
 @dataclass(frozen=True)
@@ -28,33 +29,58 @@ def subject_type_of(topic: str) -> str:
 
 
 class EventSource:
-    """Reads the Ledger's event store in order, decoding through the pydantic mapper."""
+    """Reads the Ledger's event store in order, decoding through the pydantic mapper.
+
+    A stored event that does not decode is left out of what is read and noted in `damaged`
+    (by position), so one damaged event never stops a command reading the others.
+    """
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
+        self.damaged: dict[int, Damage] = {}
 
     def max_position(self) -> int:
         return self.ledger.recorder.max_notification_id() or 0
 
-    def read_chunk(self, after: int, limit: int = 5000) -> list[LoggedEvent]:
-        """Up to `limit` events after position `after`, oldest first."""
+    def _decoded(self, stored: StoredEvent, position: int) -> LoggedEvent | None:
+        try:
+            event = self.ledger.mapper.to_domain_event(stored)
+        except MapperDeserialisationError as error:
+            if position:
+                self.damaged[position] = Damage.of(stored, error, position)
+            return None
+        return LoggedEvent(position, subject_type_of(stored.topic), event.originator_id, event)
+
+    def read_chunk(self, after: int, limit: int = 5000) -> tuple[list[LoggedEvent], int]:
+        """The decodable events among the next `limit` after position `after`, and the last position read
+        (`after` itself at the end of the log)."""
         notifications = self.ledger.recorder.select_notifications(start=after, limit=limit, inclusive_of_start=False)
-        return [LoggedEvent(n.id, subject_type_of(n.topic), n.originator_id, self.ledger.mapper.to_domain_event(n))
-                for n in notifications]
+        decoded = [self._decoded(n, n.id) for n in notifications]
+        return [e for e in decoded if e is not None], (notifications[-1].id if notifications else after)
+
+    def every(self, after: int = 0, limit: int = 5000) -> Iterator[LoggedEvent]:
+        """Every decodable event after position `after`, oldest first."""
+        while True:
+            chunk, last = self.read_chunk(after, limit)
+            yield from chunk
+            if last == after:
+                return
+            after = last
 
     def statements_at(self, positions: Iterable[int]) -> Iterable[LoggedEvent]:
         """The events at these positions, in order (reads the log from the first one on)."""
         wanted = sorted(set(positions))
-        index, after = 0, (wanted[0] - 1 if wanted else 0)
-        while index < len(wanted):
-            chunk = self.read_chunk(after, limit=5000)
-            if not chunk:
+        if not wanted:
+            return
+        index = 0
+        for logged in self.every(wanted[0] - 1):
+            while index < len(wanted) and wanted[index] < logged.position:
+                index += 1
+            if index == len(wanted):
                 return
-            for logged in chunk:
-                if index < len(wanted) and logged.position == wanted[index]:
-                    index += 1
-                    yield logged
-            after = chunk[-1].position
+            if logged.position == wanted[index]:
+                index += 1
+                yield logged
 
     @property
     def by_subject(self) -> bool:
@@ -69,19 +95,19 @@ class EventSource:
             return [(row[0], row[1]) for row in cursor.fetchall()]
 
     def subject_log(self, subject: str) -> list[LoggedEvent]:
-        """All events of one subject with their positions, in version order (SQLite store)."""
+        """The decodable events of one subject with their positions, in version order (SQLite store)."""
         with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
             cursor.execute("SELECT rowid, originator_version, topic, state FROM stored_events "
                            "WHERE originator_id=? ORDER BY originator_version", (subject,))
             rows = cursor.fetchall()
-        subject_id, mapper = UUID(hex=subject), self.ledger.mapper
-        return [LoggedEvent(position, subject_type_of(topic), subject_id, mapper.to_domain_event(
-            StoredEvent(originator_id=subject_id, originator_version=version, topic=topic, state=state)))
-            for position, version, topic, state in rows]
+        subject_id = UUID(hex=subject)
+        decoded = [self._decoded(StoredEvent(originator_id=subject_id, originator_version=version, topic=topic,
+                                             state=state), position) for position, version, topic, state in rows]
+        return [e for e in decoded if e is not None]
 
     def events_of(self, subject_id: UUID, versions: Iterable[int]) -> list[LoggedEvent]:
-        """Some events of one subject (by version), decoded."""
+        """Some decodable events of one subject (by version); their position is not known here (0)."""
         wanted = set(versions)
         stored = self.ledger.recorder.select_events(subject_id, gt=min(wanted) - 1, lte=max(wanted)) if wanted else []
-        return [LoggedEvent(0, subject_type_of(s.topic), subject_id, self.ledger.mapper.to_domain_event(s))
-                for s in stored if s.originator_version in wanted]
+        decoded = [self._decoded(s, 0) for s in stored if s.originator_version in wanted]
+        return [e for e in decoded if e is not None]

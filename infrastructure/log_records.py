@@ -19,15 +19,14 @@ def as_record(logged: LoggedEvent) -> dict:
 
 def statement_records(read_model: ReadModel, source: EventSource, brand: str | None = None, kind: str | None = None,
                       since: datetime | None = None) -> Iterator[tuple[int, dict]]:
-    """(position, record) of the statements matching the filters, in recording order."""
-    positions = read_model.positions(brand, kind, since)
+    """(position, record) of the statements matching the filters, in recording order.
+
+    Stored events that do not decode are left out (the source notes them in `damaged`).
+    """
     if brand is None and kind is None and since is None:
-        after = 0
-        while chunk := source.read_chunk(after, limit=5000):
-            yield from ((logged.position, as_record(logged)) for logged in chunk)
-            after = chunk[-1].position
+        yield from ((logged.position, as_record(logged)) for logged in source.every())
         return
-    for logged in source.statements_at(positions):
+    for logged in source.statements_at(read_model.positions(brand, kind, since)):
         yield logged.position, as_record(logged)
 
 

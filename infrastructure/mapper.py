@@ -11,18 +11,37 @@ from pydantic import ValidationError
 
 from stratlog.domain.aggregate import AGGREGATE_TOPICS, EVENT_TOPICS
 from stratlog.domain.catalogue import AGGREGATES  # noqa: F401 - fills the topic tables
+from stratlog.infrastructure.damage import shown
 
 _ENVELOPE = {"originator_id", "originator_version"}
+_JSON_KINDS = {list: "a JSON list", type(None): "JSON null", bool: "a JSON true/false", int: "a number",
+               float: "a number", str: "a JSON string"}
 
 for _topic, _cls in AGGREGATE_TOPICS.items():  # legacy aggregate topics resolve to today's classes
     register_topic(_topic, _cls)
+
+
+class UndecodableEvent(MapperDeserialisationError):
+    """Raised when a stored event cannot be read back; names its place in the log and why, on one line."""
+
+    def __init__(self, stored_event: StoredEvent, reason: str):
+        self.position: int | None = getattr(stored_event, "id", None)  # notifications know their position
+        self.subject_id, self.version = stored_event.originator_id, stored_event.originator_version
+        self.topic, self.reason = stored_event.topic, reason
+        where = f"position {self.position}, " if self.position else ""
+        super().__init__(f"the stored event at {where}subject {self.subject_id}, version {self.version} "
+                         f"({shown(self.topic, 70)}) cannot be read: {reason}")
+
+
+class _Unreadable(ValueError):
+    """Raised inside the mapper with the one-line reason a stored event does not decode."""
 
 
 def event_class(topic: str) -> type:
     """The stratlog event class a stored topic names; ValueError for any other topic (never imported)."""
     cls = EVENT_TOPICS.get(topic)
     if cls is None:
-        raise ValueError(f"topic {topic[:80]!r} is not a stratlog event")
+        raise _Unreadable(f"topic '{shown(topic)}' is not a stratlog event")
     return cls
 
 
@@ -35,15 +54,54 @@ def encode_event(event: Any) -> bytes:
     return json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def decode_event(cls: type, originator_id: Any, originator_version: int, state: bytes) -> Any:
-    """Rebuild an event: upcast old versions step by step, then validate with pydantic."""
-    data = json.loads(state)
-    version = data.pop("class_version", 1)
-    while version < getattr(cls, "class_version", 1):
-        getattr(cls, f"upcast_v{version}_v{version + 1}")(data)
+def _body(state: bytes | str) -> dict:
+    """The stored JSON object; _Unreadable says what the bytes are instead."""
+    try:
+        data = json.loads(state)
+    except UnicodeDecodeError:
+        raise _Unreadable("the body is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise _Unreadable(f"the body is not JSON ({error.msg}: character {error.pos})") from None
+    except RecursionError:
+        raise _Unreadable("the body is JSON nested too deeply to read") from None
+    if not isinstance(data, dict):
+        raise _Unreadable(f"the body is {_JSON_KINDS.get(type(data), 'not an object')}, not a JSON object")
+    if not data:
+        raise _Unreadable("the body is an empty JSON object")
+    return data
+
+
+def _upcast(cls: type, data: dict) -> None:
+    """Bring an old stored state up to the class's version, step by step."""
+    version, latest = data.pop("class_version", 1), getattr(cls, "class_version", 1)
+    if type(version) is not int or version < 1:
+        raise _Unreadable(f"class_version {shown(json.dumps(version), 40)} is not a version number")
+    if version > latest:
+        raise _Unreadable(f"class_version {version} is newer than this stratlog reads (up to {latest}); "
+                          f"upgrade stratlog")
+    while version < latest:
+        try:
+            getattr(cls, f"upcast_v{version}_v{version + 1}")(data)
+        except KeyError as error:
+            raise _Unreadable(f"upcasting from class_version {version}: field '{shown(error.args[0], 40)}' "
+                              f"is missing") from None
+        except (TypeError, ValueError, AttributeError) as error:
+            raise _Unreadable(f"upcasting from class_version {version} failed: {shown(error, 120)}") from None
         version += 1
+
+
+def decode_event(cls: type, originator_id: Any, originator_version: int, state: bytes | str) -> Any:
+    """Rebuild an event: upcast old versions step by step, then validate with pydantic."""
+    data = _body(state)
+    _upcast(cls, data)
     data["originator_id"], data["originator_version"] = originator_id, originator_version
-    return cls.model_validate(data)
+    try:
+        return cls.model_validate(data)
+    except ValidationError as error:
+        from stratlog.infrastructure.messages import field_errors
+        lines = field_errors(error)
+        more = f"; … and {len(lines) - 3} more" if len(lines) > 3 else ""
+        raise _Unreadable(f"it does not validate: {shown('; '.join(lines[:3]), 240)}{more}") from None
 
 
 class PydanticMapper(Mapper):
@@ -60,15 +118,16 @@ class PydanticMapper(Mapper):
                            topic=get_topic(type(domain_event)), state=state)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        state = stored_event.state
-        if self.cipher:
-            state = self.cipher.decrypt(state)
-        if self.compressor:
-            state = self.compressor.decompress(state)
+        """The event a stored one holds; UndecodableEvent (a MapperDeserialisationError) for any damage."""
         try:
+            state = stored_event.state
+            if self.cipher:
+                state = self.cipher.decrypt(state)
+            if self.compressor:
+                state = self.compressor.decompress(state)
             return decode_event(event_class(stored_event.topic), stored_event.originator_id,
                                 stored_event.originator_version, state)
-        except (ValueError, ValidationError) as error:
-            raise MapperDeserialisationError(
-                f"stored event {stored_event.originator_id} v{stored_event.originator_version} "
-                f"({stored_event.topic}) does not decode: {error}") from error
+        except _Unreadable as error:
+            raise UndecodableEvent(stored_event, str(error)) from None
+        except Exception as error:  # stored bytes are untrusted: any other failure is damage too, named
+            raise UndecodableEvent(stored_event, f"{type(error).__name__}: {shown(error, 160)}") from None

@@ -8,6 +8,7 @@ from typing import Callable
 import sqlite3
 
 from stratlog.infrastructure.sqlite_guard import mark_database
+from stratlog.infrastructure.transactions import roll_back
 
 
 def _m001_read_model(db) -> None:
@@ -45,12 +46,20 @@ def _m003_statements_by_subject(db) -> None:
     db["rm_statements"].create_index(["subject_id", "version"])
 
 
+def _m004_damage(db) -> None:
+    """Stored events the read model could not fold (undecodable, or fixing one that is): named, not fatal."""
+    db["rm_damage"].create({"position": int, "subject_id": str, "version": int, "topic": str, "reason": str},
+                           pk="position", not_null={"subject_id", "version", "topic", "reason"})
+    db["rm_damage"].create_index(["subject_id", "version"])
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "read model tables", _m001_read_model),
     (2, "an index that answers as-of queries", _m002_answering_index),
     (3, "statements indexed by subject", _m003_statements_by_subject),
+    (4, "stored events left out of the read model", _m004_damage),
 ]
-READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items")
+READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items", "rm_damage")
 
 
 def up_to_date(conn: sqlite3.Connection) -> bool:
@@ -82,8 +91,8 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
             apply(db)
             table.insert({"id": number, "name": name, "applied_at": datetime.now(timezone.utc).isoformat()})
             db.conn.execute("COMMIT")
-        except BaseException:
-            db.conn.execute("ROLLBACK")
+        except BaseException as error:
+            roll_back(db.conn, error)
             raise
         done.append(number)
     return done

@@ -20,7 +20,12 @@ class ReadAccess:
         self.conn = conn
 
     @classmethod
-    def open(cls, path: str, timeout: float = 10.0) -> ReadAccess:
+    def open(cls, path: str, timeout: float = 10.0, read_only: bool = False) -> ReadAccess:
+        """The read model in this file; `read_only` opens it without writing anything (read-only media)."""
+        if read_only:
+            from stratlog.infrastructure.sqlite_guard import read_only_uri
+            return cls(sqlite3.connect(read_only_uri(path), uri=True, timeout=timeout, isolation_level=None,
+                                       check_same_thread=False))
         return cls(sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False))
 
     def close(self) -> None:
@@ -32,11 +37,45 @@ class ReadAccess:
 
     def is_current(self) -> bool:
         """Whether the read model exists and has folded every event of the SQLite log in this file."""
+        return self.behind() == 0
+
+    def behind(self) -> int | None:
+        """How many events of the SQLite log in this file the read model has not folded (None: no read model)."""
         try:
             log = self.conn.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0] or 0
-            return self.position() == log
+            return log - self.position()
+        except sqlite3.OperationalError:
+            return None
+
+    # -- stored events left out (damage) -----------------------------------------------------
+    def damage_summary(self) -> tuple[int, list[int]]:
+        """How many stored events the read model left out, and the first positions."""
+        try:
+            count = self.conn.execute("SELECT COUNT(*) FROM rm_damage").fetchone()[0]
+            positions = [p for (p,) in self.conn.execute("SELECT position FROM rm_damage ORDER BY position LIMIT 20")]
+        except sqlite3.OperationalError:  # a read model older than the damage table has recorded none
+            return 0, []
+        return count, positions
+
+    def damage_at(self, position: int) -> bool:
+        """Whether the read model left out the stored event at this position."""
+        try:
+            return self.conn.execute("SELECT 1 FROM rm_damage WHERE position=?", (position,)).fetchone() is not None
         except sqlite3.OperationalError:
             return False
+
+    def subject_label(self, subject_id: str) -> str:
+        """'brand cf644cbf… of alpine': a subject named by what the read model knows of it."""
+        row = self.conn.execute("SELECT subject_type, brand FROM rm_statements WHERE subject_id=? LIMIT 1",
+                                (subject_id,)).fetchone()
+        if row:
+            return f"{row[0]} {subject_id[:8]}… of {row[1]}"
+        from stratlog.infrastructure.damage import subject_kind
+        try:
+            topic = self.conn.execute("SELECT topic FROM rm_damage WHERE subject_id=? LIMIT 1", (subject_id,)).fetchone()
+        except sqlite3.OperationalError:
+            topic = None
+        return f"{subject_kind(topic[0]) if topic else 'subject'} {subject_id[:8]}…"
 
     # -- answering ---------------------------------------------------------------------------
     def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
@@ -51,12 +90,18 @@ class ReadAccess:
         return regroup(((subject + group, json.loads(data)) for subject, group, data in self.conn.execute(sql, args)))
 
     def brands(self) -> list[str]:
-        return [b for (b,) in self.conn.execute(
-            "SELECT DISTINCT brand FROM rm_statements WHERE kind='brand-registered' ORDER BY brand")]
+        """Registered brands, and those with a subject whose events were left out (its registration may be)."""
+        registered = {b for (b,) in self.conn.execute(
+            "SELECT DISTINCT brand FROM rm_statements WHERE kind='brand-registered'")}
+        if self.damage_summary()[0]:
+            registered |= {b for (b,) in self.conn.execute(
+                "SELECT DISTINCT brand FROM rm_statements WHERE subject_id IN (SELECT subject_id FROM rm_damage)")}
+        return sorted(registered)
 
     def brand_registered(self, brand: str, known_at: datetime | None = None) -> bool:
-        return self.conn.execute("SELECT 1 FROM rm_statements WHERE brand=? AND kind='brand-registered' LIMIT 1",
-                                 (brand,)).fetchone() is not None
+        """Whether the log holds statements about the brand (every one needs the brand registered first,
+        so this answers even when the registration itself could not be read)."""
+        return self.conn.execute("SELECT 1 FROM rm_statements WHERE brand=? LIMIT 1", (brand,)).fetchone() is not None
 
     def positions(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[int]:
         """Positions of the statements matching the filters, in recording order."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 from uuid import UUID
 
 from stratlog.application.ports import QUIET, Progress, StatementRef
@@ -14,9 +15,11 @@ from stratlog.domain.groups import group_of
 from stratlog.domain.history import Entry
 from stratlog.domain.model import ModelRenamed, ModelStatement
 from stratlog.domain.values import normalise_key
+from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
+from stratlog.infrastructure.transactions import roll_back
 
 CHUNK = 20000
 REFOLD_FROM = 50_000  # events behind from which catching up folds everything afresh, subject by subject
@@ -29,12 +32,15 @@ class _Pending:
         self.statements: list[tuple] = []
         self.members: list[tuple] = []
         self.names: list[tuple] = []
+        self.damage: list[Damage] = []
 
     def flush(self, conn: sqlite3.Connection) -> None:
         conn.executemany("INSERT OR IGNORE INTO rm_statements VALUES (?,?,?,?,?,?,?,?,?,?)", self.statements)
         conn.executemany("INSERT OR IGNORE INTO rm_members VALUES (?,?,?)", self.members)
         conn.executemany("INSERT OR IGNORE INTO rm_names VALUES ('model', ?, ?)", self.names)
-        self.statements, self.members, self.names = [], [], []
+        conn.executemany("INSERT OR REPLACE INTO rm_damage VALUES (?,?,?,?,?)", [
+            (d.position, d.subject_id, d.version, d.topic, d.reason) for d in self.damage])
+        self.statements, self.members, self.names, self.damage = [], [], [], []
 
 
 def _follows(recorded: list[tuple[int, Any]], position: int) -> list[LoggedEvent]:
@@ -43,6 +49,14 @@ def _follows(recorded: list[tuple[int, Any]], position: int) -> list[LoggedEvent
     if not positions or positions != list(range(position + 1, position + 1 + len(positions))):
         return []
     return [LoggedEvent(p, subject_type_of(f"x:{type(e).__qualname__}"), e.originator_id, e) for p, e in recorded]
+
+
+def _unfixable(logged: LoggedEvent) -> Damage:
+    """A fix whose statement was left out of the read model cannot be folded either."""
+    event, fix = logged.event, logged.event.statement
+    return Damage(logged.position, logged.subject_id.hex, event.originator_version,
+                  f"{type(event).__module__}:{type(event).__qualname__}",
+                  f"it fixes statement {fix.target[:8]}, which could not be read")
 
 
 def _names(subject: str, statement) -> list[tuple[str, str]]:
@@ -56,11 +70,25 @@ def _names(subject: str, statement) -> list[tuple[str, str]]:
 class ReadModel(ReadAccess):
     """Folded items per brand and group, valid over announced dates and known instants; kept caught up."""
 
-    def __init__(self, path: str, timeout: float = 10.0):
+    def __init__(self, path: str, timeout: float = 10.0, read_only: bool = False):
+        """Open (and migrate) the read model in this file; `read_only` opens it as it is, writing nothing."""
+        if read_only:
+            super().__init__(ReadAccess.open(path, timeout, read_only=True).conn)
+            return
         super().__init__(sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False))
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         migrate(self.conn)
+
+    @contextmanager
+    def waiting(self, seconds: float) -> Iterator[None]:
+        """Within the block, wait at most `seconds` for another writer's lock (a reader's catch-up)."""
+        before = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(before)}")
 
     def catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = (), progress: Progress = QUIET) -> int:
         """Fold every event after our position; rows and position are written in one transaction.
@@ -76,8 +104,8 @@ class ReadModel(ReadAccess):
             else:
                 count = self._catch_up(source, recorded, progress)
             self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as error:
+            roll_back(self.conn, error)
             raise
         return count
 
@@ -87,8 +115,8 @@ class ReadModel(ReadAccess):
         try:
             count = self._refold(source, progress)
             self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as error:
+            roll_back(self.conn, error)
             raise
         return count
 
@@ -100,12 +128,16 @@ class ReadModel(ReadAccess):
         return self._catch_up(source, (), progress)
 
     def _catch_up(self, source: EventSource, recorded: list[tuple[int, Any]], progress: Progress) -> int:
+        """Fold the events after our position; those that do not decode are recorded in rm_damage."""
         touched: dict[tuple[str, str], tuple[str, str]] = {}
         cache: dict[tuple[str, int], LoggedEvent] = {}
         pending = _Pending()
-        position, count = self.position(), 0
-        first = _follows(recorded, position)
-        while chunk := first or source.read_chunk(position, limit=CHUNK):
+        start = position = self.position()
+        count, first = 0, _follows(recorded, position)
+        while True:
+            chunk, last = (first, first[-1].position) if first else source.read_chunk(position, limit=CHUNK)
+            if last == position:
+                break
             if first:
                 cache.update(((e.subject_id.hex, e.event.originator_version), e) for e in first)
                 first = []
@@ -113,7 +145,8 @@ class ReadModel(ReadAccess):
                 if len(cache) < CHUNK:
                     cache[(logged.subject_id.hex, logged.event.originator_version)] = logged
                 self._store_statement(logged, touched, source, cache, pending)
-            position, count = chunk[-1].position, count + len(chunk)
+            position, count = last, count + len(chunk)
+        pending.damage += source.damaged.values()
         pending.flush(self.conn)
         if touched:
             progress.start("folding the read model", len(touched))
@@ -122,7 +155,7 @@ class ReadModel(ReadAccess):
             progress.advance()
         if touched:
             progress.finish()
-        self._set_position(position, count)
+        self._set_position(position, position != start)
         return count
 
     def _rebuild_by_subject(self, source: EventSource, progress: Progress) -> int:
@@ -143,11 +176,13 @@ class ReadModel(ReadAccess):
             count, top = count + len(logged), max([top] + [e.position for e in logged])
             progress.advance(len(logged))
         progress.finish()
-        self._set_position(top, count)
+        pending.damage += source.damaged.values()
+        pending.flush(self.conn)
+        self._set_position(max([top, *source.damaged]), bool(count or source.damaged))
         return count
 
-    def _set_position(self, position: int, count: int) -> None:
-        if count:
+    def _set_position(self, position: int, moved: bool) -> None:
+        if moved:
             self.conn.execute("INSERT OR REPLACE INTO rm_position (name, position) VALUES (?, ?)", (POSITION, position))
 
     def _store_statement(self, logged: LoggedEvent, touched: dict, source: EventSource, cache: dict,
@@ -156,7 +191,11 @@ class ReadModel(ReadAccess):
         version = event.originator_version
         if isinstance(statement, Fix):
             pending.flush(self.conn)
-            brand, groups = self._fix_groups(subject, statement, source, cache)
+            fixed = self._fix_groups(subject, statement, source, cache)
+            if fixed is None:
+                pending.damage.append(_unfixable(logged))
+                return
+            brand, groups = fixed
         else:
             brand, groups = statement.brand, [group_of(statement)]
             pending.names += _names(subject, statement)
@@ -170,9 +209,12 @@ class ReadModel(ReadAccess):
             earlier = touched.get((subject, group), (brand, recorded_at))[1]
             touched[(subject, group)] = (brand, min(earlier, recorded_at))
 
-    def _fix_groups(self, subject: str, fix: Fix, source: EventSource, cache: dict) -> tuple[str, list[str]]:
-        brand, version = self.conn.execute(
-            "SELECT brand, version FROM rm_statements WHERE statement_id=?", (fix.target,)).fetchone()
+    def _fix_groups(self, subject: str, fix: Fix, source: EventSource, cache: dict) -> tuple[str, list[str]] | None:
+        """The brand and groups a fix changes; None when the statement it fixes was left out (damaged)."""
+        found = self.conn.execute("SELECT brand, version FROM rm_statements WHERE statement_id=?", (fix.target,)).fetchone()
+        if found is None:
+            return None
+        brand, version = found
         groups = [g for (g,) in self.conn.execute(
             "SELECT grp FROM rm_members WHERE subject_id=? AND version=?", (subject, version))]
         if isinstance(fix, StatementCorrected):
@@ -186,7 +228,8 @@ class ReadModel(ReadAccess):
     def _events(self, subject: str, versions: list[int], source: EventSource, cache: dict) -> list[LoggedEvent]:
         missing = [v for v in versions if (subject, v) not in cache]
         loaded = {e.event.originator_version: e for e in source.events_of(UUID(hex=subject), missing)} if missing else {}
-        return [cache.get((subject, v)) or loaded[v] for v in versions]
+        found = [cache.get((subject, v)) or loaded.get(v) for v in versions]
+        return [e for e in found if e is not None]  # a version gone from the log (damage) folds without it
 
     def _refresh_group(self, subject: str, group: str, brand: str, earliest: str, source, cache,
                        fresh: bool = False) -> None:

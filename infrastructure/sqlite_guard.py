@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from stratlog.domain.errors import StratlogError
+from stratlog.infrastructure.failures import DISK_FULL, READ_ONLY
 
 FORMAT_VERSION = 1
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -17,6 +19,58 @@ class NotAStratlogDatabase(StratlogError):
 
 class WrittenByNewerStratlog(StratlogError):
     """Raised when the database was written by a newer stratlog than this one."""
+
+
+class ReadOnlyDatabase(StratlogError):
+    """Raised when a command must write to a database on read-only media or in a folder it cannot write."""
+
+
+class DiskFull(StratlogError):
+    """Raised when a command must write to a database whose disk has no room left."""
+
+
+MIN_ROOM = 64 * 1024  # bytes a writer needs at least: SQLite's -shm index alone takes 32 KiB
+
+
+def writable(path: str) -> bool:
+    """Whether this process may write the database: its folder and the file (if any) accept writes.
+
+    The folder matters because SQLite creates the -wal and -shm files beside the database; a
+    read-only mount refuses writes even to root.
+    """
+    file = Path(path)
+    return os.access(file.resolve().parent, os.W_OK) and (not file.exists() or os.access(file, os.W_OK))
+
+
+def unwritable(path: str) -> str | None:
+    """Why nothing can be written to this database now (READ_ONLY or DISK_FULL), or None."""
+    if not writable(path):
+        return READ_ONLY
+    stats = os.statvfs(Path(path).resolve().parent)
+    return DISK_FULL if stats.f_bavail * stats.f_frsize < MIN_ROOM else None
+
+
+def read_only_uri(path: str) -> str:
+    """A URI that reads the database without writing to it.
+
+    `mode=ro` while a write-ahead log is there to read or SQLite can create its index (-shm);
+    on read-only media or a full disk without a log, `immutable=1` reads the file as it is.
+    """
+    uri = Path(path).resolve().as_uri()
+    wal = Path(path + "-wal")
+    if unwritable(path) and not (wal.exists() and wal.stat().st_size > 0):
+        return f"{uri}?immutable=1"
+    return f"{uri}?mode=ro"
+
+
+def refuse_unwritable(path: str) -> None:
+    """Refuse, before anything is written, a write to a database that cannot be written now."""
+    why = unwritable(path)
+    if why == READ_ONLY:
+        raise ReadOnlyDatabase(f"{path!r} is read-only (a read-only mount, or a file or folder this user cannot "
+                               f"write): nothing was written; queries still answer from it")
+    if why == DISK_FULL:
+        raise DiskFull(f"the disk holding {path!r} is full: nothing was written; free some space and try again")
 
 
 def check_database_file(path: str) -> bool:
@@ -49,10 +103,14 @@ def _format_version(path: str) -> int:
     index in the -shm file and changes nothing in the database itself.
     """
     try:
-        return _read_format(f"{Path(path).resolve().as_uri()}?mode=ro", path)
+        return _read_format(read_only_uri(path), path)
     except sqlite3.OperationalError as error:
         if "readonly" not in str(error):
             raise NotAStratlogDatabase(f"{path!r} is not a readable stratlog database ({error})") from None
+        if unwritable(path):
+            raise ReadOnlyDatabase(f"{path!r} cannot be read here: a stratlog that stopped while writing left its "
+                                   f"write-ahead log to recover, which needs write access; open it once where it "
+                                   f"can be written") from None
         return _read_format(Path(path).resolve().as_uri(), path)
 
 

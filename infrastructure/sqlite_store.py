@@ -10,6 +10,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError, StoredEv
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from stratlog.domain.errors import StratlogError
+from stratlog.infrastructure.transactions import roll_back
 
 
 class DatabaseBusy(StratlogError):
@@ -44,13 +45,13 @@ class LockingRecorder(SQLiteApplicationRecorder):
                 yield lambda events: self._insert_rows(raw, events)
                 raw.commit()
             except sqlite3.IntegrityError as error:
-                raw.rollback()
+                roll_back(raw, error)
                 raise IntegrityError(error) from error
             except sqlite3.OperationalError as error:
-                raw.rollback()
+                roll_back(raw, error)
                 raise OperationalError(error) from error
-            except BaseException:
-                raw.rollback()
+            except BaseException as error:
+                roll_back(raw, error)
                 raise
 
     def _insert_rows(self, raw: sqlite3.Connection, stored_events: Sequence[StoredEvent]) -> list[int]:

@@ -206,9 +206,16 @@ def test_killed_in_the_middle_of_writing_its_transaction_it_leaves_none_and_impo
 def test_killed_while_catching_the_read_model_up_it_keeps_every_event_and_the_read_model_catches_up(
         start, db, stratlog, big_import):
     importer = start()
-    importer.freeze_when(lambda: (importer.stored() or 0) > 0, "committing its events")
+    importer.freeze_when(lambda: (importer.stored() or 0) > 0 and importer.write_lock_is_held(),
+                         "catching the read model up")
     assert importer.stored() == TOTAL, "a reader saw part of the import's transaction"
     assert importer.read_model_position() < TOTAL
+    behind = TOTAL - importer.read_model_position()
+    meanwhile = stratlog("--db", db, "kpis", "--json")  # the importer holds the write lock: committed answers
+    assert meanwhile.code == 0 and "nothing was written" not in meanwhile.err, meanwhile.err
+    assert json.loads(meanwhile.out) == []  # the catch-up is one transaction: nothing of the import committed yet
+    assert (f"Warning: the read model is {behind} events behind the log and could not catch up: another stratlog "
+            f"holds the write lock") in meanwhile.err
     importer.kill()
     status = stratlog("--db", db, "projections", "status")
     assert status.code == 0 and f"event log: {TOTAL} events" in status.out and " behind)" in status.out
