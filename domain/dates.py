@@ -9,7 +9,9 @@ from datetime import date, datetime, timezone
 from functools import total_ordering
 from typing import Any
 
+from stratlog.domain.quoting import quoted
 
+_DATE_TIME = re.compile(r"^\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|\s+)[0-9]{1,2}:[0-9]{2}")
 _PATTERN = re.compile(r"^([0-9]{4})(?:-(?:Q([1-4])|([0-9]{2}))(?:-([0-9]{2}))?)?$")
 FORMATS = "YYYY, YYYY-QN, YYYY-MM or YYYY-MM-DD"
 
@@ -31,19 +33,21 @@ class PartialDate:
             return known
         if isinstance(value, PartialDate):
             return value
+        if isinstance(value, datetime):
+            raise ValueError(f"{quoted(value)} is a date and time; write {value.date().isoformat()}")
         if isinstance(value, date):
             return cls.of_day(value)
         if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
             value = str(value)
         if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a date ({FORMATS})")
+            raise ValueError(f"{quoted(value)} is not a date ({FORMATS})")
         return _parse_text(value)
 
     @classmethod
     def _parse_text(cls, text: str, original: Any) -> PartialDate:
         match = _PATTERN.match(text)
         if not match or (match.group(2) and match.group(4)):
-            raise ValueError(f"{original!r} is not a date ({FORMATS})")
+            raise ValueError(_not_a_date(text, original))
         year, quarter, month, day = match.groups()
         y = int(year)
         try:
@@ -55,9 +59,9 @@ class PartialDate:
             if month:
                 return cls(text, date(y, int(month), 1), _month_end(y, int(month)))
         except ValueError as error:
-            raise ValueError(f"{original!r} is not a real date ({error})") from None
+            raise ValueError(f"{quoted(original)} is not a real date ({error})") from None
         if y < 1:
-            raise ValueError(f"{original!r} is not a real date")
+            raise ValueError(f"{quoted(original)} is not a real date")
         return cls(text, date(y, 1, 1), date(y, 12, 31))
 
     @classmethod
@@ -106,6 +110,15 @@ def _parse_text(value: str) -> PartialDate:
     if len(_PARSED) < 100_000:
         _PARSED[value] = parsed
     return parsed
+
+
+def _not_a_date(text: str, original: Any) -> str:
+    """Why a text is not a partial date; a date and time (a YAML timestamp) gets the date to write instead."""
+    moment = _DATE_TIME.match(text)
+    if moment:
+        year, month, day = moment.groups()
+        return f"{quoted(original)} is a date and time; write {year}-{int(month):02d}-{int(day):02d}"
+    return f"{quoted(original)} is not a date ({FORMATS})"
 
 
 def _validate(value: Any) -> PartialDate:
