@@ -7,13 +7,15 @@ from typing import Any
 from stratlog.domain.errors import BrandNotRegistered
 from stratlog.domain.groups import fold_group, group_of
 from stratlog.domain.history import Entry, apply_fixes
+from stratlog.domain.quoting import quoted
 
 
 def require_registered_brand(brand: Any, statement: Any) -> None:
     """A model, market, agreement or brand statement needs a registered brand."""
     if brand is None:
-        raise BrandNotRegistered(f"brand {statement.brand!r} is not registered "
-                                 f"(record brand-registered {statement.brand} first)")
+        raise BrandNotRegistered(f"brand {quoted(statement.brand)} is not registered "
+                                 f"(record brand-registered {statement.brand} first)",
+                                 statement_ids=(statement.statement_id(),))
 
 
 def check_history(history: list[Entry], new: list[Entry]) -> None:
