@@ -14,7 +14,7 @@ MESSAGE_LINE_LIMIT = 2000
 MESSAGE_MAX_LINES = 60
 
 # C0 controls but newline and tab, DEL, C1 controls (CSI, OSC…), and the bidi controls that reorder a line.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,60}$")
 
 
@@ -56,6 +56,8 @@ def _shown(value: Any, depth: int, limit: int) -> str:
         return str(value)
     if hasattr(value, "amount") and hasattr(value, "currency"):
         return f"{_number(value.amount)} {_text(str(value.currency), 20)}"
+    if hasattr(value, "model_dump"):  # a validated value object: its fields, as a file would hold them
+        value = value.model_dump(mode="python", exclude_none=True)
     if isinstance(value, dict):
         return _container("{", "}", [f"{name_of(k)}: {_shown(v, depth - 1, limit)}" for k, v in
                                       _first(value.items())], len(value), depth)
