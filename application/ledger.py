@@ -156,7 +156,7 @@ class _Batch:
         try:
             return step(*args)
         except (RuleViolation, InvalidInput) as error:
-            self.errors.append(error)
+            self.errors.extend(getattr(error, "errors", None) or [error])
             if len(self.errors) >= MAX_ERRORS:
                 self._raise_errors()
             return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stratlog.domain.errors import BrandNotRegistered
+from stratlog.domain.errors import BrandNotRegistered, RuleViolation, RulesBroken
 from stratlog.domain.groups import fold_group, group_of
 from stratlog.domain.history import Entry, apply_fixes
 from stratlog.domain.quoting import quoted
@@ -19,7 +19,8 @@ def require_registered_brand(brand: Any, statement: Any) -> None:
 
 
 def check_history(history: list[Entry], new: list[Entry]) -> None:
-    """Accept `new` only if the subject's whole history with it stays valid; raise the broken rule."""
+    """Accept `new` only if the subject's whole history with it stays valid; raise the broken rule
+    (RulesBroken when several fold units of the subject each break one)."""
     fixed = apply_fixes([*history, *new])
     by_id = {e.statement_id: e for e in fixed}
     touched: set[str] = set()
@@ -29,10 +30,18 @@ def check_history(history: list[Entry], new: list[Entry]) -> None:
         touched.add(group_of(by_id[target_id].statement))
         if target_id in originals:
             touched.add(group_of(originals[target_id].statement))
-    members: dict[str, list[Entry]] = {group: [] for group in touched}
+    members: dict[str, list[Entry]] = {group: [] for group in sorted(touched)}
     for entry in fixed:
         bucket = members.get(group_of(entry.statement))
         if bucket is not None:
             bucket.append(entry)
+    errors = []
     for group, entries in members.items():
-        fold_group(group, entries, None, strict=True)
+        try:
+            fold_group(group, entries, None, strict=True)
+        except RuleViolation as error:  # each fold unit stops at its first broken rule; the others go on
+            errors.append(error)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise RulesBroken(errors)

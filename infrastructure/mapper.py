@@ -97,7 +97,7 @@ def _unreadable(event: Any, field: str, why: str) -> InvalidInput:
         value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
     kind = getattr(statement, "KIND", type(event).__name__)
     statement_id = getattr(event, "statement_id", "")
-    return InvalidInput(f"statement {statement_id[:8]} ({kind}): {name_of(field)}: {quoted(value)} would not read back "
+    return InvalidInput(f"{kind} {statement_id[:8]}: {name_of(field)}: {quoted(value)} would not read back "
                         f"as written ({why}); nothing was written", statement_ids=(statement_id,))
 
 
