@@ -20,7 +20,7 @@ from stratlog.application.ports import QUIET, Progress
 from stratlog.domain.errors import InvalidInput
 from stratlog.domain.fixes import Fix
 from stratlog.domain.kinds import BY_KIND, RECORD_ADAPTER
-from stratlog.domain.quoting import escaped, name_of, shortened
+from stratlog.domain.quoting import escaped, name_of, quoted, shortened
 from stratlog.infrastructure import strict_json
 from stratlog.infrastructure.messages import describe
 from stratlog.infrastructure.strict_yaml import AliasUsed, DuplicateKey, load_document, misread_numbers
@@ -130,7 +130,7 @@ def _json_document(text: str, name: str) -> Any:
     except strict_json.DuplicateKey:
         found = strict_json.repeated_in(text)
         raise InvalidInput("\n".join(f"{name}{'' if position is None else f' statement {position}'}: the key "
-                                     f"{name_of(key)} is written twice in one object" for position, key in found[:MAX_ERRORS]))
+                                     f"{quoted(key)} is written twice in one object" for position, key in found[:MAX_ERRORS]))
     except json.JSONDecodeError as error:
         raise InvalidInput(f"{name}: is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
     except ValueError as error:  # e.g. integers longer than Python converts
@@ -207,7 +207,7 @@ def _jsonl_items(lines: Iterable[bytes], name: str) -> Iterator[Item]:
         try:
             yield position, number, strict_json.loads(_decode(line, f"{name} line {number}"))
         except strict_json.DuplicateKey as error:
-            yield position, number, Refused(f"the key {name_of(error.key)} is written twice in one object")
+            yield position, number, Refused(f"the key {quoted(error.key)} is written twice in one object")
         except RecursionError:
             raise InvalidInput(f"{name} line {number}: is nested too deeply") from None
         except json.JSONDecodeError as error:
