@@ -47,8 +47,9 @@ def _clean_text(value: str) -> str:
 
 
 def _slug(value: str) -> str:
-    if not _SLUG.match(value):
-        raise ValueError(f"{quoted(value)} is not a slug (lowercase letters, digits and hyphens, e.g. 'alpine')")
+    if len(value) > 200 or not _SLUG.match(value):
+        raise ValueError(f"{quoted(value)} is not a slug (at most 200 lowercase letters, digits and hyphens, "
+                         f"e.g. 'alpine')")
     return value
 
 
