@@ -84,10 +84,18 @@ def _fixed(original: Entry, fix: Entry) -> Entry:
         corrected = original.statement.corrected(fix.statement.fields)
     except ValidationError as error:
         raise InvalidInput(f"the correction {fix.statement_id[:8]} makes statement {original.statement_id[:8]} invalid: "
-                           f"{error.errors()[0]['msg'].removeprefix('Value error, ')}",
+                           f"{_first_problem(error)}",
                            statement_ids=(fix.statement_id, original.statement_id)) from None
     return replace(original, statement=corrected, corrections=original.corrections + (fix,),
                    original=original.original or original.statement)
+
+
+def _first_problem(error: ValidationError) -> str:
+    """'planned_for: '2025-13' is not a real date': the field and pydantic's words, without its prefixes."""
+    problem = error.errors(include_url=False)[0]
+    field = ".".join(str(part) for part in problem["loc"])
+    message = problem["msg"].removeprefix("Value error, ").removeprefix("Input ")
+    return f"{field}: {message}" if field else message
 
 
 def fold_key(entry: Entry) -> tuple[date, int]:

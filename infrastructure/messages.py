@@ -85,7 +85,7 @@ def _line(path: tuple, item: dict) -> str:
         return "kind: missing (every statement needs a kind, e.g. model-planned)"
     message, value = _message(item), item["input"]
     shown = quoted(value)
-    if kind in ("missing", "extra_forbidden") or not path or \
+    if kind in ("missing", "extra_forbidden") or (not path and not _is_shape(item)) or \
             (shown in message if isinstance(value, str) else message.startswith(shown)):
         return f"{_field(path)}: {message}"
     return f"{_field(path)}: {message} (got {shown})"
