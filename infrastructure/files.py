@@ -228,7 +228,7 @@ def _string_keys(item: Any) -> None:
 
 def _validate(name: str, items: Iterable[Item], restoring: bool, progress: Progress, yaml_file: bool) -> ImportFile:
     records, restored, errors, lines = [], [], [], array("l")
-    progress.start(f"validating {name}", 0)
+    progress.start(f"validating {escaped(name)}", 0)
     for position, line, item in items:
         progress.advance()
         try:

@@ -15,7 +15,8 @@ from stratlog.infrastructure.strict_yaml import StrictLoader
 
 HEAD = "defaults: {announced_on: 2024-03, source: {title: T}}\nstatements:\n"
 PLANNED = "  - {kind: model-planned, brand: acme, model: X, planned_for: PLANNED}\n"
-TARGET = "  - {kind: target-set, brand: acme, kpi: annual-sales, value: VALUE, unit: vehicles, comparator: at-least, deadline: 2030}\n"
+TARGET = ("  - {kind: target-set, brand: acme, kpi: annual-sales, value: VALUE, unit: vehicles, comparator: at-least, "
+          "deadline: 2030}\n")
 
 
 @pytest.fixture(autouse=True)
@@ -132,13 +133,15 @@ def test_each_statement_knows_the_line_it_starts_on(tmp_path):
     text = HEAD + "  - {kind: brand-registered, brand: acme, name: Acme}\n\n  - kind: brand-registered\n    brand: b\n" \
                   "    name: B\n"
     assert list(read_import(write(tmp_path, "f.yaml", text)).lines) == [3, 5]
-    jsonl = '\n{"kind": "brand-registered", "brand": "acme", "name": "A"}\n\n{"kind": "brand-registered", "brand": "b", "name": "B"}\n'
+    jsonl = ('\n{"kind": "brand-registered", "brand": "acme", "name": "A"}\n'
+             '\n{"kind": "brand-registered", "brand": "b", "name": "B"}\n')
     loaded = read_import(write(tmp_path, "f.jsonl", jsonl))
     assert list(loaded.lines) == [2, 4] and loaded.place(1) == "f.jsonl statement 2 (line 4), brand b, brand-registered"
 
 
 @pytest.mark.parametrize("text, expected", [
-    (HEAD + "  - {kind: \"\\e]0;pwned\\a\\e[2J\", brand: acme}\n", "kind: '\\x1b]0;pwned\\x07\\x1b[2J' is not a statement kind"),
+    (HEAD + "  - {kind: \"\\e]0;pwned\\a\\e[2J\", brand: acme}\n",
+     "kind: '\\x1b]0;pwned\\x07\\x1b[2J' is not a statement kind"),
     (HEAD + "  - {kind: brand-registered, brand: acme, name: A, \"\\e[31mcolour\": red}\n",
      "'\\x1b[31mcolour': is not a field of this kind"),
 ])

@@ -149,8 +149,9 @@ def test_a_rule_broken_against_a_recorded_statement_names_both(acme_db, stratlog
     path = write(tmp_path, "late.yaml", "- {kind: target-revised, brand: acme, kpi: annual-sales, deadline: 2030, "
                                         "value: 5, announced_on: 2022, source: {title: T}}\n")
     refused = stratlog("--db", acme_db, "import", path)
-    assert refused.code == 1 and (f"late.yaml statement 1 (line 1), brand acme, target-revised: target-revised "
-                                  f"(announced 2022) depends on target-set {recorded[:8]} (announced 2023-06)") in refused.err
+    assert refused.code == 1
+    assert (f"late.yaml statement 1 (line 1), brand acme, target-revised: target-revised (announced 2022) depends on "
+            f"target-set {recorded[:8]} (announced 2023-06)") in refused.err
 
 
 BAD = [

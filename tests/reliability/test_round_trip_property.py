@@ -51,8 +51,10 @@ statements = st.one_of(
                      comparator=st.sampled_from(["at-least", "at-most", "about", "exactly"]), deadline=partial_dates,
                      optional={"horizon": st.sampled_from(["by", "in"]), "scope": markets}), target_values)
     .map(lambda pair: {**pair[0], **pair[1]}),
-    stated("actual-reported", kpi=st.just("annual-sales"), period=partial_dates, value=numbers, unit=st.just("vehicles")),
-    stated("model-planned", model=names, planned_for=partial_dates, optional={"segment": texts, "markets": st.lists(markets, max_size=3)}),
+    stated("actual-reported", kpi=st.just("annual-sales"), period=partial_dates, value=numbers,
+           unit=st.just("vehicles")),
+    stated("model-planned", model=names, planned_for=partial_dates,
+           optional={"segment": texts, "markets": st.lists(markets, max_size=3)}),
     stated("model-launched", model=names, optional={"launched_on": partial_dates}),
     stated("market-entered", market=markets, entered_on=partial_dates),
     stated("dealer-talks-started", dealer=names, market=markets),
