@@ -165,7 +165,7 @@ class _Batch:
         if len(self.errors) == 1:
             raise self.errors[0]
         if self.errors:
-            raise RulesBroken(self.errors)
+            raise RulesBroken(self.errors[:MAX_ERRORS])
 
     @staticmethod
     def _identity(record: Any, restore: Restored | None) -> str:

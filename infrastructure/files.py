@@ -244,7 +244,8 @@ def _validate(name: str, items: Iterable[Item], restoring: bool, progress: Progr
             break
     progress.finish()
     if errors:
-        raise InvalidInput("nothing was imported:\n" + "\n".join(errors))
+        more = [f"(checking stopped after {MAX_ERRORS} refused statements)"] if len(errors) >= MAX_ERRORS else []
+        raise InvalidInput("nothing was imported:\n" + "\n".join(errors + more))
     if not records:
         raise InvalidInput(f"{name}: holds no statements")
     return ImportFile(name, records, restored if restoring and any(restored) else None, lines)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
+from stratlog.application.ledger import MAX_ERRORS
 from stratlog.domain.errors import InvalidInput, RuleViolation, StratlogError
 from stratlog.domain.fixes import Fix
 from stratlog.domain.quoting import escaped
@@ -37,6 +38,8 @@ def placed_refusal(error: StratlogError, files: Sequence[ImportFile]) -> Stratlo
         return error
     order = {file.name: n for n, file in enumerate(files)}
     lines = [line for _, line in sorted((_rank(each, places, order), _placed(each, places)) for each in errors)]
+    if len(errors) >= MAX_ERRORS:
+        lines.append(f"(checking stopped after {MAX_ERRORS} refused statements)")
     refusal = InvalidInput if all(isinstance(each, InvalidInput) for each in errors) else RuleViolation
     return refusal("nothing was imported:\n" + "\n".join(lines))
 

@@ -124,7 +124,8 @@ def test_a_json_lines_key_written_twice_is_refused_naming_its_line(tmp_path):
 def test_every_bad_statement_is_listed_up_to_twenty(tmp_path):
     text = HEAD + "".join(PLANNED.replace("PLANNED", f"2025-13-0{i % 9 + 1}") for i in range(25))
     lines = refusal(tmp_path, text).splitlines()
-    assert lines[0] == "nothing was imported:" and len(lines) == 21
+    assert lines[0] == "nothing was imported:" and len(lines) == 22
+    assert lines[21] == "(checking stopped after 20 refused statements)"
     assert lines[1].startswith("f.yaml statement 1 (line 3), brand acme, model-planned: planned_for: '2025-13-01'")
     assert lines[20].startswith("f.yaml statement 20 (line 22), brand acme, model-planned: planned_for:")
 

@@ -141,6 +141,17 @@ def test_every_rule_a_file_breaks_is_named_by_file_statement_line_brand_and_kind
     assert len(events(stratlog, acme_db)) == 1
 
 
+def test_a_file_breaking_many_rules_lists_the_first_twenty_in_file_order(acme_db, stratlog, tmp_path):
+    lines = [f"  - {{kind: target-reaffirmed, brand: acme, kpi: kpi-{i:02d}, deadline: 2030}}" for i in range(1, 26)]
+    path = write(tmp_path, "many.yaml", "defaults: {announced_on: 2025, source: {title: T}}\nstatements:\n"
+                 + "\n".join(lines) + "\n")
+    refused = stratlog("--db", acme_db, "import", path).err.splitlines()
+    assert len(refused) == 22 and refused[-1] == "(checking stopped after 20 refused statements)"
+    assert refused[1] == ("many.yaml statement 1 (line 3), brand acme, target-reaffirmed: target-reaffirmed "
+                          "(announced 2025) names no live target kpi-01 2030")
+    assert [line.split(" ")[2] for line in refused[1:21]] == [str(n) for n in range(1, 21)]
+
+
 def test_a_rule_broken_against_a_recorded_statement_names_both(acme_db, stratlog, tmp_path):
     assert stratlog("--db", acme_db, "record", "target-set", "acme", "--kpi", "annual-sales", "--value", "100000",
                     "--unit", "vehicles", "--comparator", "at-least", "--deadline", "2030", "--announced-on", "2023-06",
