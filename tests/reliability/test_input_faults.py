@@ -106,6 +106,19 @@ def test_no_message_can_send_escapes_to_the_terminal(acme_db, stratlog, tmp_path
     assert "\\x1b" in result.err or "\\x9b" in result.err or "\\u202e" in result.err
 
 
+def test_any_error_message_is_escaped_and_bounded_before_it_is_printed(acme_db, stratlog, monkeypatch):
+    from stratlog.domain.errors import StratlogError
+
+    def refuse(*args, **kwargs):
+        raise StratlogError("first line \x1b]0;title\x07\x1b[2J " + "y" * 1_000_000 + "\nsecond line\r")
+
+    monkeypatch.setattr("stratlog.infrastructure.config.settings", refuse)
+    result = stratlog("--db", acme_db, "events")
+    assert result.code == 1
+    assert result.err.startswith("Error: first line \\x1b]0;title\\x07\\x1b[2J yyy")
+    assert result.err.endswith("…\nsecond line\\x0d\n") and len(result.err) < 2100
+
+
 @pytest.mark.parametrize("statement", [{"kind": "k" * 1_000_000, "brand": "acme"},
                                        {"kind": "brand-registered", "brand": "acme", "name": "A", "f" * 1_000_000: 1},
                                        {"kind": "brand-registered", "brand": "a" * 1_000_000, "name": "A"}],
