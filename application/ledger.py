@@ -16,12 +16,15 @@ from stratlog.application.compact import expanded
 from stratlog.application.ports import QUIET, Progress, StatementIndex
 from stratlog.domain.aggregate import Subject
 from stratlog.domain.catalogue import AGGREGATES
-from stratlog.domain.errors import AmbiguousStatementId, ModelNameTaken, StatementNotFound, StratlogError
+from stratlog.domain.errors import (AmbiguousStatementId, InvalidInput, ModelNameTaken, RuleViolation, RulesBroken,
+                                    StatementNotFound, StratlogError)
 from stratlog.domain.fixes import Fix
+from stratlog.domain.quoting import quoted
 from stratlog.domain.rules import require_registered_brand
 from stratlog.domain.statement import Statement, subject_id
 
 MAX_ATTEMPTS = 8
+MAX_ERRORS = 20  # rule errors one command collects before it stops checking
 STREAM_AT = 20_000  # statements from which a command streams its events instead of one save
 WRITTEN = object()  # stands in for a subject whose events a streaming command has already written
 
@@ -113,6 +116,7 @@ class _Batch:
         self.statement_subjects: dict[str, tuple[str, UUID]] = {}
         self.names: dict[tuple[str, str], UUID] = {}
         self.registering: set[str] = set()
+        self.errors: list[StratlogError] = []
 
     def apply_all(self, records: Sequence[Any], restored: Sequence[Restored | None]) -> None:
         """Place every record on its subject (in announced order), then check and record subject by subject.
@@ -123,7 +127,10 @@ class _Batch:
         with_fixes = any(isinstance(record, Fix) for record in records)
         plan: dict[UUID, tuple[str, list]] = {}
         for i in positions:
-            subject_type, aggregate_id, record = self._place(records[i])
+            placed = self._checked(self._place, records[i])
+            if placed is None:
+                continue
+            subject_type, aggregate_id, record = placed
             if with_fixes or self.restoring:
                 statement_id = self._identity(record, restored[i])
                 self.statement_subjects.setdefault(statement_id, (subject_type, aggregate_id))
@@ -138,10 +145,28 @@ class _Batch:
             for entry in placed:
                 record, i = (records[entry], entry) if isinstance(entry, int) else entry
                 items.append((record, self._identity(record, restored[i]), self._recorded_at(restored[i])))
-            self._record_on(subject_type, aggregate_id, items)
+            self._checked(self._record_on, subject_type, aggregate_id, items)
             self.progress.advance(len(items))
         self.progress.finish()
+        self._raise_errors()
         self.aggregates = {k: v for k, v in self.aggregates.items() if v is not None and v is not WRITTEN}
+
+    def _checked(self, step: Callable[..., Any], *args: Any) -> Any:
+        """Run one planning or recording step; a broken rule is kept (up to MAX_ERRORS) and the command
+        goes on with the other subjects, so that it can name every refused statement at once."""
+        try:
+            return step(*args)
+        except (RuleViolation, InvalidInput) as error:
+            self.errors.extend(getattr(error, "errors", None) or [error])
+            if len(self.errors) >= MAX_ERRORS:
+                self._raise_errors()
+            return None
+
+    def _raise_errors(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise RulesBroken(self.errors[:MAX_ERRORS])
 
     @staticmethod
     def _identity(record: Any, restore: Restored | None) -> str:
@@ -230,21 +255,24 @@ class _Batch:
                   or (self.ledger.index and self.ledger.index.subject_named("model", key))
                   or (subject_id("model", *key) if self._get(subject_id("model", *key)) else None))
         if holder and holder != own_id:
-            raise ModelNameTaken(f"model {statement.model!r} cannot be renamed {statement.new_name!r}: "
-                                 f"another model of {statement.brand} has that name")
+            raise ModelNameTaken(f"model {quoted(statement.model)} cannot be renamed {quoted(statement.new_name)}: "
+                                 f"another model of {statement.brand} has that name",
+                                 statement_ids=(statement.statement_id(),))
 
     def _resolve_fix(self, fix: Fix) -> tuple[Fix, tuple[str, UUID]]:
         prefix = fix.target.strip().lower()
         if len(prefix) < 8:
-            raise AmbiguousStatementId(f"{fix.target_field}: {fix.target!r} is too short; give at least 8 characters")
+            raise AmbiguousStatementId(f"{fix.target_field}: {quoted(fix.target)} is too short; give at least 8 characters",
+                                       statement_ids=(fix.statement_id(),))
         found = {sid: where for sid, where in self.statement_subjects.items() if sid.startswith(prefix)}
         for ref in self.ledger.index.find_statements(prefix) if self.ledger.index else []:
             found.setdefault(ref.statement_id, (ref.subject_type, ref.subject_id))
         if not found:
-            raise StatementNotFound(f"{fix.target_field}: no statement has an id starting with {fix.target!r}")
+            raise StatementNotFound(f"{fix.target_field}: no statement has an id starting with {quoted(fix.target)}",
+                                    statement_ids=(fix.statement_id(),))
         if len(found) > 1:
-            raise AmbiguousStatementId(f"{fix.target_field}: {fix.target!r} matches {len(found)} statements: "
-                                       f"{', '.join(sorted(found))}")
+            raise AmbiguousStatementId(f"{fix.target_field}: {quoted(fix.target)} matches {len(found)} statements: "
+                                       f"{', '.join(sorted(found))}", statement_ids=(fix.statement_id(),))
         (full, where), = found.items()
         return fix.model_copy(update={fix.target_field: full}), where
 

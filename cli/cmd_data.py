@@ -70,12 +70,25 @@ def _import_files(files, db, read_model):
     progress = progress_for()
     runtime = Runtime(settings(db, read_model), writing=True)
     try:
-        result = runtime.record(records, restored, progress)
+        result = _recorded(runtime, loaded, records, restored, progress)
     except BaseException:
         runtime.close()
         raise
     runtime.settle(result.events, progress)  # committed: a read model left behind is a warning, not an error
     return runtime, result
+
+
+def _recorded(runtime, loaded, records, restored, progress):
+    """Record the files' statements; a refusal names where in the files each refused statement is."""
+    from stratlog.domain.errors import StratlogError
+    from stratlog.infrastructure.import_places import placed_refusal
+    try:
+        return runtime.record(records, restored, progress)
+    except StratlogError as error:
+        refusal = placed_refusal(error, loaded)
+        if refusal is error:
+            raise
+        raise refusal from None
 
 
 @click.command("import")

@@ -92,6 +92,9 @@ def _validated(cls, data: dict):
         lines = []
         for line in field_errors(error):
             field, _, message = line.partition(": ")
+            head, _, part = field.partition(".")
+            if part in ("amount", "currency") and head in cls.model_fields:  # money is one option: '500000000 EUR'
+                field, message = head, f"the {part} {message}"
             lines.append(f"{_option_for(cls, field, options)}: {message}")
         raise InvalidInput("; ".join(lines)) from None
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import click
 
 from stratlog.domain.errors import InvalidInput
+from stratlog.domain.quoting import quoted
 
 SOURCE_OPTIONS = {"source_title": "title", "source_url": "url", "publisher": "publisher", "speaker": "speaker",
                   "quote": "quote", "language": "language", "source_published_on": "published_on"}
@@ -88,7 +89,7 @@ def convert(spec: FieldSpec, text: str) -> object:
         try:
             float(number)
         except ValueError:
-            raise InvalidInput(f"{spec.option}: {text!r} is not a number, money ('2000000000 EUR') or "
+            raise InvalidInput(f"{spec.option}: {quoted(text)} is not a number, money ('2000000000 EUR') or "
                                f"true/false") from None
         return number
     if spec.shape == "list":
@@ -99,7 +100,7 @@ def convert(spec: FieldSpec, text: str) -> object:
 def money(text: str, option: str) -> dict:
     parts = text.replace("_", "").split()
     if len(parts) != 2:
-        raise InvalidInput(f"{option}: {text!r} is not money (write an amount and a currency, e.g. '500000000 EUR')")
+        raise InvalidInput(f"{option}: {quoted(text)} is not money (write an amount and a currency, e.g. '500000000 EUR')")
     return {"amount": parts[0], "currency": parts[1]}
 
 

@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> None:
     # pydantic looks for plugins through every installed distribution's metadata at import;
     # stratlog uses none, and the scan costs start-up time on every command.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    sys.exit(run(argv))
+    from stratlog.cli.terminal import use_utf8, utf8_arguments
+    use_utf8()
+    sys.exit(run(utf8_arguments(sys.argv[1:] if argv is None else argv)))
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -98,6 +100,8 @@ def run(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as error:
+        from stratlog.domain.quoting import safe_message
+        error.message = safe_message(error.message)
         error.show()
         return error.exit_code
     except click.exceptions.Abort:
@@ -110,8 +114,9 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     except Exception as error:  # translated below; anything unknown is re-raised
         from stratlog.cli.errors import exit_code_for
+        from stratlog.domain.quoting import safe_message
         code, message = exit_code_for(error)
         if code is None:
             raise
-        click.echo(f"Error: {message}", err=True)
+        click.echo(f"Error: {safe_message(message)}", err=True)  # escaped and bounded, whatever raised it
         return code

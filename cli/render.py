@@ -9,6 +9,8 @@ import re
 import shutil
 from typing import Any, Sequence
 
+from stratlog.cli.terminal import shows_boxes
+
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -72,7 +74,8 @@ def as_table(rows: Sequence[dict], columns: Sequence[str], headers: Sequence[str
     body = [[cell(row.get(c)) for c in columns] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
     _fit(widths, shutil.get_terminal_size((160, 24)).columns)
-    lines = [_line(headers, widths), _line(["─" * w for w in widths], widths)]
+    rule = "─" if shows_boxes() else "-"
+    lines = [_line(headers, widths), _line([rule * w for w in widths], widths)]
     lines += [_line(r, widths) for r in body]
     return "\n".join(lines)
 
@@ -83,5 +86,6 @@ def _fit(widths: list[int], total: int) -> None:
 
 
 def _line(values: Sequence[str], widths: Sequence[int]) -> str:
-    parts = [v if len(v) <= w else v[: w - 1] + "…" for v, w in zip(values, widths)]
+    cut = "…" if shows_boxes() else "."
+    parts = [v if len(v) <= w else v[: w - 1] + cut for v, w in zip(values, widths)]
     return "  ".join(p.ljust(w) for p, w in zip(parts, widths)).rstrip()

@@ -14,7 +14,9 @@ from datetime import date, datetime, timezone
 from functools import total_ordering
 from typing import Any
 
+from stratlog.domain.quoting import quoted
 
+_DATE_TIME = re.compile(r"^\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|\s+)[0-9]{1,2}:[0-9]{2}")
 _PATTERN = re.compile(r"^([0-9]{4})(?:-(?:Q([1-4])|H([12])|([0-9]{2}))(?:-([0-9]{2}))?)?$")
 _FISCAL = re.compile(r"^FY([0-9]{4})$")
 SPAN = ".."
@@ -44,12 +46,14 @@ class PartialDate:
             return known
         if isinstance(value, PartialDate):
             return value
-        if isinstance(value, date) and not isinstance(value, datetime):
+        if isinstance(value, datetime):
+            raise ValueError(f"{quoted(value)} is a date and time; write {value.date().isoformat()}")
+        if isinstance(value, date):
             return cls.of_day(value)
         if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
             value = str(value)
         if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a date ({FORMATS})")
+            raise ValueError(f"{quoted(value)} is not a date ({FORMATS})")
         return _parse_text(value)
 
     @classmethod
@@ -65,10 +69,10 @@ class PartialDate:
     def _parse_span(cls, text: str, original: Any) -> PartialDate:
         first, _, last = text.partition(SPAN)
         if SPAN in last or not first or not last:
-            raise ValueError(f"{original!r} is not a span (write A..B, e.g. 2025-04..2026-03)")
+            raise ValueError(f"{quoted(original)} is not a span (write A..B, e.g. 2025-04..2026-03)")
         a, b = cls._parse_simple(first.strip(), original), cls._parse_simple(last.strip(), original)
         if b.end < a.start:
-            raise ValueError(f"{original!r} ends before it starts")
+            raise ValueError(f"{quoted(original)} ends before it starts")
         return cls(f"{a.text}{SPAN}{b.text}", a.start, b.end)
 
     @classmethod
@@ -84,7 +88,7 @@ class PartialDate:
     def _parse_simple(cls, text: str, original: Any) -> PartialDate:
         match = _PATTERN.match(text)
         if not match or ((match.group(2) or match.group(3)) and match.group(5)):
-            raise ValueError(f"{original!r} is not a date ({FORMATS})")
+            raise ValueError(_not_a_date(text, original))
         year, quarter, half, month, day = match.groups()
         y = int(year)
         try:
@@ -99,9 +103,9 @@ class PartialDate:
             if month:
                 return cls(text, date(y, int(month), 1), _month_end(y, int(month)))
         except ValueError as error:
-            raise ValueError(f"{original!r} is not a real date ({error})") from None
+            raise ValueError(f"{quoted(original)} is not a real date ({error})") from None
         if y < 1:
-            raise ValueError(f"{original!r} is not a real date")
+            raise ValueError(f"{quoted(original)} is not a real date")
         return cls(text, date(y, 1, 1), date(y, 12, 31))
 
     @classmethod
@@ -171,6 +175,15 @@ def _parse_text(value: str) -> PartialDate:
     if len(_PARSED) < 100_000:
         _PARSED[value] = parsed
     return parsed
+
+
+def _not_a_date(text: str, original: Any) -> str:
+    """Why a text is not a partial date; a date and time (a YAML timestamp) gets the date to write instead."""
+    moment = _DATE_TIME.match(text)
+    if moment:
+        year, month, day = moment.groups()
+        return f"{quoted(original)} is a date and time; write {year}-{int(month):02d}-{int(day):02d}"
+    return f"{quoted(original)} is not a date ({FORMATS})"
 
 
 def _validate(value: Any) -> PartialDate:

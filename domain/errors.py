@@ -2,7 +2,15 @@
 
 
 class StratlogError(Exception):
-    """Raised for any error stratlog reports to its user."""
+    """Raised for any error stratlog reports to its user.
+
+    `statement_ids` names the statements the error is about (the refused one first), so that an
+    import can say where in its files each of them was written.
+    """
+
+    def __init__(self, message: str = "", *, statement_ids: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.statement_ids = statement_ids
 
 
 class InvalidInput(StratlogError):
@@ -11,6 +19,14 @@ class InvalidInput(StratlogError):
 
 class RuleViolation(StratlogError):
     """Raised when a statement is well formed but breaks a rule of the ledger (exit code 1)."""
+
+
+class RulesBroken(RuleViolation):
+    """Raised when several statements of one command break rules: every error, up to a limit."""
+
+    def __init__(self, errors: list[StratlogError]):
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
 
 
 class BrandNotRegistered(RuleViolation):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 import uuid
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from pydantic import StrictStr, field_validator
 
+from stratlog.domain.quoting import quoted
 from stratlog.domain.statement import NAMESPACE, Kinded, Statement
 from stratlog.domain.values import Text
 
@@ -50,7 +54,35 @@ class StatementCorrected(Fix):
         wrong = sorted(set(fields) & uncorrectable())
         if wrong:
             raise ValueError(f"{', '.join(wrong)} cannot be corrected (retract the statement and record a new one)")
-        return fields
+        return {name: _stored_form(value, name) for name, value in fields.items()}
+
+
+def _stored_form(value: Any, where: str) -> Any:
+    """A corrected value as it will be stored and read back: JSON's own types, numbers exact.
+
+    A Decimal (how files give numbers) becomes an int, a float when that float reads back as the
+    same number, else its canonical text (the corrected statement reads it as a Decimal again).
+    """
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    if isinstance(value, Decimal) and value.is_finite():
+        return _decimal_form(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return {key: _stored_form(item, f"{where}.{key}") for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_stored_form(item, f"{where}.{i}") for i, item in enumerate(value)]
+    raise ValueError(f"{where}: {quoted(value)} cannot be stored as a corrected value")
+
+
+def _decimal_form(value: Decimal) -> int | float | str:
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else format(value.normalize(), "f")
 
 
 class StatementRetracted(Fix):

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from stratlog.domain.errors import InvalidInput, StatementNotFound, StatementRetracted
 from stratlog.domain.fixes import Fix, StatementCorrected
+from stratlog.domain.quoting import quoted
 from stratlog.domain.statement import Statement
 
 FAR_PAST = date.min
@@ -65,12 +66,13 @@ def apply_fixes(entries: Iterable[Entry], known_at: datetime | None = None) -> l
             continue
         original = by_id.get(entry.statement.target)
         if original is None:
-            raise StatementNotFound(f"{entry.kind} names statement {entry.statement.target!r}, which does not exist")
+            raise StatementNotFound(f"{entry.kind} names statement {quoted(entry.statement.target)}, which does not exist",
+                                    statement_ids=(entry.statement_id,))
         if original.retracted_by is not None:
             raise StatementRetracted(
                 f"statement {original.statement_id[:8]} was retracted by {original.retracted_by.statement_id[:8]}; "
-                f"it cannot be {'corrected' if isinstance(entry.statement, StatementCorrected) else 'retracted'} again"
-            )
+                f"it cannot be {'corrected' if isinstance(entry.statement, StatementCorrected) else 'retracted'} again",
+                statement_ids=(entry.statement_id, original.statement_id, original.retracted_by.statement_id))
         by_id[original.statement_id] = _fixed(original, entry)
     return list(by_id.values())
 
@@ -82,9 +84,18 @@ def _fixed(original: Entry, fix: Entry) -> Entry:
         corrected = original.statement.corrected(fix.statement.fields)
     except ValidationError as error:
         raise InvalidInput(f"the correction {fix.statement_id[:8]} makes statement {original.statement_id[:8]} invalid: "
-                           f"{error.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+                           f"{_first_problem(error)}",
+                           statement_ids=(fix.statement_id, original.statement_id)) from None
     return replace(original, statement=corrected, corrections=original.corrections + (fix,),
                    original=original.original or original.statement)
+
+
+def _first_problem(error: ValidationError) -> str:
+    """'planned_for: '2025-13' is not a real date': the field and pydantic's words, without its prefixes."""
+    problem = error.errors(include_url=False)[0]
+    field = ".".join(str(part) for part in problem["loc"])
+    message = problem["msg"].removeprefix("Value error, ").removeprefix("Input ")
+    return f"{field}: {message}" if field else message
 
 
 def fold_key(entry: Entry) -> tuple[date, int]:

@@ -176,7 +176,8 @@ def check_launch(launches: dict, entry: Entry, strict: bool) -> None:
         if earlier is not None and strict:
             where = f"in {market}" if market else "overall"
             raise ModelLaunchedTwice(f"{entry.statement.model} is launched {where} by both {earlier.describe()} "
-                                     f"and {entry.describe()}")
+                                     f"and {entry.describe()}",
+                                     statement_ids=(entry.statement_id, earlier.statement_id))
         launches[market] = entry
 
 

@@ -179,7 +179,8 @@ class TargetsFolder:
         leftovers = [e for queue in self.waiting.values() for e in queue]
         if self.strict and leftovers:
             first = leftovers[0]
-            raise TargetNotFound(f"{first.describe()} names no live target {_label(first.statement)}")
+            raise TargetNotFound(f"{first.describe()} names no live target {_label(first.statement)}",
+                                 statement_ids=(first.statement_id,))
 
     def items(self) -> dict[str, dict]:
         found = {f"t:{t.identity}": t.as_item() for t in self.targets}
@@ -221,7 +222,8 @@ class TargetsFolder:
             return None
         if self.strict and entry.end < target.keyed_by.start:
             raise DependencyAnnouncedLater(
-                f"{entry.describe()} depends on {target.keyed_by.describe()}, which was announced after it")
+                f"{entry.describe()} depends on {target.keyed_by.describe()}, which was announced after it",
+                statement_ids=(entry.statement_id, target.keyed_by.statement_id))
         old_terms, old_deadline = target.terms(), target.deadline
         change = self._change(statement, target, entry)
         target.last, target.item = entry, None
@@ -252,7 +254,8 @@ class TargetsFolder:
             holder = self.live(statement.new_deadline.text)
             if holder is not None and self.strict:
                 raise DeadlineTaken(f"{entry.describe()} cannot move {_label(statement)} to {statement.new_deadline}: "
-                                    f"{holder.keyed_by.describe()} holds that deadline for another live target")
+                                    f"{holder.keyed_by.describe()} holds that deadline for another live target",
+                                    statement_ids=(entry.statement_id, holder.keyed_by.statement_id))
             target.deadline, target.keyed_by = statement.new_deadline, entry
             target.deadlines.append(statement.new_deadline.text)
             change = "deadline-moved"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact
 from typing import Annotated, Any, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr, model_validator
 
 from stratlog.domain.dates import PartialDate
+from stratlog.domain.quoting import quoted
 
 # ISO 4217 active currency codes.
 CURRENCIES = frozenset(
@@ -25,6 +26,9 @@ CURRENCIES = frozenset(
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REGION = re.compile(r"^[A-Za-z]{2,3}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_URL = re.compile(r"^https?://[^\s\"'<>]+$")
+_EXACT = Context(prec=40, traps=[Inexact])  # 18 integer digits and 12 decimals fit with room to spare
+_ZERO, _ONE = Decimal(0), Decimal(1)
 
 
 class Frozen(BaseModel):
@@ -43,25 +47,41 @@ def _clean_text(value: str) -> str:
 
 
 def _slug(value: str) -> str:
-    if not _SLUG.match(value):
-        raise ValueError(f"{value!r} is not a slug (lowercase letters, digits and hyphens, e.g. 'alpine')")
+    if len(value) > 200 or not _SLUG.match(value):
+        raise ValueError(f"{quoted(value)} is not a slug (at most 200 lowercase letters, digits and hyphens, "
+                         f"e.g. 'alpine')")
     return value
 
 
 def _region(value: str) -> str:
     if not _REGION.match(value):
-        raise ValueError(f"{value!r} is not a country or region code (ISO 3166 alpha-2 such as 'US', or 'EU')")
+        raise ValueError(f"{quoted(value)} is not a country or region code (ISO 3166 alpha-2 such as 'US', or 'EU')")
     return value
 
 
 def _name(value: str) -> str:
     value = _clean_text(value)
     if len(value) > 200 or not value.isprintable() and any(unicodedata.category(c).startswith("C") for c in value):
-        raise ValueError(f"{value!r} is not a usable name (at most 200 printable characters)")
+        raise ValueError(f"{quoted(value)} is not a usable name (at most 200 printable characters)")
+    return value
+
+
+def _url(value: str) -> str:
+    if len(value) > 2000 or not _URL.match(value):
+        raise ValueError(f"{quoted(value)} is not a web address (http:// or https://, at most 2,000 characters, "
+                         f"no spaces or quotes)")
+    return value
+
+
+def _language(value: str) -> str:
+    if not _LANGUAGE.match(value):
+        raise ValueError(f"{quoted(value)} is not a language code (e.g. fr, en, pt-BR)")
     return value
 
 
 Text = Annotated[StrictStr, AfterValidator(_clean_text)]
+Url = Annotated[StrictStr, AfterValidator(_url)]
+Language = Annotated[StrictStr, AfterValidator(_language)]
 Name = Annotated[StrictStr, AfterValidator(_name)]
 Slug = Annotated[StrictStr, AfterValidator(_slug)]
 RegionCode = Annotated[StrictStr, AfterValidator(_region)]
@@ -81,7 +101,7 @@ class Money(Frozen):
     @model_validator(mode="after")
     def _known_currency(self) -> Money:
         if self.currency not in CURRENCIES:
-            raise ValueError(f"currency {self.currency!r} is not an ISO 4217 code (e.g. EUR, USD)")
+            raise ValueError(f"currency {quoted(self.currency)} is not an ISO 4217 code (e.g. EUR, USD)")
         return self
 
     def __str__(self) -> str:
@@ -89,11 +109,24 @@ class Money(Frozen):
 
 
 def canonical_decimal(value: Decimal) -> Decimal:
-    """One spelling per number, so 100000 and 100000.0 give the same statement id; absurd sizes refused."""
-    if value and not -12 <= value.adjusted() <= 17:
-        raise ValueError(f"{value} is out of range (numbers must stay below 10^18 with at most 12 decimals)")
-    integral = value.to_integral_value()
-    return integral if value == integral else value.normalize()
+    """One spelling per number, so 1e5, 100000 and 100000.0 give the same statement id; absurd sizes refused.
+
+    Equal numbers get the same Decimal: no trailing zeros, no positive exponent (100000, 0.25, 0);
+    it is exact: a number with more than 12 decimals is refused, never rounded.
+    """
+    if not value.is_finite():
+        raise ValueError(f"{quoted(value)} is not a number")
+    if not value:
+        return _ZERO
+    if not -12 <= value.adjusted() <= 17:
+        raise ValueError(f"{quoted(value)} is out of range (numbers must stay below 10^18 with at most 12 decimals)")
+    try:
+        reduced = value.normalize(_EXACT)
+    except Inexact:
+        reduced = None
+    if reduced is None or reduced.as_tuple().exponent < -12:
+        raise ValueError(f"{quoted(value)} has more than 12 decimals")
+    return reduced.quantize(_ONE, context=_EXACT) if reduced.as_tuple().exponent > 0 else reduced
 
 
 Number = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(canonical_decimal)]
@@ -123,10 +156,10 @@ class Source(Frozen):
 
     title: Text | None = None
     publisher: Text | None = None
-    url: StrictStr | None = Field(default=None, max_length=2000, pattern=r"^https?://[^\s\"'<>]+$")
+    url: Url | None = Field(default=None, json_schema_extra={"pattern": _URL.pattern, "maxLength": 2000})
     speaker: Text | None = None
     quote: Text | None = None
-    language: StrictStr | None = Field(default=None, pattern=_LANGUAGE.pattern)
+    language: Language | None = Field(default=None, json_schema_extra={"pattern": _LANGUAGE.pattern})
     published_on: PartialDate | None = None
 
     @model_validator(mode="after")

@@ -23,14 +23,15 @@ def is_restore_line(item: Any) -> bool:
     return isinstance(item, dict) and any(field in item for field in RESTORE_FIELDS)
 
 
-def checked_trailer(items: Iterable[tuple[str, Any]], name: str) -> Iterator[tuple[str, Any]]:
+def checked_trailer(items: Iterable[tuple[int, int | None, Any]], name: str) -> Iterator[tuple[int, int | None, Any]]:
     """The statement lines of a JSON Lines file; a restore must end with a trailer that counts them.
 
     Raises InvalidInput (after the last line) when a restore's trailer is missing or its count is
     wrong: the export was cut short, and importing the rest would silently lose statements.
     """
     count, restoring, declared = 0, False, None
-    for where, item in items:
+    for position, line, item in items:
+        where = f"line {line}"
         if declared is not None:
             raise InvalidInput(f"{name} {where}: comes after the export's trailer line (two exports joined "
                                f"into one file? import each file on its own)")
@@ -38,7 +39,7 @@ def checked_trailer(items: Iterable[tuple[str, Any]], name: str) -> Iterator[tup
             declared = _declared_count(item, f"{name} {where}")
             continue
         count, restoring = count + 1, restoring or is_restore_line(item)
-        yield where, item
+        yield position, line, item
     if declared is None and restoring:
         raise InvalidInput(f"{name}: is a truncated export: its last line is not the trailer "
                            f'{{"{TRAILER_KEY}": {{"statements": N}}}} that ends every export (the export was '

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+from array import array
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterable, Iterator
 
@@ -17,15 +18,18 @@ from stratlog.application.ports import QUIET, Progress
 from stratlog.domain.errors import InvalidInput
 from stratlog.domain.fixes import Fix
 from stratlog.domain.catalogue import BY_KIND, RECORD_ADAPTER
+from stratlog.domain.quoting import escaped, name_of, quoted, shortened
+from stratlog.infrastructure import strict_json
 from stratlog.infrastructure.export_lines import RESTORE_FIELDS, check_identity, checked_trailer, restored_id, \
     restored_instant
 from stratlog.infrastructure.messages import describe
+from stratlog.infrastructure.strict_yaml import AliasUsed, DuplicateKey, load_document, misread_numbers
 
 MAX_DOCUMENT_BYTES = 256 * 1024**2
 MAX_YAML_BYTES = 64 * 1024**2
 COMPACT_AFTER = 20_000
 MAX_ERRORS = 20
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Item = tuple[int, "int | None", Any]  # (position in the file, line or None, the statement as read)
 
 
 @dataclass
@@ -35,6 +39,13 @@ class ImportFile:
     name: str
     records: list[Any]
     restored: list[Restored | None] | None
+    lines: array | None = None  # the line each record starts on (0: not known), for messages
+
+    def place(self, index: int) -> str:
+        """Where the record at `index` was written: 'f.yaml statement 7 (line 40), brand acme, target-set'."""
+        record = self.records[index]
+        line = self.lines[index] if self.lines is not None else 0
+        return where(self.name, index + 1, line or None, {"brand": getattr(record, "brand", None), "kind": record.KIND})
 
 
 def read_import(path: str, progress: Progress = QUIET) -> ImportFile:
@@ -50,12 +61,14 @@ def read_import(path: str, progress: Progress = QUIET) -> ImportFile:
         if b"\x00" in head:
             raise InvalidInput(f"{name}: is a binary file, not YAML, JSON or JSON Lines")
         if _looks_like_jsonl(path, head):
-            return _validate(name, checked_trailer(_jsonl_items(_lines(head, stream), name), name), True, progress)
+            return _validate(name, checked_trailer(_jsonl_items(_lines(head, stream), name), name), True, progress,
+                             yaml_file=False)
         raw = head + stream.read(MAX_DOCUMENT_BYTES + 1 - len(head))
         if len(raw) > MAX_DOCUMENT_BYTES:
             raise InvalidInput(f"{name}: YAML and JSON files are limited to {MAX_DOCUMENT_BYTES // 1024**2} MB; "
                                f"write larger histories as JSON Lines (one statement per line, as export does)")
-        return _validate(name, _document_items(raw, name, path), False, progress)
+        items, yaml_file = _document_items(raw, name, path)
+        return _validate(name, items, False, progress, yaml_file)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -93,34 +106,50 @@ def _looks_like_jsonl(path: str, head: bytes) -> bool:
         return False
 
 
-def _document_items(raw: bytes, name: str, path: str) -> list[tuple[str, Any]]:
+def _document_items(raw: bytes, name: str, path: str) -> tuple[list[Item], bool]:
+    """The statements of a YAML or JSON document, each with its position and (YAML) its line."""
     text = _decode(raw, name)
+    lines: list[int] = []
+    is_json = path.endswith(".json") or text.lstrip()[:1] in ("{", "[")
     try:
-        if path.endswith(".json") or text.lstrip()[:1] in ("{", "["):
-            document = json.loads(text)
+        if is_json:
+            document = _json_document(text, name)
         else:
             if len(raw) > MAX_YAML_BYTES:
                 raise InvalidInput(f"{name}: YAML files are limited to {MAX_YAML_BYTES // 1024**2} MB; use JSON Lines")
-            document = _safe_yaml(text, name)
+            document, lines = _safe_yaml(text, name)
     except RecursionError:
         raise InvalidInput(f"{name}: is nested too deeply to be an import file") from None
+    return _statements_of(document, name, lines), not is_json
+
+
+def _json_document(text: str, name: str) -> Any:
+    """A JSON document with exact numbers; a key written twice is refused, naming its statement."""
+    try:
+        return strict_json.loads(text)
+    except strict_json.DuplicateKey:
+        found = strict_json.repeated_in(text)
+        raise InvalidInput("\n".join(f"{name}{'' if position is None else f' statement {position}'}: the key "
+                                     f"{quoted(key)} is written twice in one object" for position, key in found[:MAX_ERRORS]))
     except json.JSONDecodeError as error:
         raise InvalidInput(f"{name}: is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
     except ValueError as error:  # e.g. integers longer than Python converts
         raise InvalidInput(f"{name}: is not valid JSON ({error})") from None
-    return _statements_of(document, name)
 
 
-def _safe_yaml(text: str, name: str) -> Any:
-    """YAML through the safe loader, refusing aliases (a few lines of them can expand to billions of items)."""
+def _safe_yaml(text: str, name: str) -> tuple[Any, list[int]]:
+    """YAML through the strict safe loader: aliases (a few lines of them can expand to billions of
+    items) and keys written twice are refused; so are timestamps and numbers YAML would misread."""
     try:
-        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=_Loader)):
-            raise InvalidInput(f"{name}: uses YAML aliases (*name); write each statement out in full")
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        return load_document(text)
+    except AliasUsed:
+        raise InvalidInput(f"{name}: uses YAML aliases (*name); write each statement out in full") from None
+    except DuplicateKey as error:
+        raise InvalidInput(f"{name} line {error.problem_mark.line + 1}: {error.problem}") from None
     except yaml.YAMLError as error:
         raise InvalidInput(f"{name}: is not valid YAML ({_yaml_problem(error)})") from None
     except (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError) as error:
-        raise InvalidInput(f"{name}: is not valid YAML (a value cannot be read: {error})") from None
+        raise InvalidInput(f"{name}: is not valid YAML (a value cannot be read: {shortened(escaped(str(error)))})") from None
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:
@@ -136,22 +165,28 @@ def _decode(raw: bytes, name: str) -> str:
         raise InvalidInput(f"{name}: is not UTF-8 text (byte {error.start})") from None
 
 
-def _statements_of(document: Any, name: str) -> list[tuple[str, Any]]:
+def _statements_of(document: Any, name: str, lines: list[int]) -> list[Item]:
     if isinstance(document, list):
-        return [(f"statement {i}", item) for i, item in enumerate(document, 1)]
+        return _numbered(document, lines)
     if not isinstance(document, dict) or "statements" not in document:
         raise InvalidInput(f"{name}: expected a list of statements or a mapping with 'statements' "
                            f"(and optional 'defaults'), got {type(document).__name__}")
-    unknown = set(document) - {"defaults", "statements"}
+    unknown = [key for key in document if key not in ("defaults", "statements")]
     if unknown:
-        raise InvalidInput(f"{name}: unknown top-level key(s) {', '.join(map(repr, sorted(unknown)))} "
-                           f"(expected 'defaults' and 'statements')")
+        raise InvalidInput(f"{name}: unknown top-level key(s) {', '.join(name_of(key) for key in unknown[:MAX_ERRORS])} "
+                           f"(expected defaults and statements)")
     defaults, statements = document.get("defaults") or {}, document["statements"]
     if not isinstance(defaults, dict):
         raise InvalidInput(f"{name}: defaults must be a mapping, got {type(defaults).__name__}")
     if not isinstance(statements, list):
         raise InvalidInput(f"{name}: statements must be a list, got {type(statements).__name__}")
-    return [(f"statement {i}", _with_defaults(item, defaults)) for i, item in enumerate(statements, 1)]
+    return _numbered([_with_defaults(item, defaults) for item in statements], lines)
+
+
+def _numbered(statements: list, lines: list[int]) -> list[Item]:
+    """(position, line, statement) of each statement; the line is None when the format gives none."""
+    known = lines if len(lines) == len(statements) else [None] * len(statements)
+    return [(position, line, item) for position, (line, item) in enumerate(zip(known, statements), 1)]
 
 
 def _with_defaults(item: Any, defaults: dict) -> Any:
@@ -163,12 +198,16 @@ def _with_defaults(item: Any, defaults: dict) -> Any:
     return {**{k: v for k, v in defaults.items() if k in accepted}, **item}
 
 
-def _jsonl_items(lines: Iterable[bytes], name: str) -> Iterator[tuple[str, Any]]:
+def _jsonl_items(lines: Iterable[bytes], name: str) -> Iterator[Item]:
+    position = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        position += 1
         try:
-            yield f"line {number}", json.loads(_decode(line, f"{name} line {number}"))
+            yield position, number, strict_json.loads(_decode(line, f"{name} line {number}"))
+        except strict_json.DuplicateKey as error:
+            yield position, number, Refused(f"the key {quoted(error.key)} is written twice in one object")
         except RecursionError:
             raise InvalidInput(f"{name} line {number}: is nested too deeply") from None
         except json.JSONDecodeError as error:
@@ -184,38 +223,63 @@ def _string_keys(item: Any) -> None:
             if not isinstance(key, str):
                 hint = " (YAML reads an unquoted on, off, yes or no as a boolean: write \"on\": …)" \
                     if isinstance(key, bool) else ""
-                raise InvalidInput(f"field name {key!r} is not text{hint}")
+                raise InvalidInput(f"field name {name_of(key)} is not text{hint}")
 
 
-def _validate(name: str, items: Iterable[tuple[str, Any]], restoring: bool, progress: Progress) -> ImportFile:
-    records, restored, errors = [], [], []
-    progress.start(f"validating {name}", 0)
-    for where, item in items:
+def _validate(name: str, items: Iterable[Item], restoring: bool, progress: Progress, yaml_file: bool) -> ImportFile:
+    records, restored, errors, lines = [], [], [], array("l")
+    progress.start(f"validating {escaped(name)}", 0)
+    for position, line, item in items:
         progress.advance()
         try:
-            _string_keys(item)
-            restore = _restore_info(item, restoring)
-            record = RECORD_ADAPTER.validate_python(_without_restore(item))
+            record, restore = _record_of(item, restoring, yaml_file)
             if restore:
                 check_identity(record, restore.statement_id)
             records.append(Compact(record) if len(records) >= COMPACT_AFTER and not isinstance(record, Fix) else record)
             restored.append(restore)
+            lines.append(line or 0)
         except ValidationError as error:
-            errors.append(describe(error, f"{name} {where}{_kind_of(item)}"))
+            errors.append(describe(error, where(name, position, line, item)))
         except InvalidInput as error:
-            errors.append(f"{name} {where}: {error}")
+            errors.append(f"{where(name, position, line, item)}: {error}")
         if len(errors) >= MAX_ERRORS:
             break
     progress.finish()
     if errors:
-        raise InvalidInput("nothing was imported:\n" + "\n".join(errors))
+        more = [f"(checking stopped after {MAX_ERRORS} refused statements)"] if len(errors) >= MAX_ERRORS else []
+        raise InvalidInput("nothing was imported:\n" + "\n".join(errors + more))
     if not records:
         raise InvalidInput(f"{name}: holds no statements")
-    return ImportFile(name, records, restored if restoring and any(restored) else None)
+    return ImportFile(name, records, restored if restoring and any(restored) else None, lines)
 
 
-def _kind_of(item: Any) -> str:
-    return f" ({item['kind']})" if isinstance(item, dict) and isinstance(item.get("kind"), str) else ""
+def _record_of(item: Any, restoring: bool, yaml_file: bool) -> tuple[Any, Restored | None]:
+    """The validated record of one statement and its restore information; InvalidInput or ValidationError."""
+    if isinstance(item, Refused):
+        raise InvalidInput(item.message)
+    _string_keys(item)
+    notations = misread_numbers(item) if yaml_file else []
+    if notations:
+        raise InvalidInput(notations[0] if len(notations) == 1 else "\n  " + "\n  ".join(notations))
+    restore = _restore_info(item, restoring)
+    return RECORD_ADAPTER.validate_python(_without_restore(item)), restore
+
+
+def where(name: str, position: int, line: int | None, item: Any) -> str:
+    """A statement's place for messages: 'f.yaml statement 7 (line 40), brand acme, target-set'."""
+    parts = [f"{escaped(name)} statement {position}" + (f" (line {line})" if line else "")]
+    if isinstance(item, dict):
+        brand, kind = item.get("brand"), item.get("kind")
+        parts += [f"brand {name_of(brand)}"] if isinstance(brand, str) else []
+        parts += [kind] if isinstance(kind, str) and kind in BY_KIND else []
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A statement refused while it was read (e.g. a key written twice), with the reason."""
+
+    message: str
 
 
 def _without_restore(item: Any) -> Any:

@@ -8,9 +8,12 @@ from typing import Any
 from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import get_topic, register_topic
 from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
 
 from stratlog.domain.aggregate import AGGREGATE_TOPICS, EVENT_TOPICS
 from stratlog.domain.catalogue import AGGREGATES  # noqa: F401 - fills the topic tables
+from stratlog.domain.errors import InvalidInput
+from stratlog.domain.quoting import name_of, quoted
 from stratlog.infrastructure.damage import shown
 
 _ENVELOPE = {"originator_id", "originator_version"}
@@ -104,11 +107,70 @@ def decode_event(cls: type, originator_id: Any, originator_version: int, state: 
         raise _Unreadable(f"it does not validate: {shown('; '.join(lines[:3]), 240)}{more}") from None
 
 
+def read_back(event: Any) -> bytes:
+    """The stored state of an event, once it has been decoded again, through the same checks as every
+    later command, into an event equal to it; InvalidInput (naming the statement and the field) if not."""
+    try:
+        state = encode_event(event)
+    except (ValueError, TypeError, PydanticSerializationError) as error:  # UnicodeEncodeError is a ValueError
+        raise _unreadable(event, *_unencodable(event, error)) from None
+    try:
+        data = _body(state)
+        _upcast(type(event), data)
+        data["originator_id"], data["originator_version"] = event.originator_id, event.originator_version
+        decoded = type(event).model_validate(data)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        raise _unreadable(event, _field(problem["loc"]), problem["msg"].removeprefix("Value error, ")) from None
+    except _Unreadable as error:
+        raise _unreadable(event, "statement", str(error)) from None
+    if decoded != event:
+        field = _first_difference(event, decoded)
+        raise _unreadable(event, field, "it would be read back as a different value")
+    return state
+
+
+def _field(loc: tuple) -> str:
+    return ".".join(str(part) for part in (loc[1:] if loc[:1] == ("statement",) else loc))
+
+
+def _unencodable(event: Any, error: Exception) -> tuple[str, str]:
+    """Which field of the statement cannot be written as JSON text, and why."""
+    statement = getattr(event, "statement", None)
+    for name in type(statement).model_fields if statement is not None else ():
+        try:
+            json.dumps(statement.model_dump(mode="json", include={name}), ensure_ascii=False).encode()
+        except (ValueError, TypeError, PydanticSerializationError):
+            return name, "it is not text that can be stored (e.g. a lone UTF-16 surrogate)"
+    return "statement", str(error).splitlines()[0][:200]
+
+
+def _first_difference(event: Any, decoded: Any) -> str:
+    statement, again = getattr(event, "statement", None), getattr(decoded, "statement", None)
+    for name in type(statement).model_fields if statement is not None and again is not None else ():
+        if getattr(statement, name) != getattr(again, name):
+            return name
+    return next((name for name in type(event).model_fields if getattr(event, name) != getattr(decoded, name)),
+                "statement")
+
+
+def _unreadable(event: Any, field: str, why: str) -> InvalidInput:
+    statement = getattr(event, "statement", None)
+    value = statement
+    for part in field.split("."):
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+    kind = getattr(statement, "KIND", type(event).__name__)
+    statement_id = getattr(event, "statement_id", "")
+    return InvalidInput(f"{kind} {statement_id[:8]}: {name_of(field)}: {quoted(value)} would not read back "
+                        f"as written ({why}); nothing was written", statement_ids=(statement_id,))
+
+
 class PydanticMapper(Mapper):
-    """Maps stratlog's pydantic events to stored events, keeping class_version upcasting."""
+    """Maps stratlog's pydantic events to stored events, keeping class_version upcasting; every event
+    it stores has been read back first (see read_back)."""
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        state = encode_event(domain_event)
+        state = read_back(domain_event)
         if self.compressor:
             state = self.compressor.compress(state)
         if self.cipher:

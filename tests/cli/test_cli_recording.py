@@ -36,7 +36,7 @@ def test_recording_the_same_statement_twice_says_so_and_records_nothing(acme_db,
 @pytest.mark.parametrize("args, message", [
     (["target-set", "acme", "--kpi", "annual-sales", "--value", "1", "--unit", "cars", "--comparator", "at-least",
       "--deadline", "2030-13"], "--deadline: '2030-13' is not a real date"),
-    (["valuation-updated", "acme", "--value", "-5 EUR"], "--value.amount: Input should be greater than or equal to 0"),
+    (["valuation-updated", "acme", "--value", "-5 EUR"], "--value: the amount should be greater than or equal to 0 (got '-5')"),
     (["valuation-updated", "acme", "--value", "5 EURO"], "currency 'EURO' is not an ISO 4217 code"),
     (["valuation-updated", "acme", "--value", "five euros please"], "--value: 'five euros please' is not money"),
     (["valuation-updated", "acme", "--value", "500000000"], "--value: '500000000' is not money (write an amount and a "
@@ -118,11 +118,14 @@ def test_import_reads_standard_input_and_a_second_import_records_nothing(tmp_pat
     assert second.stdout.startswith("0 new statements, 18 already recorded")
 
 
-def test_a_half_valid_file_imports_nothing(tmp_path, db, stratlog):
+def test_a_half_valid_file_imports_nothing_and_names_the_bad_statements_place(tmp_path, db, stratlog):
     bad = tmp_path / "half.yaml"
-    bad.write_text(ALPINE.read_text(encoding="utf-8") + "  - {kind: target-set, brand: alpine, kpi: x, deadline: 2031}\n")
+    text = ALPINE.read_text(encoding="utf-8")
+    bad.write_text(text + "  - {kind: target-set, brand: alpine, kpi: x, deadline: 2031}\n")
     result = stratlog("--db", db, "import", str(bad))
-    assert result.code == 2 and "statement 19 (target-set)" in result.err
+    line = len(text.splitlines()) + 1
+    assert result.code == 2
+    assert f"half.yaml statement 19 (line {line}), brand alpine, target-set: comparator: is required" in result.err
     assert not Path(db).exists()
 
 

@@ -176,7 +176,8 @@ def test_a_correction_that_makes_its_statement_invalid_is_refused_with_the_reaso
     known = entries((setting, JAN), (fix("statement-corrected", corrects=setting.statement_id(),
                                          fields={"comparator": "more-than"}), FEB))
 
-    with pytest.raises(InvalidInput, match=rf"makes statement {setting.statement_id()[:8]} invalid: Input should be"):
+    with pytest.raises(InvalidInput, match=rf"makes statement {setting.statement_id()[:8]} invalid: comparator: should be "
+                                           rf"'at-least', 'at-most', 'about' or 'exactly'"):
         apply_fixes(known)
 
 

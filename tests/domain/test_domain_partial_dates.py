@@ -96,9 +96,10 @@ def test_a_text_that_is_not_a_partial_date_is_refused_naming_it(value):
         PartialDate.parse(value)
 
 
-@pytest.mark.parametrize("value", [12.5, True, False, None, 99, [2023]])
-def test_a_value_that_is_neither_text_nor_a_year_nor_a_date_is_refused_naming_it(value):
-    with pytest.raises(ValueError, match="^" + re.escape(f"{value!r} is not a date")):
+@pytest.mark.parametrize("value, written", [(12.5, "12.5"), (True, "true"), (False, "false"), (None, "null"),
+                                            (99, "99"), ([2023], "[2023]")])
+def test_a_value_that_is_neither_text_nor_a_year_nor_a_date_is_refused_naming_it_as_written(value, written):
+    with pytest.raises(ValueError, match="^" + re.escape(f"{written} is not a date")):
         PartialDate.parse(value)
 
 

@@ -41,14 +41,14 @@ def test_a_bare_json_list_of_statements_is_accepted(tmp_path):
 
 @pytest.mark.parametrize("statement, expected", [
     ("{kind: target-set, brand: acme, kpi: annual-sales, value: 1, unit: cars, comparator: at-least, deadline: 2023-13}",
-     "statement 1 (target-set): deadline: '2023-13' is not a real date"),
+     "statement 1 (line 3), brand acme, target-set: deadline: '2023-13' is not a real date"),
     ("{kind: valuation-updated, brand: acme, value: {amount: -5, currency: EUR}}",
-     "value.amount: Input should be greater than or equal to 0 (got -5)"),
+     "value.amount: should be greater than or equal to 0 (got -5)"),
     ("{kind: valuation-updated, brand: acme, value: {amount: 5, currency: XYZ}}",
      "currency 'XYZ' is not an ISO 4217 code"),
     ("{kind: model-exploded, brand: acme}", "kind: 'model-exploded' is not a statement kind"),
     ("{kind: market-entered, brand: acme, market: NO, entered_on: 2024}",
-     "market: Input should be a valid string (YAML reads an unquoted NO, yes, on or off as true/false: quote it, e.g. 'NO') (got False)"),
+     "market: should be text (YAML reads an unquoted NO, yes, on or off as true/false: quote it, e.g. 'NO') (got false)"),
     ("{kind: model-planned, brand: acme, model: X, planned_for: 2025, colour: red}",
      "colour: is not a field of this kind"),
 ])
@@ -94,5 +94,6 @@ def test_binary_junk_is_refused(tmp_path):
 def test_an_unquoted_yaml_on_key_is_explained(tmp_path):
     path = write(tmp_path, "f.yaml", f"defaults: {{announced_on: 2024, {SOURCE}}}\nstatements:\n"
                  "  - {kind: model-cancelled, brand: acme, model: X, on: 2024-11}\n")
-    with pytest.raises(InvalidInput, match=r"statement 1: field name True is not text \(YAML reads an unquoted on"):
+    with pytest.raises(InvalidInput, match=r"statement 1 \(line 3\), brand acme, model-cancelled: field name true is not text "
+                                           r"\(YAML reads an unquoted on"):
         read_import(path)

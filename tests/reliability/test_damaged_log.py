@@ -125,7 +125,7 @@ def test_an_event_missing_a_required_field_is_named_with_the_field(alpine_db, st
     del state["statement_id"]
     set_body(alpine_db, position, json.dumps(state).encode())
     assert_named_everywhere(run_everything(stratlog, alpine_db, ON_THE_BRAND), position,
-                            "it does not validate: statement_id: Field required")
+                            "it does not validate: statement_id: is required")
 
 
 def test_a_damaged_brand_registration_leaves_the_brand_answering_from_its_other_statements(alpine_db, stratlog):

@@ -100,7 +100,7 @@ def test_a_restore_line_whose_content_was_edited_is_refused_naming_the_line_and_
     del actual["statement_id"], actual["recorded_at"]
     from stratlog.domain.catalogue import RECORD_ADAPTER
     new_id = RECORD_ADAPTER.validate_python(actual).statement_id()
-    assert_refused(result, f"edited.jsonl line {line + 1}: statement_id: {original['statement_id']} is not the id of "
+    assert_refused(result, f"edited.jsonl statement {line + 1} (line {line + 1}), brand alpine, target-set: statement_id: {original['statement_id']} is not the id of "
                    f"this line's content (which is {new_id})", "the line was changed after export",
                    db=tmp_path / "copy.db")
 
@@ -111,7 +111,7 @@ def test_a_restore_line_forging_an_existing_id_is_refused_and_the_database_keeps
     forged = edited(exported[1], statement_id=brand["statement_id"])
     result = restore(stratlog, tmp_path, [exported[0], forged, json.dumps({"stratlog_export": {"statements": 2}})],
                      db=alpine_db)
-    assert_refused(result, "edited.jsonl line 2: statement_id: " + brand["statement_id"])
+    assert_refused(result, "(line 2), brand alpine, ipo-considered: statement_id: " + brand["statement_id"])
     events = json.loads(stratlog("--db", alpine_db, "events", "--json").out)
     assert len(events) == 18 and len({e["statement_id"] for e in events}) == 18
 
@@ -126,7 +126,7 @@ def test_an_edited_correction_is_refused_and_unedited_fixes_restore(alpine_db, s
     assert [json.loads(line)["kind"] for line in lines[-3:-1]] == ["statement-corrected", "statement-retracted"]
     forged = edited(lines[-3], fields={"value": 8})
     assert_refused(restore(stratlog, tmp_path, lines[:-3] + [forged] + lines[-2:]),
-                   "edited.jsonl line 19: statement_id:", "is not the id of this line's content",
+                   "(line 19), statement-corrected: statement_id:", "is not the id of this line's content",
                    db=tmp_path / "copy.db")
     assert restore(stratlog, tmp_path, lines).out.startswith("20 new statements")
 
@@ -141,7 +141,7 @@ def test_an_edited_correction_is_refused_and_unedited_fixes_restore(alpine_db, s
 ])
 def test_a_restore_line_with_an_impossible_recorded_at_is_refused(exported, stratlog, tmp_path, recorded_at, expected):
     lines = [exported[0], edited(exported[1], recorded_at=recorded_at)] + exported[2:]
-    assert_refused(restore(stratlog, tmp_path, lines), f"edited.jsonl line 2: recorded_at: {recorded_at!r} {expected}",
+    assert_refused(restore(stratlog, tmp_path, lines), f"(line 2), brand alpine, ipo-considered: recorded_at: {recorded_at!r} {expected}",
                    db=tmp_path / "copy.db")
 
 
@@ -149,7 +149,7 @@ def test_a_restore_line_with_an_id_but_no_recorded_at_is_refused(exported, strat
     line = json.loads(exported[1])
     del line["recorded_at"]
     assert_refused(restore(stratlog, tmp_path, [exported[0], json.dumps(line)] + exported[2:]),
-                   "edited.jsonl line 2: recorded_at: missing", db=tmp_path / "copy.db")
+                   "(line 2), brand alpine, ipo-considered: recorded_at: missing", db=tmp_path / "copy.db")
 
 
 def test_an_old_database_exports_and_restores_with_ids_that_still_match_their_content(stratlog, tmp_path):
