@@ -6,12 +6,14 @@ import sqlite3
 from functools import cached_property
 from pathlib import Path
 
+from stratlog.application.clock import Clock, system_clock
 from stratlog.application.ledger import Ledger
 from stratlog.application.ports import QUIET, Progress
 from stratlog.application.queries import Queries
 from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.event_source import EventSource
+from stratlog.infrastructure.new_database import open_for_writing
 from stratlog.infrastructure.read_model import ReadModel
 from stratlog.infrastructure.sqlite_guard import check_database_file, check_existing_database
 
@@ -23,10 +25,20 @@ class ReadModelOfAnotherDatabase(StratlogError):
 class Runtime:
     """The ledger and its read model for one command; writers catch the read model up after saving."""
 
-    def __init__(self, settings: Settings, writing: bool):
-        self.settings = settings
+    def __init__(self, settings: Settings, writing: bool, clock: Clock = system_clock):
+        self.settings, self.clock, self.claim = settings, clock, None
         if not settings.team_mode:
             (check_database_file if writing else check_existing_database)(settings.db)
+            if writing:
+                self.claim = open_for_writing(settings.db, settings.lock_timeout)
+        try:
+            self._open(writing)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, writing: bool) -> None:
+        settings = self.settings
         events_url = self._events_url()
         if not Path(settings.read_model).parent.exists():
             Path(settings.read_model).parent.mkdir(parents=True, exist_ok=True)
@@ -40,13 +52,14 @@ class Runtime:
     @cached_property
     def ledger(self) -> Ledger:
         if not self.settings.team_mode:
-            return Ledger(self.settings.eventsourcing_env(), index=self.read_model, refresh_index=self.catch_up)
+            return Ledger(self.settings.eventsourcing_env(), index=self.read_model, refresh_index=self.catch_up,
+                          clock=self.clock)
         from eventsourcing.persistence import PersistenceError
 
         from stratlog.infrastructure.postgres_store import connection_failure
         env = self.settings.eventsourcing_env()
         try:
-            return Ledger(env, index=self.read_model, refresh_index=self.catch_up)
+            return Ledger(env, index=self.read_model, refresh_index=self.catch_up, clock=self.clock)
         except PersistenceError as error:
             raise connection_failure(error, self.settings.db) from None
 
@@ -93,14 +106,30 @@ class Runtime:
     def _events_url(self) -> str | None:
         if not self.settings.team_mode:
             return None
-        from stratlog.infrastructure.postgres_store import parse_url
-        return parse_url(self.settings.db).url
+        return self.settings.address.url
 
     def _has_sqlite_events(self) -> bool:
         return self.read_model.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='stored_events'").fetchone() is not None
 
     def close(self) -> None:
-        self.read_model.close()
+        """Close what this command opened; a database it created and recorded nothing in is removed."""
+        read_model = self.__dict__.get("read_model")
+        empty = self.claim is not None and (read_model is None or not _has_events(read_model.conn))
+        if read_model is not None:
+            read_model.close()
         if "ledger" in self.__dict__:
             self.ledger.close()
+        if self.claim is not None:
+            self.claim.release(remove=empty)
+            self.claim = None
+
+
+def _has_events(conn: sqlite3.Connection) -> bool:
+    """Whether the log holds an event (True when that cannot be read: then nothing is removed)."""
+    try:
+        return conn.execute("SELECT 1 FROM stored_events LIMIT 1").fetchone() is not None
+    except sqlite3.OperationalError as error:
+        return "no such table" not in str(error)
+    except sqlite3.Error:
+        return True

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stratlog.domain.errors import DependencyAnnouncedLater, InvalidInput, StatementNotFound, StatementRetracted, TargetNotFound
+from stratlog.domain.errors import AlreadyRetracted, DependencyAnnouncedLater, InvalidInput, StatementNotFound, TargetNotFound
 from stratlog.domain.groups import fold_group
 from stratlog.domain.history import Entry, apply_fixes, counted
 from stratlog.domain.kinds import RECORD_ADAPTER
@@ -167,7 +167,7 @@ def test_correcting_a_retracted_statement_is_refused():
     known = entries((wrong, JAN), (retraction, FEB),
                     (fix("statement-corrected", corrects=wrong.statement_id(), fields={"stance": "potential"}), MAR))
 
-    with pytest.raises(StatementRetracted, match=re.escape(
+    with pytest.raises(AlreadyRetracted, match=re.escape(
             f"statement {wrong.statement_id()[:8]} was retracted by {retraction.statement_id()[:8]}; "
             "it cannot be corrected again")):
         apply_fixes(known)
@@ -202,7 +202,7 @@ def test_correcting_a_retracted_statement_is_refused_by_the_brand():
     brand = brand_with(setting, retraction)
     correction = fix("statement-corrected", corrects=setting.statement_id(), fields={"value": 90000})
 
-    with pytest.raises(StatementRetracted, match="it cannot be corrected again"):
+    with pytest.raises(AlreadyRetracted, match="it cannot be corrected again"):
         brand.record([(correction, correction.statement_id(), FEB)])
     assert correction.statement_id() not in brand.statement_ids
 
