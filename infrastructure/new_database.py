@@ -11,10 +11,14 @@ writer's statements are ever in a file that gets removed.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import time
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # no flock on this platform: a new database is created as before, and kept
+    fcntl = None
 
 from stratlog.domain.errors import StratlogError
 
@@ -59,6 +63,8 @@ def open_for_writing(path: str, timeout: float) -> Claim | None:
     else None once whoever is initialising it has finished (waiting at most `timeout` seconds)."""
     deadline = time.monotonic() + timeout
     folders = _make_folders(Path(path).parent)
+    if fcntl is None:
+        return None
     while True:
         try:
             fd, created = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666), True

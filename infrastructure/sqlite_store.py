@@ -13,7 +13,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from stratlog.domain.dates import instant_text
 from stratlog.domain.errors import StratlogError
-from stratlog.infrastructure.recorded_at import HIGH_WATER_KEY, latest_of, parse_instant, recorded_at_of
+from stratlog.infrastructure.recorded_at import HIGH_WATER_KEY, latest_of, parse_instant
 from stratlog.infrastructure.sqlite_guard import check_database_file, mark_database  # noqa: F401 - re-exported
 
 
@@ -128,5 +128,4 @@ class LockingRecorder(SQLiteApplicationRecorder):
         return list(range(first, first + len(stored_events)))
 
 
-__all__ = ["DatabaseBusy", "LockingRecorder", "SQLiteSession", "recorded_at_of", "check_database_file",
-           "mark_database"]
+__all__ = ["DatabaseBusy", "LockingRecorder", "SQLiteSession", "check_database_file", "mark_database"]
