@@ -11,7 +11,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import Environment
 
-from stratlog.application.clock import now
+from stratlog.application.clock import Clock, recording_instant, require_after_latest, system_clock
 from stratlog.application.compact import expanded
 from stratlog.application.ports import QUIET, Progress, StatementIndex
 from stratlog.domain.aggregate import Subject
@@ -25,6 +25,7 @@ from stratlog.domain.statement import Statement, subject_id
 
 MAX_ATTEMPTS = 8
 MAX_ERRORS = 20  # rule errors one command collects before it stops checking
+CANDIDATES = 20  # statements an ambiguous id prefix lists (the index looks no further)
 STREAM_AT = 20_000  # statements from which a command streams its events instead of one save
 WRITTEN = object()  # stands in for a subject whose events a streaming command has already written
 
@@ -58,8 +59,8 @@ class Ledger(Application):
     name = "stratlog"
 
     def __init__(self, env: dict[str, str], index: StatementIndex | None = None,
-                 refresh_index: Callable[[], object] = lambda: None):
-        self.index, self.refresh_index = index, refresh_index
+                 refresh_index: Callable[[], object] = lambda: None, clock: Clock = system_clock):
+        self.index, self.refresh_index, self.clock = index, refresh_index, clock
         super().__init__(env)
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
@@ -70,28 +71,38 @@ class Ledger(Application):
                progress: Progress = QUIET) -> Recorded:
         """Record statements and fixes atomically; a conflicting writer makes us re-check on fresh state."""
         restoring = restored is not None and any(restored)
-        bulk = getattr(self.recorder, "locked", None) if len(records) >= STREAM_AT and not restoring else None
+        streaming = len(records) >= STREAM_AT and not restoring
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 self.refresh_index()  # see what the writer we clashed with recorded (names, ids)
             batch = _Batch(self, restoring, progress, trust_index=attempt == 0)
             try:
-                if bulk:
-                    return self._stream(batch, bulk, records)
-                batch.apply_all(records, restored or [None] * len(records))
-                recordings = self.save(*batch.in_order())
-                batch.result.events = [(r.notification.id, r.domain_event) for r in recordings]
-                return batch.result
+                return self._attempt(batch, records, restored or [None] * len(records), streaming)
             except IntegrityError:
                 continue
         raise WriteConflict("other writers kept changing the same subjects; nothing was recorded, try again")
 
-    def _stream(self, batch: _Batch, bulk: Callable, records: Sequence[Any]) -> Recorded:
-        """A large command: each subject's events are written as soon as they are checked, in one
-        transaction holding the write lock, so memory holds one subject at a time."""
-        with bulk() as write:
-            batch.flush = lambda aggregate: write([self.mapper.to_stored_event(e) for e in aggregate.collect_events()])
-            batch.apply_all(records, [None] * len(records))
+    def _attempt(self, batch: _Batch, records: Sequence[Any], restored: Sequence[Restored | None],
+                 streaming: bool) -> Recorded:
+        """One transaction holding the write lock from before recorded_at is chosen until the commit:
+        the instant is later than every statement in the log, then the events are checked, built and written.
+
+        A large command (`streaming`) writes each subject's events as soon as they are checked, so
+        memory holds one subject at a time.
+        """
+        with self.recorder.recording() as session:
+            latest = session.latest_recorded_at()
+            batch.result.recorded_at = recording_instant(latest, session.server_clock() or self.clock())
+            if streaming:
+                batch.flush = lambda aggregate: session.write(
+                    [self.mapper.to_stored_event(e) for e in aggregate.collect_events()])
+            batch.apply_all(records, restored)
+            require_after_latest(batch.restored_new, latest)
+            if not streaming:
+                recordings = self.save(*batch.in_order())
+                batch.result.events = [(r.notification.id, r.domain_event) for r in recordings]
+            if batch.newest is not None:
+                session.recorded_up_to(batch.newest)
         return batch.result
 
     def load(self, aggregate_id: UUID) -> Subject | None:
@@ -111,7 +122,10 @@ class _Batch:
         self.named: dict[tuple[str, str], UUID | None] = {}
         self.order: list[str] = []
         self.flush: Callable[[Subject], None] | None = None
-        self.result = Recorded(now())
+        self.result = Recorded(system_clock())  # the instant is chosen under the write lock (Ledger._attempt)
+        self.restored_ids: set[str] = set()
+        self.restored_new: list[tuple[str, datetime]] = []  # restored statements new to this log
+        self.newest: datetime | None = None  # the latest recorded_at this command adds
         self.aggregates: dict[UUID, Subject | None] = {}
         self.statement_subjects: dict[str, tuple[str, UUID]] = {}
         self.names: dict[tuple[str, str], UUID] = {}
@@ -173,7 +187,10 @@ class _Batch:
         return restore.statement_id if restore else record.statement_id()
 
     def _recorded_at(self, restore: Restored | None) -> datetime:
-        return restore.recorded_at if restore else self.result.recorded_at
+        if restore:
+            self.restored_ids.add(restore.statement_id)
+            return restore.recorded_at
+        return self.result.recorded_at
 
     def in_order(self) -> list[Any]:
         """The new events to save: a restore keeps the order of the export, across subjects."""
@@ -215,9 +232,12 @@ class _Batch:
             self.flush(aggregate)
             self.aggregates[aggregate_id] = WRITTEN
         fresh = set(new)
-        for record, statement_id, _ in items:
+        for record, statement_id, at in items:
             if statement_id in fresh:
                 fresh.discard(statement_id)
+                self.newest = at if self.newest is None else max(self.newest, at)
+                if statement_id in self.restored_ids:
+                    self.restored_new.append((statement_id, at))
                 self.result.new.append(statement_id)
                 self.result.kinds[record.KIND] = self.result.kinds.get(record.KIND, 0) + 1
             else:
@@ -265,14 +285,19 @@ class _Batch:
             raise AmbiguousStatementId(f"{fix.target_field}: {quoted(fix.target)} is too short; give at least 8 characters",
                                        statement_ids=(fix.statement_id(),))
         found = {sid: where for sid, where in self.statement_subjects.items() if sid.startswith(prefix)}
-        for ref in self.ledger.index.find_statements(prefix) if self.ledger.index else []:
+        refs = self.ledger.index.find_statements(prefix, limit=CANDIDATES) if self.ledger.index else []
+        for ref in refs:
             found.setdefault(ref.statement_id, (ref.subject_type, ref.subject_id))
         if not found:
             raise StatementNotFound(f"{fix.target_field}: no statement has an id starting with {quoted(fix.target)}",
                                     statement_ids=(fix.statement_id(),))
         if len(found) > 1:
-            raise AmbiguousStatementId(f"{fix.target_field}: {quoted(fix.target)} matches {len(found)} statements: "
-                                       f"{', '.join(sorted(found))}", statement_ids=(fix.statement_id(),))
+            more = len(refs) >= CANDIDATES  # the index stopped at its limit: there may be more
+            listed = sorted(found)[:CANDIDATES]
+            raise AmbiguousStatementId(f"{fix.target_field}: {quoted(fix.target)} matches {'at least ' if more else ''}"
+                                       f"{len(found)} statements: {', '.join(listed)}"
+                                       f"{', …' if more or len(found) > len(listed) else ''}",
+                                       statement_ids=(fix.statement_id(),))
         (full, where), = found.items()
         return fix.model_copy(update={fix.target_field: full}), where
 

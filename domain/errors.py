@@ -53,7 +53,7 @@ class StatementNotFound(RuleViolation):
     """Raised when a correction or retraction names a statement that does not exist."""
 
 
-class StatementRetracted(RuleViolation):
+class AlreadyRetracted(RuleViolation):
     """Raised when a statement that was retracted would be corrected or retracted again."""
 
 

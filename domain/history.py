@@ -8,7 +8,7 @@ from typing import Iterable
 
 from pydantic import ValidationError
 
-from stratlog.domain.errors import InvalidInput, StatementNotFound, StatementRetracted
+from stratlog.domain.errors import AlreadyRetracted, InvalidInput, StatementNotFound
 from stratlog.domain.fixes import Fix, StatementCorrected
 from stratlog.domain.quoting import quoted
 from stratlog.domain.statement import Statement
@@ -53,27 +53,39 @@ class Entry:
 
 
 def apply_fixes(entries: Iterable[Entry], known_at: datetime | None = None) -> list[Entry]:
-    """The statements known at `known_at`, each with the corrections and retraction recorded by then.
+    """The statements known at `known_at`, each with the corrections and retraction that count by then.
 
-    Raises StatementNotFound or StatementRetracted when a fix does not fit, and InvalidInput
-    when a correction makes a statement invalid.
+    An entry is known once its recorded_at is at or before `known_at` (every entry when it is None).
+    Entries apply in position order, and a fix counts once it, its target and every earlier fix of
+    that target are known: so a stored history folds at any instant, whatever order the recording
+    clocks ran in, and each chain of fixes is one that was checked when it was recorded.
+
+    The check before a commit folds with everything known (`known_at` None): there a fix naming no
+    statement raises StatementNotFound, a fix of a retracted statement AlreadyRetracted, and a
+    correction that makes its statement invalid InvalidInput.
     """
-    known = [e for e in entries if known_at is None or e.recorded_at <= known_at]
     by_id: dict[str, Entry] = {}
-    for entry in sorted(known, key=lambda e: e.position):
+    waiting: set[str] = set()  # targets whose chain of fixes is not all known at `known_at`
+    for entry in sorted(entries, key=lambda e: e.position):
+        known = known_at is None or entry.recorded_at <= known_at
         if not entry.is_fix:
-            by_id.setdefault(entry.statement_id, entry)
+            if known:
+                by_id.setdefault(entry.statement_id, entry)
             continue
-        original = by_id.get(entry.statement.target)
+        target = entry.statement.target
+        original = by_id.get(target)
+        if known_at is not None and (not known or original is None or target in waiting):
+            waiting.add(target)
+            continue
         if original is None:
-            raise StatementNotFound(f"{entry.kind} names statement {quoted(entry.statement.target)}, which does not exist",
+            raise StatementNotFound(f"{entry.kind} names statement {quoted(target)}, which does not exist",
                                     statement_ids=(entry.statement_id,))
         if original.retracted_by is not None:
-            raise StatementRetracted(
+            raise AlreadyRetracted(
                 f"statement {original.statement_id[:8]} was retracted by {original.retracted_by.statement_id[:8]}; "
                 f"it cannot be {'corrected' if isinstance(entry.statement, StatementCorrected) else 'retracted'} again",
                 statement_ids=(entry.statement_id, original.statement_id, original.retracted_by.statement_id))
-        by_id[original.statement_id] = _fixed(original, entry)
+        by_id[target] = _fixed(original, entry)
     return list(by_id.values())
 
 

@@ -7,11 +7,37 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from stratlog.domain.errors import InvalidInput
 
 DEFAULT_DB = "stratlog.db"
 LOCK_TIMEOUT_SECONDS = 10
+
+
+URL_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*)://")  # any string with a scheme is a URL, never a path
+TEAM_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+DEFAULT_PORT = 5432
+DEFAULT_USER = "postgres"
+DEFAULT_HOST = "localhost"
+URL_FORM = "postgresql://user:password@host:port/dbname"
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    """Where team mode's events live, parsed from a postgresql:// URL."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    dbname: str
+
+    @property
+    def url(self) -> str:
+        """The URL without its password: safe in messages and files, and the identity of the event store."""
+        host = f"[{self.host}]" if ":" in self.host else quote(self.host, safe="")
+        return f"postgresql://{quote(self.user, safe='')}@{host}:{self.port}/{quote(self.dbname, safe='')}"
 
 
 @dataclass(frozen=True)
@@ -21,10 +47,11 @@ class Settings:
     db: str
     read_model: str
     lock_timeout: int = LOCK_TIMEOUT_SECONDS
+    address: ServerAddress | None = None  # team mode: the PostgreSQL server of the events
 
     @property
     def team_mode(self) -> bool:
-        return self.db.startswith(("postgresql://", "postgres://"))
+        return self.address is not None
 
     def eventsourcing_env(self, read_only: bool = False) -> dict[str, str]:
         """The eventsourcing environment of the Ledger application (`read_only`: reads a SQLite file on
@@ -45,17 +72,71 @@ class Settings:
 def settings(db: str | None = None, read_model: str | None = None) -> Settings:
     """Settings from the options, else $STRATLOG_DB / $STRATLOG_READ_MODEL, else the defaults.
 
+    A target with a URL scheme is a URL: postgresql:// (or postgres://, postgresql+psycopg://, any
+    case) selects team mode, any other scheme is refused; it is never taken for a file path.
     In SQLite mode the read model lives in the database file itself: --read-model is refused.
     """
+    option = "--db" if db or not os.environ.get("STRATLOG_DB") else "STRATLOG_DB"
     target = db or os.environ.get("STRATLOG_DB") or DEFAULT_DB
     timeout = _lock_timeout(os.environ.get("STRATLOG_LOCK_TIMEOUT"))
-    if target.startswith(("postgresql://", "postgres://")):
-        local = read_model or os.environ.get("STRATLOG_READ_MODEL") or str(_cache_file(target))
-        return Settings(target, local, timeout)
+    if read_model and is_url(read_model):
+        raise InvalidInput(f"--read-model {shown(read_model)!r}: the read model is a local SQLite file, not a URL")
+    if is_url(target):
+        address = parse_url(target, option)
+        local = read_model or os.environ.get("STRATLOG_READ_MODEL") or str(_cache_file(address))
+        if is_url(local):
+            raise InvalidInput(f"STRATLOG_READ_MODEL {shown(local)!r}: the read model is a local SQLite file, not a URL")
+        return Settings(target.strip(), local, timeout, address)
     if read_model and read_model != target:
         raise InvalidInput(f"--read-model {read_model!r}: a separate read model is for team mode "
                            f"(--db postgresql://…); a SQLite database keeps its read model inside it")
     return Settings(target, target, timeout)
+
+
+def is_url(target: str) -> bool:
+    """Whether a --db target has a URL scheme (then it is a URL, supported or not, never a file path)."""
+    return URL_SCHEME.match(target) is not None
+
+
+def parse_url(url: str, option: str = "--db") -> ServerAddress:
+    """postgresql://user:password@host:port/dbname, percent-decoded (port 5432 and user postgres by default).
+
+    The user information ends at the last `@` before the path, and the user at its first `:`, so a
+    password may hold `/`, `@`, `:` or `#` as it is. A message never shows the password.
+    """
+    text = url.strip()
+    match = URL_SCHEME.match(text)
+    scheme = match.group(1).lower() if match else ""
+    if scheme not in TEAM_SCHEMES:
+        given = f"the scheme {scheme}:// is not supported" if match else "it is not a URL"
+        raise InvalidInput(f"{option}: {shown(text)!r}: {given}; team mode takes {URL_FORM} (postgres:// and "
+                           f"postgresql+psycopg:// too), and a SQLite database is a file path without a scheme")
+    rest = text[match.end():]
+    at = rest.rfind("@", 0, max(rest.rfind("/"), 0))
+    userinfo, location = (rest[:at], rest[at + 1:]) if at >= 0 else ("", rest)
+    hostport, _, path = location.partition("/")
+    options = min((location.find(m) for m in "?#" if m in location), default=-1)
+    if options >= 0 and (at >= 0 or "@" not in location):  # then `location` holds no password: safe to show
+        raise InvalidInput(f"{option}: URL options such as {location[options:]!r} are not supported; give {URL_FORM}")
+    if options >= 0 or not path or "/" in path:
+        raise InvalidInput(f"{option}: {shown(text)!r} names no database; give {URL_FORM}")
+    host, port = _host_and_port(hostport, text, option)
+    user, _, password = userinfo.partition(":")
+    return ServerAddress(unquote(host) or DEFAULT_HOST, port, unquote(user) or DEFAULT_USER, unquote(password),
+                         unquote(path))
+
+
+def _host_and_port(hostport: str, text: str, option: str) -> tuple[str, int]:
+    if hostport.startswith("[") and "]" in hostport:
+        host, rest = hostport[1:hostport.index("]")], hostport[hostport.index("]") + 1:]
+        port = rest.removeprefix(":")
+    else:
+        host, _, port = hostport.partition(":")
+    if not port:
+        return host, DEFAULT_PORT
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise InvalidInput(f"{option}: the port of {shown(text)!r} is not a number from 1 to 65535")
+    return host, int(port)
 
 
 def _lock_timeout(text: str | None) -> int:
@@ -68,12 +149,25 @@ def _lock_timeout(text: str | None) -> int:
 
 
 def shown(target: str) -> str:
-    """A database target fit to print: a URL loses its password."""
-    return re.sub(r"(//[^:/@]*):[^@/]*@", r"\1@", target)
+    """A database target fit to print: a URL shows its user but never its password.
+
+    Everything before the URL's last `@` is taken for user information (more than the parse takes,
+    never less), so no spelling of a password reaches a message.
+    """
+    text = target.strip()
+    match = URL_SCHEME.match(text)
+    if not match:
+        return target
+    userinfo, at, location = text[match.end():].rpartition("@")
+    if not at or ":" not in userinfo:
+        return text
+    return f"{text[:match.end()]}{userinfo.partition(':')[0]}:***@{location}"
 
 
-def _cache_file(url: str) -> Path:
+def _cache_file(address: ServerAddress) -> Path:
+    """The default read model of an event store: named (and hashed) after its URL without the password."""
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stratlog"
-    safe = re.sub(r"[^A-Za-z0-9]+", "-", re.sub(r"//[^@/]*@", "//", url)).strip("-")[:60]
+    url = address.url
+    safe = re.sub(r"[^A-Za-z0-9]+", "-", url.removeprefix("postgresql://")).strip("-")[:60]
     digest = hashlib.sha256(url.encode()).hexdigest()[:10]
     return base / f"{safe}-{digest}.db"

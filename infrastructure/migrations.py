@@ -72,27 +72,33 @@ def up_to_date(conn: sqlite3.Connection) -> bool:
 
 
 def migrate(conn: sqlite3.Connection) -> list[int]:
-    """Apply the migrations this database has not seen yet; returns their numbers."""
+    """Apply the migrations this database has not seen yet; returns their numbers.
+
+    Each one runs in its own transaction that takes the write lock first and then re-reads what is
+    applied, so two processes creating the same new database at once apply each migration once.
+    """
     if up_to_date(conn):
         return []
     import sqlite_utils
     db = sqlite_utils.Database(conn)
-    table = db["stratlog_migrations"]
-    if not table.exists():
-        mark_database(db.conn)
-        table.create({"id": int, "name": str, "applied_at": str}, pk="id", if_not_exists=True)
-    applied = {row["id"] for row in table.rows}
     done = []
     for number, name, apply in MIGRATIONS:
-        if number in applied:
-            continue
-        db.conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            apply(db)
-            table.insert({"id": number, "name": name, "applied_at": datetime.now(timezone.utc).isoformat()})
-            db.conn.execute("COMMIT")
+            if number not in _applied(conn):
+                apply(db)
+                conn.execute("INSERT INTO stratlog_migrations (id, name, applied_at) VALUES (?, ?, ?)",
+                             (number, name, datetime.now(timezone.utc).isoformat()))
+                done.append(number)
+            conn.execute("COMMIT")
         except BaseException as error:
-            roll_back(db.conn, error)
+            roll_back(conn, error)
             raise
-        done.append(number)
     return done
+
+
+def _applied(conn: sqlite3.Connection) -> set[int]:
+    """The migrations applied, read inside the caller's write transaction (the table made if missing)."""
+    mark_database(conn)
+    conn.execute("CREATE TABLE IF NOT EXISTS stratlog_migrations (id INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)")
+    return {n for (n,) in conn.execute("SELECT id FROM stratlog_migrations")}

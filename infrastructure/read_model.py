@@ -268,10 +268,10 @@ class ReadModel(ReadAccess):
         self.conn.execute("INSERT OR REPLACE INTO stratlog_meta (key, value) VALUES ('events_url', ?)", (url,))
 
     # -- StatementIndex ----------------------------------------------------------------------
-    def find_statements(self, prefix: str) -> list[StatementRef]:
+    def find_statements(self, prefix: str, limit: int = 20) -> list[StatementRef]:
         rows = self.conn.execute(
             "SELECT statement_id, kind, subject_type, subject_id, brand FROM rm_statements "
-            "WHERE statement_id >= ? AND statement_id < ? LIMIT 20", (prefix, prefix + "\uffff"))
+            "WHERE statement_id >= ? AND statement_id < ? LIMIT ?", (prefix, prefix + "\uffff", limit))
         return [StatementRef(sid, kind, st, UUID(hex=subject), brand) for sid, kind, st, subject, brand in rows]
 
     def known_subjects(self, subject_ids: set[UUID]) -> set[UUID]:

@@ -9,6 +9,7 @@ from typing import Sequence
 
 from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 
+from stratlog.application.clock import Clock, system_clock
 from stratlog.application.ledger import Ledger, Recorded
 from stratlog.application.ports import QUIET, Progress
 from stratlog.application.queries import Queries
@@ -18,6 +19,7 @@ from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.damage import notify_damage, shown
 from stratlog.infrastructure.event_source import EventSource
 from stratlog.infrastructure.failures import DISK_FULL, PLAIN, READ_ONLY, failure_kind, plain_cause
+from stratlog.infrastructure.new_database import open_for_writing
 from stratlog.infrastructure.notices import notify
 from stratlog.infrastructure.read_model import ReadModel
 from stratlog.infrastructure.sqlite_guard import (MIN_ROOM, check_database_file, check_existing_database,
@@ -37,14 +39,23 @@ class DamagedSubject(StratlogError):
 class Runtime:
     """The ledger and its read model for one command; writers catch the read model up after saving."""
 
-    def __init__(self, settings: Settings, writing: bool):
-        self.settings = settings
+    def __init__(self, settings: Settings, writing: bool, clock: Clock = system_clock):
+        self.settings, self.clock, self.claim = settings, clock, None
         self.cannot_write = None if settings.team_mode or writing else unwritable(settings.db)
         self.read_only = self.cannot_write is not None  # opened without writing: read-only media or a full disk
         if not settings.team_mode:
             (check_database_file if writing else check_existing_database)(settings.db)
             if writing:
                 refuse_unwritable(settings.db)
+                self.claim = open_for_writing(settings.db, settings.lock_timeout)
+        try:
+            self._open(writing)
+        except BaseException:
+            self.close(name_damage=False)
+            raise
+
+    def _open(self, writing: bool) -> None:
+        settings = self.settings
         events_url = self._events_url()
         if not Path(settings.read_model).parent.exists():
             Path(settings.read_model).parent.mkdir(parents=True, exist_ok=True)
@@ -59,11 +70,11 @@ class Runtime:
     def ledger(self) -> Ledger:
         if not self.settings.team_mode:
             return Ledger(self.settings.eventsourcing_env(self.read_only), index=self.read_model,
-                          refresh_index=self.catch_up)
+                          refresh_index=self.catch_up, clock=self.clock)
         from stratlog.infrastructure.postgres_store import connection_failure
         env = self.settings.eventsourcing_env()
         try:
-            return Ledger(env, index=self.read_model, refresh_index=self.catch_up)
+            return Ledger(env, index=self.read_model, refresh_index=self.catch_up, clock=self.clock)
         except PersistenceError as error:
             raise connection_failure(error, self.settings.db) from None
 
@@ -197,17 +208,33 @@ class Runtime:
     def _events_url(self) -> str | None:
         if not self.settings.team_mode:
             return None
-        from stratlog.infrastructure.postgres_store import parse_url
-        return parse_url(self.settings.db).url
+        return self.settings.address.url
 
     def _has_sqlite_events(self) -> bool:
         return self.read_model.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='stored_events'").fetchone() is not None
 
     def close(self, name_damage: bool = True) -> None:
-        """Close what this command opened; first warn when the read model left stored events out."""
-        if name_damage:
-            notify_damage(self.read_model, self.__dict__["log"].damaged if "log" in self.__dict__ else ())
-        self.read_model.close()
+        """Close what this command opened: first warn when the read model left stored events out; a
+        database it created and recorded nothing in is removed."""
+        read_model = self.__dict__.get("read_model")
+        empty = self.claim is not None and (read_model is None or not _has_events(read_model.conn))
+        if read_model is not None:
+            if name_damage:
+                notify_damage(read_model, self.__dict__["log"].damaged if "log" in self.__dict__ else ())
+            read_model.close()
         if "ledger" in self.__dict__:
             self.ledger.close()
+        if self.claim is not None:
+            self.claim.release(remove=empty)
+            self.claim = None
+
+
+def _has_events(conn: sqlite3.Connection) -> bool:
+    """Whether the log holds an event (True when that cannot be read: then nothing is removed)."""
+    try:
+        return conn.execute("SELECT 1 FROM stored_events LIMIT 1").fetchone() is not None
+    except sqlite3.OperationalError as error:
+        return "no such table" not in str(error)
+    except sqlite3.Error:
+        return True

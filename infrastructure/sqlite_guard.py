@@ -39,14 +39,22 @@ def writable(path: str) -> bool:
     read-only mount refuses writes even to root.
     """
     file = Path(path)
-    return os.access(file.resolve().parent, os.W_OK) and (not file.exists() or os.access(file, os.W_OK))
+    return os.access(_nearest_folder(file), os.W_OK) and (not file.exists() or os.access(file, os.W_OK))
+
+
+def _nearest_folder(file: Path) -> Path:
+    """The folder that holds the file, or for a database in folders yet to be made, the nearest that exists."""
+    folder = file.resolve().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def unwritable(path: str) -> str | None:
     """Why nothing can be written to this database now (READ_ONLY or DISK_FULL), or None."""
     if not writable(path):
         return READ_ONLY
-    stats = os.statvfs(Path(path).resolve().parent)
+    stats = os.statvfs(_nearest_folder(Path(path)))
     return DISK_FULL if stats.f_bavail * stats.f_frsize < MIN_ROOM else None
 
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stratlog.domain.brand import Brand
-from stratlog.domain.errors import DependencyAnnouncedLater, InvalidInput, StatementNotFound, StatementRetracted, TargetNotFound
+from stratlog.domain.errors import AlreadyRetracted, DependencyAnnouncedLater, InvalidInput, StatementNotFound, TargetNotFound
 from stratlog.domain.groups import fold_group
 from stratlog.domain.history import Entry, apply_fixes, counted
 from stratlog.domain.statement import subject_id
@@ -158,7 +158,7 @@ def test_correcting_a_retracted_statement_is_refused():
     known = entries((wrong, JAN), (retraction, FEB),
                     (fix("statement-corrected", corrects=wrong.statement_id(), fields={"stance": "potential"}), MAR))
 
-    with pytest.raises(StatementRetracted, match=re.escape(
+    with pytest.raises(AlreadyRetracted, match=re.escape(
             f"statement {wrong.statement_id()[:8]} was retracted by {retraction.statement_id()[:8]}; "
             "it cannot be corrected again")):
         apply_fixes(known)
@@ -194,7 +194,7 @@ def test_correcting_a_retracted_statement_is_refused_by_the_brand():
     brand = brand_with(setting, retraction)
     correction = fix("statement-corrected", corrects=setting.statement_id(), fields={"value": 90000})
 
-    with pytest.raises(StatementRetracted, match="it cannot be corrected again"):
+    with pytest.raises(AlreadyRetracted, match="it cannot be corrected again"):
         brand.record([(correction, correction.statement_id(), FEB)])
     assert correction.statement_id() not in brand.statement_ids
 
@@ -215,3 +215,49 @@ def test_retracting_a_target_that_a_revision_depends_on_is_refused():
 
     with pytest.raises(TargetNotFound, match="names no live target annual-sales 2030"):
         brand.record([(retraction, retraction.statement_id(), FEB)])
+
+
+# ---- a fix counts once its target is known (recording clocks in any order) -------------------
+
+def test_a_correction_recorded_by_a_clock_behind_its_target_folds_at_every_instant():
+    setting = target_set(value=10000)
+    correction = fix("statement-corrected", corrects=setting.statement_id(), fields={"value": 100000})
+    known = entries((setting, FEB), (correction, JAN))  # an older stratlog, its clock stepped back
+
+    assert apply_fixes(known, known_at=JAN) == []  # the correction waits for its target
+    assert [e.statement.value for e in apply_fixes(known, known_at=FEB)] == [100000]
+    assert [e.statement.value for e in apply_fixes(known)] == [100000]
+
+
+def test_a_later_fix_waits_while_an_earlier_fix_of_the_same_statement_is_not_known():
+    setting = target_set(value=10000)
+    first = fix("statement-corrected", corrects=setting.statement_id(), fields={"value": 20000})
+    second = fix("statement-corrected", corrects=setting.statement_id(), fields={"value": 30000})
+    known = entries((setting, JAN), (first, MAR), (second, FEB))
+
+    assert [e.statement.value for e in apply_fixes(known, known_at=FEB)] == [10000]
+    assert [e.statement.value for e in apply_fixes(known, known_at=MAR)] == [30000]
+
+
+def test_a_retraction_known_before_its_target_never_refuses_the_fold():
+    wrong = ipo("listed", "2023-06")
+    retraction = fix("statement-retracted", retracts=wrong.statement_id(), reason="never said")
+    known = entries((wrong, MAR), (retraction, JAN))
+
+    assert stances(apply_fixes(known, known_at=FEB)) == []
+    assert stances(apply_fixes(known, known_at=MAR)) == []
+
+
+def test_the_check_before_commit_still_refuses_a_fix_naming_no_statement_at_any_instant_it_is_asked():
+    known = entries((ipo("potential", "2023-06"), JAN), (fix("statement-retracted", retracts="0badc0de", reason="x"), FEB))
+
+    assert stances(apply_fixes(known, known_at=FEB)) == ["potential"]  # a stored fold skips what it cannot place
+    with pytest.raises(StatementNotFound, match="statement-retracted names statement '0badc0de', which does not exist"):
+        apply_fixes(known)  # the check before commit: everything is known
+
+
+def test_the_error_of_a_second_retraction_is_not_named_like_the_retraction_event():
+    from stratlog.domain import errors, fixes
+
+    assert fixes.StatementRetracted.KIND == "statement-retracted"
+    assert not hasattr(errors, "StatementRetracted") and issubclass(AlreadyRetracted, errors.RuleViolation)

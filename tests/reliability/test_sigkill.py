@@ -179,7 +179,9 @@ def test_killed_while_validating_in_memory_it_leaves_nothing(start, db, stratlog
     creation_done = importer.cpu_seconds()
     importer.process.send_signal(signal.SIGCONT)
     importer.freeze_when(lambda: importer.cpu_seconds() >= creation_done + VALIDATING, "validating the statements")
-    assert importer.stored() == 0 and not importer.write_lock_is_held()
+    # the statements are checked inside the transaction that holds the write lock (DESIGN §7 r2: recorded_at is
+    # chosen under it), so the lock may be held here; nothing is written before the checks pass
+    assert importer.stored() == 0
     importer.kill()
     assert_empty_and_writable(stratlog, db)
 

@@ -1,0 +1,121 @@
+"""A database file a writing command creates: claimed until the command ends, removed if it recorded nothing.
+
+Every writer opens its --db file through `open_for_writing`, which takes an exclusive flock on it: the
+writer that finds the file empty (0 bytes: nothing has initialised it) keeps the lock until its command
+ends, so no other stratlog starts writing to a file that may yet be removed; any other writer holds the
+lock only for the moment it takes to see that nobody is creating the file. The flock is separate from
+SQLite's own locks. Only the process that created the file removes it, only while it holds the claim,
+and only when the log is still empty: a refused first command leaves no file behind, and no other
+writer's statements are ever in a file that gets removed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # no flock on this platform: a new database is created as before, and kept
+    fcntl = None
+
+from stratlog.domain.errors import StratlogError
+
+POLL_SECONDS = 0.01
+SIDE_FILES = ("-wal", "-shm", "-journal")
+_HELD: dict[tuple[int, int], "Claim"] = {}  # this process's claims, by (device, inode)
+
+
+class DatabaseBeingCreated(StratlogError):
+    """Raised when another stratlog keeps creating the same new database longer than the lock timeout."""
+
+
+class Claim:
+    """The lock on a database file this command is the first to initialise."""
+
+    def __init__(self, path: str, fd: int, created: bool, folders: list[Path]):
+        self.path, self.fd, self.created, self.folders = path, fd, created, folders
+        stat = os.fstat(fd)
+        self.key = (stat.st_dev, stat.st_ino)
+        _HELD[self.key] = self
+
+    def release(self, remove: bool) -> bool:
+        """Let other writers in; first remove the file (and its -wal/-shm) when `remove` and we created it.
+
+        Returns whether the file was removed. Call it once every connection to the file is closed.
+        """
+        removed = remove and self.created
+        if removed:
+            for suffix in ("", *SIDE_FILES):
+                Path(self.path + suffix).unlink(missing_ok=True)
+            for folder in self.folders:  # the folders made for it, deepest first, when nothing else is in them
+                if any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        _HELD.pop(self.key, None)
+        os.close(self.fd)
+        return removed
+
+
+def open_for_writing(path: str, timeout: float) -> Claim | None:
+    """The claim on `path` when this command initialises it (creating it, and its folders, if absent),
+    else None once whoever is initialising it has finished (waiting at most `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    folders = _make_folders(Path(path).parent)
+    if fcntl is None:
+        return None
+    while True:
+        try:
+            fd, created = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666), True
+        except FileExistsError:
+            try:
+                fd, created = os.open(path, os.O_RDONLY), False
+            except FileNotFoundError:
+                continue  # removed by the writer that was creating it: create it ourselves
+        stat = os.fstat(fd)
+        if (stat.st_dev, stat.st_ino) in _HELD:  # this process is initialising it already
+            os.close(fd)
+            return None
+        _lock(fd, deadline, path)
+        if not _still_at(path, fd):
+            os.close(fd)
+            continue
+        if os.fstat(fd).st_size == 0:
+            return Claim(path, fd, created, folders)
+        os.close(fd)  # initialised by someone else: nothing to wait for any more
+        return None
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Make a missing folder and its missing parents; returns those made, deepest first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(exist_ok=True)
+    return missing
+
+
+def _lock(fd: int, deadline: float, path: str) -> None:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise DatabaseBeingCreated(f"another stratlog is still creating the database {path!r}; "
+                                           f"nothing was written, try again") from None
+            time.sleep(POLL_SECONDS)
+
+
+def _still_at(path: str, fd: int) -> bool:
+    """Whether `path` still names the file `fd` is open on (not removed or replaced meanwhile)."""
+    try:
+        here = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino)
