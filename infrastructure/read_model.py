@@ -56,11 +56,11 @@ def _names(subject: str, statement) -> list[tuple[str, str]]:
 class ReadModel(ReadAccess):
     """Folded items per brand and group, valid over announced dates and known instants; kept caught up."""
 
-    def __init__(self, path: str, timeout: float = 10.0):
+    def __init__(self, path: str, timeout: float = 10.0, holds_log: bool = True):
         super().__init__(sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False))
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
-        migrate(self.conn)
+        migrate(self.conn, holds_log)
 
     def catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = (), progress: Progress = QUIET) -> int:
         """Fold every event after our position; rows and position are written in one transaction.
