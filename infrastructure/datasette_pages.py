@@ -112,10 +112,12 @@ def columns_of(rows: list[dict]) -> list[str]:
 
 
 def cells_of(rows: list[dict], columns: list[str]) -> list[list[Cell]]:
+    """The cells of every row, one per column (an absent key is an empty cell holding null)."""
     return [[cell(column, row.get(column)) for column in columns] for row in rows]
 
 
 def cell(column: str, value: Any) -> Cell:
+    """One value's cell; a statement id shows its first 8 characters (as the CLI's tables do), whole in its title."""
     text = cell_text(value)
     if column == "statement_id" and value:
         return Cell(column, text[:8], json.dumps(value, ensure_ascii=False), text)

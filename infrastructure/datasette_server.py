@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import signal
 import socket
 import tempfile
@@ -11,7 +12,7 @@ from typing import Callable
 
 from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.config import Settings
-from stratlog.infrastructure.serve_snapshot import Snapshot, take_snapshot
+from stratlog.infrastructure.serve_snapshot import Snapshot, snapshot_source, take_snapshot
 
 DATABASE = "stratlog"  # the snapshot's file is stratlog.db
 HIDDEN = ("stored_events", "rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items",
@@ -31,11 +32,12 @@ def serve_database(settings: Settings, host: str, port: int, ready: Callable[[st
 
     `ready(url, snapshot)` is called once the server is listening.
     """
+    source = snapshot_source(settings)
     listening = _listen(host, port)
     previous = _catch_stop_signals()
     try:
         with tempfile.TemporaryDirectory(prefix="stratlog-serve-") as folder:
-            snapshot = take_snapshot(settings, Path(folder))
+            snapshot = take_snapshot(settings, Path(folder), source)
             _run(datasette_for(snapshot), listening, lambda: ready(_url(listening), snapshot))
     except _Stopped:
         pass
@@ -84,8 +86,9 @@ def _listen(host: str, port: int) -> socket.socket:
         listening.listen(128)
     except OSError as error:
         listening.close()
-        raise CannotListen(f"cannot listen on {host} port {port}: {error.strerror or error}; "
-                           f"choose another with --port") from None
+        hint = ("choose another with --port" if error.errno == errno.EADDRINUSE
+                else "give an address of this machine with --host")
+        raise CannotListen(f"cannot listen on {host} port {port}: {error.strerror or error}; {hint}") from None
     return listening
 
 
@@ -94,6 +97,7 @@ def _run(datasette, listening: socket.socket, on_ready: Callable[[], None]) -> N
 
     class Server(uvicorn.Server):
         async def startup(self, sockets=None) -> None:
+            """uvicorn's start-up, then `on_ready` once it listens."""
             await super().startup(sockets=sockets)
             if self.started:
                 on_ready()

@@ -29,14 +29,25 @@ class Snapshot:
     statements: int
 
 
-def take_snapshot(settings: Settings, folder: Path) -> Snapshot:
-    """Copy the database (or, in team mode, the local read model) into `folder` and catch it up there.
+def snapshot_source(settings: Settings) -> str | None:
+    """The file a snapshot copies, checked before anything else happens: the database itself, or in
+    team mode the local read model (None when there is none yet: the snapshot then starts empty)."""
+    if not settings.team_mode:
+        check_existing_database(settings.db)
+        return settings.db
+    if Path(settings.read_model).exists():
+        check_database_file(settings.read_model)
+        return settings.read_model
+    return None
+
+
+def take_snapshot(settings: Settings, folder: Path, source: str | None) -> Snapshot:
+    """Copy `source` (see snapshot_source) into `folder` and catch the copy up with the log.
 
     The database named by --db is only read: migrations and catching up happen in the copy, which
     ends as one file (no -wal) so that it can be opened immutable.
     """
     target = folder / SNAPSHOT_NAME
-    source = _source_file(settings)
     try:
         if source is not None:
             _copy(source, target)
@@ -51,17 +62,6 @@ def take_snapshot(settings: Settings, folder: Path) -> Snapshot:
         raise SnapshotFailed(f"could not make the snapshot of {shown(settings.db)} that serve reads, in {folder}: "
                              f"{error}; nothing was written to {shown(settings.db)}") from None
     return Snapshot(target, shown(settings.db), datetime.now(timezone.utc), statements)
-
-
-def _source_file(settings: Settings) -> str | None:
-    """The file to copy: the database itself, or in team mode the local read model (if there is one yet)."""
-    if not settings.team_mode:
-        check_existing_database(settings.db)
-        return settings.db
-    if Path(settings.read_model).exists():
-        check_database_file(settings.read_model)
-        return settings.read_model
-    return None
 
 
 def _settings_of_copy(settings: Settings, copy: Path) -> Settings:
