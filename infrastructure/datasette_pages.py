@@ -66,16 +66,16 @@ def answer(queries: Queries, view: str, form: Mapping[str, str]) -> Any:
     for name in REQUIRED.get(view, ()):
         if _text(form, name) is None:
             raise MissingField("Missing argument 'BRAND'." if name == "brand" else f"Missing option '--{name}'.")
-    known_at = parse_known_at(_text(form, "known_at"))
     if view == "diff":
         before, after = parse_as_of(_text(form, "from"), "--from"), parse_as_of(_text(form, "to"), "--to")
-        return queries.diff(_text(form, "brand"), before, after, known_at)
-    return _ASK[view](queries, form, parse_as_of(_text(form, "as_of")), known_at)
+        return queries.diff(_text(form, "brand"), before, after, parse_known_at(_text(form, "known_at")))
+    as_of = parse_as_of(_text(form, "as_of"))
+    return _ASK[view](queries, form, as_of, parse_known_at(_text(form, "known_at")))
 
 
 _ASK: dict[str, Callable] = {
     "timeline": lambda q, form, d, t: q.timeline(_text(form, "brand"), d, t),
-    "kpis": lambda q, form, d, t: q.kpis(_text(form, "brand"), d, t, _text(form, "live") is not None),
+    "kpis": lambda q, form, d, t: q.kpis(_text(form, "brand"), d, t, _flag(form, "live")),
     "checks": lambda q, form, d, t: q.checks(_text(form, "brand"), d, t),
     "state": lambda q, form, d, t: q.state(_text(form, "brand"), d, t),
     "audit": lambda q, form, d, t: q.audit(_text(form, "brand"), _text(form, "kpi"),
@@ -86,6 +86,12 @@ _ASK: dict[str, Callable] = {
 def _text(form: Mapping[str, str], name: str) -> str | None:
     value = (form.get(name) or "").strip()
     return value or None
+
+
+def _flag(form: Mapping[str, str], name: str) -> bool:
+    """A checkbox: ticked when sent with any value but an explicit no (0, false, no, off)."""
+    value = _text(form, name)
+    return value is not None and value.casefold() not in ("0", "false", "no", "off")
 
 
 def json_text(data: Any) -> str:

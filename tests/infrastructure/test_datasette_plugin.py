@@ -26,6 +26,7 @@ SAME_QUESTIONS = [
     ("timeline.json?brand=alpine&as_of=2024-Q3", ["timeline", "--brand", "alpine", "--as-of", "2024-Q3"]),
     ("kpis.json?brand=alpine&as_of=2023-06", ["kpis", "--brand", "alpine", "--as-of", "2023-06"]),
     ("kpis.json?as_of=2024&live=1", ["kpis", "--as-of", "2024", "--live"]),
+    ("kpis.json?as_of=2024&live=off", ["kpis", "--as-of", "2024"]),
     ("audit.json?brand=alpine&kpi=annual-sales&deadline=2030", ["audit", "alpine", "annual-sales", "--deadline", "2030"]),
     ("state.json?brand=alpine&as_of=2024-09", ["state", "alpine", "--as-of", "2024-09"]),
     ("diff.json?brand=alpine&from=2023-05&to=2024", ["diff", "--brand", "alpine", "--from", "2023-05", "--to", "2024"]),
@@ -42,6 +43,9 @@ BAD_QUESTIONS = [
     ("state.json?as_of=2024", ["state", "--as-of", "2024"]),
     ("audit.json?brand=alpine&deadline=soon", ["audit", "alpine", "--deadline", "soon"]),
     ("checks.json?as_of=99999", ["checks", "--as-of", "99999"]),
+    ("kpis.json?known_at=never&as_of=2024-13", ["kpis", "--known-at", "never", "--as-of", "2024-13"]),
+    ("diff.json?known_at=never&to=2023-14&from=2023", ["diff", "--known-at", "never", "--to", "2023-14", "--from", "2023"]),
+    ("audit.json?brand=nope&deadline=soon", ["audit", "nope", "--deadline", "soon"]),
 ]
 
 
