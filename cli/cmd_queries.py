@@ -114,12 +114,8 @@ def audit(brand, kpi, deadline, as_of, known_at, fmt, db=None, read_model=None) 
     Example:
       stratlog audit alpine annual-sales --deadline 2030
     """
-    if deadline:
-        from stratlog.domain.dates import PartialDate
-        try:
-            deadline = PartialDate.parse(deadline).text
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="--deadline") from None
+    from stratlog.cli.options import parse_deadline
+    deadline = parse_deadline(deadline)
     emit(_run(db, read_model, lambda q: q.audit(brand, kpi, deadline, as_of, known_at)), fmt, AUDIT, "(no target statements)")
 
 

@@ -27,6 +27,7 @@ COMMANDS = {
     "export": "stratlog.cli.cmd_data:export",
     "backup": "stratlog.cli.cmd_data:backup",
     "schema": "stratlog.cli.cmd_data:schema",
+    "serve": "stratlog.cli.cmd_serve:serve",
 }
 SUMMARIES = {
     "demo": "Load the bundled Alpine scenario and show it as of 2023-06-30.",
@@ -47,6 +48,7 @@ SUMMARIES = {
     "export": "Export every statement as JSON Lines (a faithful backup).",
     "backup": "Copy the database file consistently.",
     "schema": "Print the JSON Schema of the import format.",
+    "serve": "Browse the database in Datasette, read-only, with a page per view (pip install 'stratlog[serve]').",
 }
 
 

@@ -3,52 +3,38 @@
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 
 import click
 
 FORMATS = ("table", "json", "csv")
 
 
-LAST_DAY = date(9999, 12, 30)  # the read model's open end is 9999-12-31: answers stop the day before
-
-
 def parse_as_of(text: str | None, option: str = "--as-of") -> date:
     """A partial date means its last day; none means today."""
-    if not text:
-        return date.today()
-    from stratlog.domain.dates import PartialDate
-    try:
-        day = PartialDate.parse(text).end
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint=option) from None
-    if day > LAST_DAY:
-        raise click.BadParameter(f"{text!r} is beyond the dates stratlog answers for (up to {LAST_DAY})",
-                                 param_hint=option)
-    return day
+    from stratlog.application import query_dates
+    return _as_bad_parameter(query_dates.parse_as_of, text, option)
 
 
 def parse_known_at(text: str | None, option: str = "--known-at") -> datetime:
     """An ISO instant (no offset = UTC) or a partial date (= the end of that period, UTC)."""
-    if not text:
-        return datetime.now(timezone.utc)
-    from stratlog.domain.dates import PartialDate
+    from stratlog.application import query_dates
+    return _as_bad_parameter(query_dates.parse_known_at, text, option)
+
+
+def parse_deadline(text: str | None, option: str = "--deadline") -> str | None:
+    """A target's deadline as a partial-date text; none means any deadline."""
+    from stratlog.application import query_dates
+    return _as_bad_parameter(query_dates.parse_deadline, text, option)
+
+
+def _as_bad_parameter(parse, text: str | None, option: str):
+    """The reading of application.query_dates (shared with `serve`), its refusal as click's usage error."""
+    from stratlog.application.query_dates import InvalidQueryDate
     try:
-        moment = datetime.combine(PartialDate.parse(text).end, time.max, timezone.utc)
-    except ValueError:
-        try:
-            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise click.BadParameter(f"{text!r} is not an ISO 8601 date-time or a date", param_hint=option) from None
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    try:
-        utc = moment.astimezone(timezone.utc)
-    except OverflowError:
-        raise click.BadParameter(f"{text!r} is outside the calendar once converted to UTC", param_hint=option) from None
-    if utc.date() > LAST_DAY:
-        raise click.BadParameter(f"{text!r} is beyond the dates stratlog answers for (up to {LAST_DAY})",
-                                 param_hint=option)
-    return utc
+        return parse(text, option)
+    except InvalidQueryDate as error:
+        raise click.BadParameter(error.reason, param_hint=option) from None
 
 
 def db_options(command):

@@ -9,6 +9,7 @@ import sqlite3
 
 from stratlog.infrastructure.sqlite_guard import mark_database
 from stratlog.infrastructure.transactions import roll_back
+from stratlog.infrastructure.statements_view import statements_view_sql
 
 
 def _m001_read_model(db) -> None:
@@ -53,12 +54,23 @@ def _m004_damage(db) -> None:
     db["rm_damage"].create_index(["subject_id", "version"])
 
 
+def _m005_statements_view(db, holds_log: bool = True) -> None:
+    """A readable view of the log for Datasette and sqlite-utils: text and JSON, never blobs or hex ids.
+
+    A team-mode read model does not hold the log (it lives on PostgreSQL): its view lists the same
+    statements with the columns read from the log left empty, and never names a missing table.
+    """
+    db.conn.execute(statements_view_sql(holds_log))
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "read model tables", _m001_read_model),
     (2, "an index that answers as-of queries", _m002_answering_index),
     (3, "statements indexed by subject", _m003_statements_by_subject),
     (4, "stored events left out of the read model", _m004_damage),
+    (5, "a readable statements view", _m005_statements_view),
 ]
+TOLD_WHERE_THE_LOG_IS = {_m005_statements_view}  # migrations called with holds_log
 READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items", "rm_damage")
 
 
@@ -71,11 +83,12 @@ def up_to_date(conn: sqlite3.Connection) -> bool:
     return applied >= {number for number, _, _ in MIGRATIONS}
 
 
-def migrate(conn: sqlite3.Connection) -> list[int]:
+def migrate(conn: sqlite3.Connection, holds_log: bool = True) -> list[int]:
     """Apply the migrations this database has not seen yet; returns their numbers.
 
     Each one runs in its own transaction that takes the write lock first and then re-reads what is
     applied, so two processes creating the same new database at once apply each migration once.
+    `holds_log` says whether the event log lives in this file (False for a team-mode read model).
     """
     if up_to_date(conn):
         return []
@@ -86,7 +99,7 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
         conn.execute("BEGIN IMMEDIATE")
         try:
             if number not in _applied(conn):
-                apply(db)
+                apply(db, holds_log) if apply in TOLD_WHERE_THE_LOG_IS else apply(db)
                 conn.execute("INSERT INTO stratlog_migrations (id, name, applied_at) VALUES (?, ?, ?)",
                              (number, name, datetime.now(timezone.utc).isoformat()))
                 done.append(number)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Callable
 
 from stratlog.application.queries import Queries
@@ -32,3 +34,14 @@ def open_queries(settings: Settings) -> tuple[Queries, Callable[[], None]]:
 def _close(access: ReadAccess) -> None:
     notify_damage(access)
     access.close()
+
+
+def open_snapshot_queries(path: str) -> tuple[Queries, Callable[[], None]]:
+    """Queries on a caught-up snapshot that nothing writes any more (what `serve` answers from).
+
+    The same Queries over the same ReadAccess as the quick path of open_queries, on a connection
+    opened immutable: it can neither write nor see a change, and needs no catching up.
+    """
+    uri = f"{Path(path).resolve().as_uri()}?immutable=1"
+    access = ReadAccess(sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False))
+    return Queries(access), access.close

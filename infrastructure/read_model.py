@@ -70,7 +70,8 @@ def _names(subject: str, statement) -> list[tuple[str, str]]:
 class ReadModel(ReadAccess):
     """Folded items per brand and group, valid over announced dates and known instants; kept caught up."""
 
-    def __init__(self, path: str, timeout: float = 10.0, read_only: bool = False):
+    def __init__(self, path: str, timeout: float = 10.0, read_only: bool = False,
+                 holds_log: bool = True):
         """Open (and migrate) the read model in this file; `read_only` opens it as it is, writing nothing."""
         if read_only:
             super().__init__(ReadAccess.open(path, timeout, read_only=True).conn)
@@ -78,7 +79,7 @@ class ReadModel(ReadAccess):
         super().__init__(sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False))
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
-        migrate(self.conn)
+        migrate(self.conn, holds_log)
 
     @contextmanager
     def waiting(self, seconds: float) -> Iterator[None]:

@@ -61,7 +61,8 @@ class Runtime:
             Path(settings.read_model).parent.mkdir(parents=True, exist_ok=True)
         if settings.team_mode:
             check_database_file(settings.read_model)
-        self.read_model = ReadModel(settings.read_model, timeout=settings.lock_timeout, read_only=self.read_only)
+        self.read_model = ReadModel(settings.read_model, timeout=settings.lock_timeout, read_only=self.read_only,
+                                    holds_log=not settings.team_mode)
         self._check_events_url(events_url)
         if writing:
             self.catch_up()

@@ -1,0 +1,57 @@
+"""The `statements` SQL view: the log as readable text and JSON, for Datasette's table browser."""
+
+from __future__ import annotations
+
+# Each stored event's state is UTF-8 JSON (see mapper.encode_event); `statement` holds its fields.
+_STATEMENT = "json_extract(CAST(ev.state AS TEXT), '$.statement')"
+
+_SUBJECT = """CASE WHEN r.fixes IS NOT NULL THEN 'fixes ' || substr(r.fixes, 1, 8) ELSE COALESCE(
+        json_extract(r.s, '$.model'),
+        json_extract(r.s, '$.dealer') || '/' || json_extract(r.s, '$.market'),
+        json_extract(r.s, '$.market'),
+        json_extract(r.s, '$.plant'),
+        json_extract(r.s, '$.kpi') || COALESCE(' ' || json_extract(r.s, '$.scope'), '') || ' '
+            || COALESCE(json_extract(r.s, '$.deadline'), json_extract(r.s, '$.period'), 'open'),
+        CASE r.kind WHEN 'valuation-updated'
+            THEN 'valuation ' || COALESCE(json_extract(r.s, '$.valued_on'), r.announced_on)
+            WHEN 'ipo-considered' THEN 'ipo' END,
+        r.brand) END"""
+
+_STATUS = """CASE
+        WHEN EXISTS (SELECT 1 FROM rm_statements f WHERE f.fixes = r.statement_id
+                     AND f.kind = 'statement-retracted') THEN 'retracted'
+        WHEN EXISTS (SELECT 1 FROM rm_statements f WHERE f.fixes = r.statement_id
+                     AND f.kind = 'statement-corrected') THEN 'corrected'
+        ELSE 'recorded' END"""
+
+# name -> (expression when the log is in this file, expression when it is not)
+COLUMNS: dict[str, tuple[str, str]] = {
+    "position": ("r.position", "r.position"),
+    "statement_id": ("r.statement_id", "r.statement_id"),
+    "kind": ("r.kind", "r.kind"),
+    "brand": ("r.brand", "r.brand"),
+    "subject_type": ("r.subject_type", "r.subject_type"),
+    "subject": (_SUBJECT, "CASE WHEN r.fixes IS NOT NULL THEN 'fixes ' || substr(r.fixes, 1, 8) END"),
+    "announced_on": ("r.announced_on", "r.announced_on"),
+    "recorded_at": ("r.recorded_at", "r.recorded_at"),
+    "status": (_STATUS, _STATUS),
+    "source": ("json_extract(r.s, '$.source.title')", "NULL"),
+    "source_url": ("json_extract(r.s, '$.source.url')", "NULL"),
+    "payload": ("json_remove(r.s, '$.brand', '$.kind', '$.announced_on', '$.source', '$.note')", "NULL"),
+    "note": ("json_extract(r.s, '$.note')", "NULL"),
+    "fixes": ("r.fixes", "r.fixes"),
+}
+
+
+def statements_view_sql(holds_log: bool = True) -> str:
+    """CREATE VIEW statements: one row per recorded statement, in recording order.
+
+    With the log in this file, subject, source, payload (JSON text) and note come from the stored
+    event; otherwise (a team-mode read model) those columns are empty and no missing table is named,
+    so later migrations that rename tables keep working.
+    """
+    pick = 0 if holds_log else 1
+    columns = ",\n    ".join(f"{expressions[pick]} AS {name}" for name, expressions in COLUMNS.items())
+    source = (f"(SELECT rm.*, {_STATEMENT} AS s FROM rm_statements rm\n"
+              "      LEFT JOIN stored_events ev ON ev.rowid = rm.position) r" if holds_log else "rm_statements r")
+    return f"CREATE VIEW IF NOT EXISTS statements AS\nSELECT\n    {columns}\nFROM {source}\nORDER BY r.position"
