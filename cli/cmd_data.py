@@ -119,7 +119,7 @@ def _checked_output(target, option, db, read_model, sqlite=False):
     from stratlog.infrastructure.config import settings
     from stratlog.infrastructure.outputs import output_target
     chosen = settings(db, read_model)
-    return chosen, output_target(target, option, chosen, sqlite)
+    return chosen, output_target(target, option, chosen, sqlite, ledger_copy=sqlite)
 
 
 @click.command()

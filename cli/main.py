@@ -52,6 +52,9 @@ SUMMARIES = {
 }
 
 
+USAGE_LINE_LIMIT = 300  # characters of a usage error's line (click quotes the option or value typed)
+
+
 class LazyGroup(click.Group):
     """Imports a command's module only when that command runs, so --help starts fast."""
 
@@ -103,7 +106,7 @@ def run(argv: list[str] | None = None) -> int:
         return done.exit_code
     except click.ClickException as error:
         from stratlog.domain.quoting import safe_message
-        error.message = safe_message(error.message)
+        error.message = safe_message(error.message, USAGE_LINE_LIMIT)  # it echoes what was typed: keep it short
         error.show()
         return error.exit_code
     except click.exceptions.Abort:

@@ -93,10 +93,10 @@ def _container(opening: str, closing: str, parts: list[str], size: int, depth: i
     return opening + ", ".join(parts) + more + closing
 
 
-def safe_message(text: str) -> str:
+def safe_message(text: str, line_limit: int = MESSAGE_LINE_LIMIT) -> str:
     """A whole message made safe to print: escaped (newlines kept), each line and the line count bounded."""
     lines = text.split("\n")
-    shown = [shortened(escaped(line[: MESSAGE_LINE_LIMIT + 1]), MESSAGE_LINE_LIMIT) for line in lines[:MESSAGE_MAX_LINES]]
+    shown = [shortened(escaped(line[: line_limit + 1]), line_limit) for line in lines[:MESSAGE_MAX_LINES]]
     if len(lines) > MESSAGE_MAX_LINES:
         shown.append(f"… and {len(lines) - MESSAGE_MAX_LINES} more lines")
     return "\n".join(shown)

@@ -16,6 +16,9 @@ LOCK_TIMEOUT_SECONDS = 10
 
 
 URL_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*)://")  # any string with a scheme is a URL, never a path
+# A team-mode URL mistyped without its `//` (postgresql:user:pw@host/db, postgresql//host/db): still a URL,
+# refused as such, never a file path (it would put the password in folder names).
+MISTYPED_TEAM_URL = re.compile(r"^\s*postgres(?:ql)?(?:\+[a-z0-9]+)?(?::(?!//)|//)", re.IGNORECASE)
 TEAM_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 DEFAULT_PORT = 5432
 DEFAULT_USER = "postgres"
@@ -95,7 +98,7 @@ def settings(db: str | None = None, read_model: str | None = None) -> Settings:
 
 def is_url(target: str) -> bool:
     """Whether a --db target has a URL scheme (then it is a URL, supported or not, never a file path)."""
-    return URL_SCHEME.match(target) is not None
+    return URL_SCHEME.match(target) is not None or MISTYPED_TEAM_URL.match(target) is not None
 
 
 def parse_url(url: str, option: str = "--db") -> ServerAddress:
@@ -105,6 +108,9 @@ def parse_url(url: str, option: str = "--db") -> ServerAddress:
     password may hold `/`, `@`, `:` or `#` as it is. A message never shows the password.
     """
     text = url.strip()
+    if MISTYPED_TEAM_URL.match(text):
+        raise InvalidInput(f"{option}: {shown_mistyped(text)!r} looks like a team-mode URL without its '://'; "
+                           f"give {URL_FORM}")
     match = URL_SCHEME.match(text)
     scheme = match.group(1).lower() if match else ""
     if scheme not in TEAM_SCHEMES:
@@ -162,6 +168,13 @@ def shown(target: str) -> str:
     if not at or ":" not in userinfo:
         return text
     return f"{text[:match.end()]}{userinfo.partition(':')[0]}:***@{location}"
+
+
+def shown_mistyped(text: str) -> str:
+    """A mistyped URL fit to print: whatever stands between its scheme and its last `@` is hidden."""
+    head = re.match(r"^\s*postgres(?:ql)?(?:\+[a-z0-9]+)?[:/]*", text, re.IGNORECASE).group(0)
+    _, at, location = text[len(head):].rpartition("@")
+    return f"{head.strip()}***@{location}" if at else f"{head.strip()}***"
 
 
 def _cache_file(address: ServerAddress) -> Path:

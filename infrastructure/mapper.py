@@ -59,6 +59,11 @@ def encode_event(event: Any) -> bytes:
 
 def _body(state: bytes | str) -> dict:
     """The stored JSON object; _Unreadable says what the bytes are instead."""
+    if state is None:
+        raise _Unreadable("the body is empty (NULL)")
+    state = bytes(state) if isinstance(state, memoryview) else state
+    if not isinstance(state, (bytes, bytearray, str)):
+        raise _Unreadable(f"the body is {_JSON_KINDS.get(type(state), 'not text')}, not stored JSON text")
     try:
         data = json.loads(state)
     except UnicodeDecodeError:

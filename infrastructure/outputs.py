@@ -39,7 +39,8 @@ class Output:
     device: bool = False  # a pipe or device (/dev/null): written as a stream, never replaced
 
 
-def output_target(target: str, option: str, settings: Settings, sqlite: bool = False) -> Output:
+def output_target(target: str, option: str, settings: Settings, sqlite: bool = False,
+                  ledger_copy: bool = False) -> Output:
     """Check an output before anything is opened; InvalidInput names the option and the path.
 
     Refused: the database, its -wal/-shm/-journal, the read model (and its companions), any link
@@ -47,6 +48,8 @@ def output_target(target: str, option: str, settings: Settings, sqlite: bool = F
     output, a non-SQLite file for a SQLite output). `-` is standard output and an existing pipe
     or device is written as a stream, for text outputs only.
     """
+    if not target.strip():
+        raise InvalidInput(f"{option}: the file name is empty; give a file name" + ("" if sqlite else ", or - for standard output"))
     if target == STDOUT:
         if sqlite:
             raise InvalidInput(f"{option}: '-' (standard output) cannot receive a SQLite file; give a file name")
@@ -62,7 +65,48 @@ def output_target(target: str, option: str, settings: Settings, sqlite: bool = F
     if not path.parent.is_dir():
         raise InvalidInput(f"{option}: the folder of {target!r} does not exist")
     _refuse_other_kind(path, option, target, sqlite)
+    if sqlite:
+        _refuse_another_ledger(path, option, target, settings if ledger_copy else None)
     return Output(option, target, path)
+
+
+def _refuse_another_ledger(path: Path, option: str, target: str, copy_of: Settings | None) -> None:
+    """A SQLite output never replaces a stratlog ledger, except (for a backup, `copy_of` given) an earlier
+    copy of the very ledger being backed up: a file whose event log is a prefix of this one's."""
+    if not path.exists():
+        return
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return
+    try:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables & {"stored_events", "rm_statements"}:
+            return  # not a ledger (a replay, or another SQLite file the other-kind check let through)
+        if copy_of is not None and _earlier_copy(conn, tables, copy_of):
+            return
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()
+    raise InvalidInput(f"{option}: {target!r} is a stratlog database that is not an earlier copy of this one; "
+                       f"this output would replace it: choose another file (or delete it first)")
+
+
+def _earlier_copy(copy: sqlite3.Connection, tables: set[str], settings: Settings) -> bool:
+    """Whether `copy` holds an earlier state of this ledger: its log's first and last events are ours too."""
+    if settings.team_mode or "stored_events" not in tables:
+        return False
+    ours = sqlite3.connect(f"{Path(settings.db).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        select = "SELECT originator_id, originator_version, topic, state FROM stored_events WHERE rowid=?"
+        last = copy.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0]
+        if last is None:
+            return True  # an empty copy loses nothing
+        return all(copy.execute(select, (n,)).fetchone() == ours.execute(select, (n,)).fetchone()
+                   for n in {1, last})
+    finally:
+        ours.close()
 
 
 def _owned_files(settings: Settings) -> list[tuple[str, str, str]]:

@@ -56,6 +56,8 @@ class Runtime:
 
     def _open(self, writing: bool) -> None:
         settings = self.settings
+        if settings.team_mode:
+            settings.eventsourcing_env()  # without the PostgreSQL libraries: refused before any file is made
         events_url = self._events_url()
         if not Path(settings.read_model).parent.exists():
             Path(settings.read_model).parent.mkdir(parents=True, exist_ok=True)

@@ -110,3 +110,28 @@ def test_a_target_is_shown_without_its_password():
     assert shown("postgresql://ana:Se/kr@3t@db/ledger") == "postgresql://ana:***@db/ledger"
     assert shown(" POSTGRES://ana@db/ledger") == "POSTGRES://ana@db/ledger"
     assert shown("folder/ledger.db") == "folder/ledger.db"
+
+
+@pytest.mark.parametrize("url", ["postgresql:postgres:s3cret@127.0.0.1:5432/ledger", "postgres:s3cret@db/ledger",
+                                 "PostgreSQL:s3cret.db", "postgresql//postgres:s3cret@db/ledger",
+                                 "postgresql+psycopg:s3cret@db/ledger"])
+def test_a_team_url_without_its_slashes_is_refused_and_never_becomes_folders(url, stratlog, tmp_path, cache):
+    done = stratlog("--db", url, "record", "brand-registered", "acme", "--name", "Acme")
+
+    assert done.code == 2 and "looks like a team-mode URL without its '://'" in done.err
+    assert "s3cret" not in done.err + done.out
+    assert list(tmp_path.iterdir()) == [] or all(p.name == "cache" for p in tmp_path.iterdir())
+
+
+def test_a_file_whose_name_starts_like_a_scheme_is_still_a_file():
+    assert settings("postgres-history.db").team_mode is False
+
+
+def test_without_the_postgresql_libraries_a_team_url_is_refused_before_any_file_is_made(stratlog, cache, monkeypatch):
+    import stratlog.infrastructure.postgres_store as store
+    monkeypatch.setattr(store, "PostgresApplicationRecorder", None)
+
+    done = stratlog("--db", "postgresql://postgres@127.0.0.1:5432/ledger", "timeline")
+
+    assert done.code == 1 and "needs the PostgreSQL libraries" in done.err
+    assert files_under(cache) == []

@@ -36,6 +36,8 @@ CASES = {
     "number": (b"42", "the body is a number, not a JSON object"),
     "string": (b'"x"', "the body is a JSON string, not a JSON object"),
     "text column": ("[1]", "the body is a JSON list, not a JSON object"),
+    "SQL NULL": (None, "the body is empty (NULL)"),
+    "SQL integer": (7, "the body is a number, not stored JSON text"),
     "invalid UTF-8": (b"\xc3\x28", "the body is not UTF-8 text"),
     "truncated JSON": (b'{"a": "b', "the body is not JSON (Unterminated string starting at: character 6)"),
     "deeply nested": (b"[" * 100_000 + b"]" * 100_000, "the body is JSON nested too deeply to read"),

@@ -251,3 +251,35 @@ def test_temporaries_of_killed_runs_are_removed_by_the_next_output_to_the_same_f
     assert stratlog("--db", alpine_db, "backup", "copy.db").code == 0
     assert not abandoned.exists() and not Path(f"{abandoned}-journal").exists()
     assert running.exists() and other.exists(), "a temporary of a live process or of another file was removed"
+
+
+@pytest.mark.parametrize("command", ["replay", "backup"])
+def test_a_sqlite_output_never_replaces_another_stratlog_ledger(alpine_db, stratlog, tmp_path, command):
+    other = str(tmp_path / "other.db")
+    assert stratlog("--db", other, "import", str(ALPINE)).code == 0
+    before = Path(other).read_bytes()
+    args, option = OUTPUTS[command]
+
+    result = stratlog("--db", alpine_db, *args, other)
+
+    assert result.code == 2 and f"{option}: {other!r} is a stratlog database that is not an earlier copy" in result.err
+    assert Path(other).read_bytes() == before
+    assert stratlog("--db", other, "projections", "verify", "--max-dates", "2").code == 0
+
+
+def test_a_backup_replaces_an_earlier_backup_of_the_same_ledger(alpine_db, stratlog, tmp_path):
+    copy = str(tmp_path / "copy.db")
+    assert stratlog("--db", alpine_db, "backup", copy).code == 0
+    stratlog("--db", alpine_db, "record", "brand-registered", "acme", "--name", "Acme")
+
+    assert stratlog("--db", alpine_db, "backup", copy).code == 0
+    assert "acme" in stratlog("--db", copy, "events", "--format", "csv").out
+
+
+@pytest.mark.parametrize("command", sorted(OUTPUTS))
+def test_an_empty_output_name_is_bad_input_naming_the_option(alpine_db, stratlog, command):
+    args, option = OUTPUTS[command]
+
+    result = stratlog("--db", alpine_db, *args, "")
+
+    assert result.code == 2 and f"{option}: the file name is empty" in result.err
