@@ -206,4 +206,5 @@ def end_of(value: Any) -> date:
 @lru_cache(maxsize=4096)
 def instant_text(moment: datetime) -> str:
     """A fixed-width UTC text that sorts like the instant: 2024-01-31T09:15:00.000000Z."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = moment.astimezone(timezone.utc)
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S.%f}Z"

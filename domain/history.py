@@ -104,10 +104,19 @@ def _fixed(original: Entry, fix: Entry) -> Entry:
 
 def _first_problem(error: ValidationError) -> str:
     """'planned_for: '2025-13' is not a real date': the field and pydantic's words, without its prefixes."""
-    problem = error.errors(include_url=False)[0]
-    field = ".".join(str(part) for part in problem["loc"])
+    problems = error.errors(include_url=False)
+    # of a union's alternatives, the one our own validators refused says why (out of range, negative…)
+    def rank(p: dict) -> tuple:  # our own validators' words first, then the deepest, the number before money
+        return (p["type"] != "value_error", "bool" in p["loc"], -len(p["loc"]), "Money" in str(p["loc"]))
+    problem = min(problems, key=rank)
+    field = ".".join(str(part) for part in problem["loc"] if not _union_tag(part))
     message = problem["msg"].removeprefix("Value error, ").removeprefix("Input ")
     return f"{field}: {message}" if field else message
+
+
+def _union_tag(part: object) -> bool:
+    """A part of an error location naming a union alternative (bool, Money, function-after[…]), not a field."""
+    return isinstance(part, str) and (part in ("bool", "Money", "decimal") or "[" in part or "(" in part)
 
 
 def fold_key(entry: Entry) -> tuple[date, int]:

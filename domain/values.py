@@ -129,7 +129,20 @@ def canonical_decimal(value: Decimal) -> Decimal:
     return reduced.quantize(_ONE, context=_EXACT) if reduced.as_tuple().exponent > 0 else reduced
 
 
-Number = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(canonical_decimal)]
+FLOAT_DIGITS = 15  # significant digits a JSON answer shows exactly for a number with decimals
+
+
+def answerable_number(value: Decimal) -> Decimal:
+    """A plain number the answers can show exactly: whole numbers below 10^18, or at most 15 significant
+    digits when it has decimals (answers give numbers as JSON numbers; money keeps its exact text)."""
+    if value != value.to_integral_value() and len(value.as_tuple().digits) > FLOAT_DIGITS:
+        raise ValueError(f"{quoted(value)} has more than {FLOAT_DIGITS} significant digits with decimals; "
+                         f"answers show numbers exactly only up to {FLOAT_DIGITS} (round it, or give a whole number)")
+    return value
+
+
+Number = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(canonical_decimal),
+                   AfterValidator(answerable_number)]
 KpiValue = Union[StrictBool, Money, Number]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator
 from uuid import UUID
 
@@ -68,6 +68,9 @@ def restored_id(value: Any) -> str:
         raise InvalidInput(f"statement_id: {_short(value)} is not a statement id (a UUID)") from None
 
 
+CLOCK_SKEW = timedelta(days=1)  # how far ahead of this machine's clock a restored instant may be
+
+
 def restored_instant(value: Any) -> datetime:
     """A restore line's recorded_at in UTC: an ISO instant with an offset, in the calendar, not in the future."""
     try:
@@ -80,10 +83,20 @@ def restored_instant(value: Any) -> datetime:
         moment = moment.astimezone(timezone.utc)
     except OverflowError:
         raise InvalidInput(f"recorded_at: {_short(value)} is outside the calendar once converted to UTC") from None
-    if moment > now():
-        raise InvalidInput(f"recorded_at: {_short(value)} is later than now ({now().isoformat(timespec='seconds')}); "
-                           f"a statement cannot have been recorded in the future")
+    if moment > now() + CLOCK_SKEW:
+        raise InvalidInput(f"recorded_at: {_short(value)} is later than now ({now().isoformat(timespec='seconds')}) "
+                           f"by more than a day; a statement cannot have been recorded in the future (an export "
+                           f"made on a machine whose clock ran far ahead restores once that instant has passed, "
+                           f"or import it without statement_id and recorded_at as new statements)")
     return moment
+
+
+def check_recording_order(previous: datetime | None, moment: datetime) -> None:
+    """An export lists statements in recording order: a restore's recorded_at never goes backwards."""
+    if previous is not None and moment < previous:
+        raise InvalidInput(f"recorded_at: {moment.isoformat()} is earlier than the line before it "
+                           f"({previous.isoformat()}); an export lists statements in recording order, so this "
+                           f"line was edited or moved")
 
 
 def check_identity(record: Any, statement_id: str) -> None:

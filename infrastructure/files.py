@@ -20,8 +20,8 @@ from stratlog.domain.fixes import Fix
 from stratlog.domain.catalogue import BY_KIND, RECORD_ADAPTER
 from stratlog.domain.quoting import escaped, name_of, quoted, shortened
 from stratlog.infrastructure import strict_json
-from stratlog.infrastructure.export_lines import RESTORE_FIELDS, check_identity, checked_trailer, restored_id, \
-    restored_instant
+from stratlog.infrastructure.export_lines import RESTORE_FIELDS, check_identity, check_recording_order, \
+    checked_trailer, restored_id, restored_instant
 from stratlog.infrastructure.messages import describe
 from stratlog.infrastructure.strict_yaml import AliasUsed, DuplicateKey, load_document, misread_numbers
 
@@ -229,12 +229,15 @@ def _string_keys(item: Any) -> None:
 def _validate(name: str, items: Iterable[Item], restoring: bool, progress: Progress, yaml_file: bool) -> ImportFile:
     records, restored, errors, lines = [], [], [], array("l")
     progress.start(f"validating {escaped(name)}", 0)
+    previous = None  # the recorded_at of the restore line before
     for position, line, item in items:
         progress.advance()
         try:
             record, restore = _record_of(item, restoring, yaml_file)
             if restore:
                 check_identity(record, restore.statement_id)
+                check_recording_order(previous, restore.recorded_at)
+                previous = restore.recorded_at
             records.append(Compact(record) if len(records) >= COMPACT_AFTER and not isinstance(record, Fix) else record)
             restored.append(restore)
             lines.append(line or 0)

@@ -154,3 +154,17 @@ def test_shell_completion_offers_commands_kinds_and_options(tmp_path):
     assert "plain,record" in complete("stratlog rec", 1)
     assert "plain,model-launched" in complete("stratlog record model-l", 2)
     assert "plain,--as-of" in complete("stratlog kpis --as", 2)
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("1e30", "value: 1E+30 is out of range"), ("-5 EUR", "value.amount: should be greater than or equal to 0"),
+    ("nan", "value: should be a finite number"), ("5 XXX", "currency 'XXX' is not an ISO 4217 code")])
+def test_a_correction_refused_by_a_value_rule_names_that_rule_not_a_union_alternative(alpine_db, stratlog, value,
+                                                                                        reason):
+    target = next(e for e in json.loads(stratlog("--db", alpine_db, "events", "--kind", "target-set", "--json").out)
+                  if e["kpi"] == "revenue")
+
+    done = stratlog("--db", alpine_db, "correct", target["statement_id"], "--value", value)
+
+    assert done.code == 2 and reason in done.err, done.err
+    assert "bool" not in done.err and "instance of" not in done.err

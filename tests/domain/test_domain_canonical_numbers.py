@@ -63,3 +63,19 @@ def test_the_statement_id_is_the_same_however_the_number_is_written(value):
             "deadline": "2030", "announced_on": "2024", "source": {"title": "T"}}
     expected = RECORD_ADAPTER.validate_python({**base, "value": 100000}).statement_id()
     assert RECORD_ADAPTER.validate_python({**base, "value": value}).statement_id() == expected
+
+
+@pytest.mark.parametrize("value", ["123456789012345678.5", "12345678.123456789012", "999999999999999999.5"])
+def test_a_plain_number_with_decimals_beyond_fifteen_digits_is_refused_not_shown_rounded(value):
+    with pytest.raises(Exception, match="more than 15 significant digits"):
+        RECORD_ADAPTER.validate_python({"kind": "actual-reported", "brand": "acme", "kpi": "annual-sales",
+                                        "period": "2024", "value": Decimal(value), "unit": "vehicles",
+                                        "announced_on": "2025", "source": {"title": "x"}})
+
+
+@given(st.decimals(min_value=Decimal("-999999999999999999"), max_value=Decimal("999999999999999999"), places=0)
+       | st.decimals(min_value=Decimal("-999999"), max_value=Decimal("999999"), places=9))
+def test_every_accepted_plain_number_is_shown_exactly_in_the_answers(value):
+    from stratlog.domain.values import answerable_number, json_value
+    number = answerable_number(canonical_decimal(value))
+    assert Decimal(str(json_value(number))) == number

@@ -133,7 +133,7 @@ def test_an_edited_correction_is_refused_and_unedited_fixes_restore(alpine_db, s
 
 @pytest.mark.parametrize("recorded_at, expected", [
     ("9999-12-31T23:59:59.999999Z", "is later than now"),
-    ((datetime.now(timezone.utc) + timedelta(days=1)).isoformat(), "is later than now"),
+    ((datetime.now(timezone.utc) + timedelta(days=2)).isoformat(), "is later than now"),
     ("0001-01-01T00:00:00+01:00", "is outside the calendar once converted to UTC"),
     ("9999-12-31T23:59:59-01:00", "is outside the calendar once converted to UTC"),
     ("2024-01-01T00:00:00", "has no UTC offset"),
@@ -157,3 +157,24 @@ def test_an_old_database_exports_and_restores_with_ids_that_still_match_their_co
     assert stratlog("--db", old, "export", "--out", "v1.jsonl").code == 0
     result = stratlog("--db", "copy.db", "import", "v1.jsonl")
     assert result.code == 0 and result.out.startswith("18 new statements"), result.err
+
+
+def test_a_restore_line_recorded_before_the_line_above_it_is_refused(exported, stratlog, tmp_path):
+    lines = exported[:2] + [edited(exported[2], recorded_at="0001-01-01T00:00:00Z")] + exported[3:]
+
+    assert_refused(restore(stratlog, tmp_path, lines), "(line 3)", "recorded_at: 0001-01-01T00:00:00+00:00 is earlier "
+                   "than the line before it", db=tmp_path / "copy.db")
+
+
+def test_an_export_made_while_the_clock_ran_hours_ahead_restores(exported, stratlog, tmp_path):
+    ahead = (datetime.now(timezone.utc) + timedelta(hours=6)).isoformat()
+    lines = [edited(line, recorded_at=ahead) for line in exported[:-1]] + exported[-1:]
+
+    result = restore(stratlog, tmp_path, lines)
+
+    assert result.code == 0 and result.out.startswith("18 new statements"), result.err
+
+
+def test_an_instant_of_year_one_is_written_with_four_digits():
+    from stratlog.domain.dates import instant_text
+    assert instant_text(datetime(1, 1, 1, tzinfo=timezone.utc)) == "0001-01-01T00:00:00.000000Z"
