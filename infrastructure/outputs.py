@@ -76,7 +76,7 @@ def _refuse_another_ledger(path: Path, option: str, target: str, copy_of: Settin
     if not path.exists():
         return
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True)  # reads, even on a full or read-only disk
     except sqlite3.Error:
         return
     try:
