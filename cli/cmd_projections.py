@@ -10,8 +10,9 @@ from stratlog.cli.options import db_options, parse_as_of, parse_known_at
 
 
 def _open(db, read_model):
+    from stratlog.cli.progress import progress_for
     from stratlog.infrastructure.composition import open_stratlog
-    return open_stratlog(db, read_model)
+    return open_stratlog(db, read_model, progress=progress_for())
 
 
 @click.group()

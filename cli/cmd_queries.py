@@ -45,8 +45,9 @@ def with_brand(columns, rows):
 
 def _run(db, read_model, ask):
     """Open the application on --db, ask it one question, close it."""
+    from stratlog.cli.progress import progress_for
     from stratlog.infrastructure.composition import open_stratlog
-    with open_stratlog(db, read_model) as app:
+    with open_stratlog(db, read_model, progress=progress_for()) as app:
         return ask(app)
 
 

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from stratlog.application.ports import Progress
+from stratlog.application.ports import QUIET, Progress
 from stratlog.infrastructure.config import Settings, shown
 from stratlog.infrastructure.query_access import open_queries
 
@@ -15,8 +15,9 @@ class CommandStore:
     """Opens the Runtime (Ledger and read model) only when a use case needs it; a query on a current
     SQLite read model goes through the quick path (sqlite3 alone)."""
 
-    def __init__(self, settings: Settings, writing: bool):
+    def __init__(self, settings: Settings, writing: bool, progress: Progress = QUIET):
         self.settings, self.writing, self.label = settings, writing, shown(settings.db)
+        self.progress = progress
         self._runtime: Any = None
         self._quick: tuple[Any, Callable[[], None]] | None = None
         self._name_damage = True
@@ -25,14 +26,14 @@ class CommandStore:
         """The Runtime of this command (opened writing when the command writes)."""
         if self._runtime is None:
             from stratlog.infrastructure.runtime import Runtime
-            self._runtime = Runtime(self.settings, writing=self.writing)
+            self._runtime = Runtime(self.settings, writing=self.writing, progress=self.progress)
         return self._runtime
 
     def queries(self) -> Any:
         if self._runtime is not None or self.writing:
             return self.runtime().queries()
         if self._quick is None:
-            self._quick = open_queries(self.settings)
+            self._quick = open_queries(self.settings, self.progress)
         return self._quick[0]
 
     def record(self, records, restored, progress: Progress) -> Any:

@@ -9,7 +9,7 @@ import json
 from datetime import date, datetime
 from typing import Any, ContextManager, Iterable, Sequence, TextIO
 
-from stratlog.application.ports import Progress
+from stratlog.application.ports import QUIET, Progress
 from stratlog.application.service import Stratlog
 from stratlog.infrastructure.command_store import CommandStore
 from stratlog.infrastructure.config import Settings, settings
@@ -18,14 +18,16 @@ from stratlog.infrastructure.notices import StratlogWarning
 __all__ = ["open_stratlog", "StratlogWarning", "refusal_for", "field_errors"]
 
 
-def open_stratlog(db: str | None = None, read_model: str | None = None, *, writing: bool = False) -> Stratlog:
+def open_stratlog(db: str | None = None, read_model: str | None = None, *, writing: bool = False,
+                  progress: Progress = QUIET) -> Stratlog:
     """The application for a SQLite file or a postgresql:// URL (default $STRATLOG_DB or ./stratlog.db).
 
     `writing`: the command records (the database is created when missing, the write lock taken at
-    its first write). Nothing is opened before the first use case asks for it.
+    its first write). `progress` shows a long catch-up (a read model built by an older fold is refolded).
+    Nothing is opened before the first use case asks for it.
     """
     chosen = settings(db, read_model)
-    return Stratlog(CommandStore(chosen, writing), ImportFileReader(), OutputWriter(chosen))
+    return Stratlog(CommandStore(chosen, writing, progress), ImportFileReader(), OutputWriter(chosen))
 
 
 def refusal_for(error: Exception) -> tuple[int | None, str]:
