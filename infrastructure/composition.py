@@ -12,7 +12,8 @@ from typing import Any, ContextManager, Iterable, Sequence, TextIO
 from stratlog.application.ports import QUIET, Progress
 from stratlog.application.service import Stratlog
 from stratlog.infrastructure.command_store import CommandStore
-from stratlog.infrastructure.config import Settings, settings
+from stratlog.infrastructure import config
+from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.notices import StratlogWarning
 
 __all__ = ["open_stratlog", "StratlogWarning", "refusal_for", "field_errors"]
@@ -26,7 +27,7 @@ def open_stratlog(db: str | None = None, read_model: str | None = None, *, writi
     its first write). `progress` shows a long catch-up (a read model built by an older fold is refolded).
     Nothing is opened before the first use case asks for it.
     """
-    chosen = settings(db, read_model)
+    chosen = config.settings(db, read_model)
     return Stratlog(CommandStore(chosen, writing, progress), ImportFileReader(), OutputWriter(chosen))
 
 
