@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterator
 
+from stratlog.application.fold_version import PROJECTION_VERSION  # noqa: F401 - bump it when this fold changes
 from stratlog.domain.dates import instant_text
 from stratlog.domain.groups import group_of, items_over_dates
 from stratlog.domain.history import Entry, apply_fixes

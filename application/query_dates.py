@@ -60,3 +60,21 @@ def parse_deadline(text: str | None, option: str = "--deadline") -> str | None:
         return PartialDate.parse(text).text
     except ValueError as error:
         raise InvalidQueryDate(option, str(error)) from None
+
+
+def as_of_value(value: date | str | None, option: str = "as_of") -> date:
+    """An as-of date given as a date, a datetime (its day) or a partial-date text (its last day); None: today."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return parse_as_of(value, option)
+
+
+def known_at_value(value: datetime | date | str | None, option: str = "known_at") -> datetime:
+    """A known-at instant given as a datetime (naive = UTC), a date (its end) or text; None: now."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime.combine(value, time.max, timezone.utc)
+    return parse_known_at(value, option)

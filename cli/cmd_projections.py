@@ -9,10 +9,10 @@ import click
 from stratlog.cli.options import db_options, parse_as_of, parse_known_at
 
 
-def _runtime(db, read_model):
-    from stratlog.infrastructure.config import settings
-    from stratlog.infrastructure.runtime import Runtime
-    return Runtime(settings(db, read_model), writing=False)
+def _open(db, read_model):
+    from stratlog.cli.progress import progress_for
+    from stratlog.infrastructure.composition import open_stratlog
+    return open_stratlog(db, read_model, progress=progress_for())
 
 
 @click.group()
@@ -34,12 +34,8 @@ def status(db=None, read_model=None) -> None:
     Example:
       stratlog projections status
     """
-    runtime = _runtime(db, read_model)
-    try:
-        log, position = runtime._log_position(), runtime.read_model.position()
-        rows = runtime.read_model.conn.execute("SELECT COUNT(*) FROM rm_items").fetchone()[0]
-    finally:
-        runtime.close()
+    with _open(db, read_model) as app:
+        log, position, rows = app.status()
     click.echo(f"event log: {log} events · read model: at {position} ({log - position} behind) · {rows} item rows")
 
 
@@ -52,18 +48,11 @@ def rebuild(db=None, read_model=None) -> None:
     Example:
       stratlog projections rebuild
     """
-    from stratlog.infrastructure.event_source import EventSource
-    from stratlog.infrastructure.sqlite_guard import refuse_unwritable
-    runtime = _runtime(db, read_model)
-    try:
-        if runtime.read_only:
-            refuse_unwritable(runtime.settings.db)
+    from stratlog.cli.progress import progress_for
+    with _open(db, read_model) as app:
         started = time.perf_counter()
-        from stratlog.cli.progress import progress_for
-        count = runtime.read_model.rebuild(EventSource(runtime.ledger), progress_for())
+        count = app.rebuild(progress_for())
         click.echo(f"Rebuilt the read model from {count} events in {time.perf_counter() - started:.1f} s")
-    finally:
-        runtime.close()
 
 
 @projections.command()
@@ -79,17 +68,9 @@ def verify(max_dates, db=None, read_model=None) -> None:
     Example:
       stratlog projections verify
     """
-    from stratlog.application.verification import verify_read_model
     from stratlog.domain.errors import StratlogError
-    runtime = _runtime(db, read_model)
-    try:
-        runtime.fresh_read_model()
-        if (behind := runtime.behind()) > 0:
-            raise StratlogError(f"the read model is {behind} events behind the log and could not catch up (see the "
-                                f"warning above), so it cannot be compared with the log")
-        report = verify_read_model(runtime.ledger, runtime.read_model, max_dates)
-    finally:
-        runtime.close(name_damage=False)  # verify lists every damaged event itself
+    with _open(db, read_model) as app:
+        report = app.verify(max_dates)
     for line in report.lines:
         click.echo(line)
     if report.log_problems:
@@ -124,19 +105,8 @@ def replay(to, out, known_at, db=None, read_model=None) -> None:
     Example:
       stratlog replay --to 2023-06-30 --out alpine-2023-06.db
     """
-    from stratlog.infrastructure.config import settings
-    from stratlog.infrastructure.outputs import output_target, sqlite_output
-    from stratlog.infrastructure.replay import write_replay
-    from stratlog.infrastructure.runtime import Runtime
+    from stratlog.cli.progress import progress_for
     as_of, moment = parse_as_of(to, "--to"), parse_known_at(known_at)
-    chosen = settings(db, read_model)
-    output = output_target(out, "--out", chosen, sqlite=True)
-    runtime = Runtime(chosen, writing=False)
-    try:
-        from stratlog.cli.progress import progress_for
-        queries = runtime.queries()
-        with sqlite_output(output) as temporary:
-            counts = write_replay(queries, temporary, as_of, moment, progress_for())
-    finally:
-        runtime.close()
+    with _open(db, read_model) as app:
+        counts = app.replay(as_of, out, moment, progress_for())
     click.echo(f"Wrote {out} as of {as_of}: " + ", ".join(f"{n} {t} rows" for t, n in counts.items()))

@@ -43,20 +43,12 @@ def with_brand(columns, rows):
     return columns
 
 
-def _queries(db, read_model):
-    from stratlog.infrastructure.config import settings
-    from stratlog.infrastructure.runtime import Runtime
-    return Runtime(settings(db, read_model), writing=False)
-
-
 def _run(db, read_model, ask):
-    from stratlog.infrastructure.config import settings
-    from stratlog.infrastructure.query_access import open_queries
-    queries, close = open_queries(settings(db, read_model))
-    try:
-        return ask(queries)
-    finally:
-        close()
+    """Open the application on --db, ask it one question, close it."""
+    from stratlog.cli.progress import progress_for
+    from stratlog.infrastructure.composition import open_stratlog
+    with open_stratlog(db, read_model, progress=progress_for()) as app:
+        return ask(app)
 
 
 def print_timeline(rows, fmt):
@@ -81,7 +73,7 @@ def timeline(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
     Example:
       stratlog timeline --brand alpine --as-of 2023-06-30
     """
-    print_timeline(_run(db, read_model, lambda q: q.timeline(brand, as_of, known_at)), fmt)
+    print_timeline(_run(db, read_model, lambda app: app.timeline(brand, as_of, known_at)), fmt)
 
 
 @click.command()
@@ -97,7 +89,7 @@ def kpis(brand, live, as_of, known_at, fmt, db=None, read_model=None) -> None:
     Example:
       stratlog kpis --brand alpine --as-of 2023-06-30 --json
     """
-    print_kpis(_run(db, read_model, lambda q: q.kpis(brand, as_of, known_at, live)), fmt)
+    print_kpis(_run(db, read_model, lambda app: app.kpis(brand, as_of, known_at, live)), fmt)
 
 
 @click.command()
@@ -116,7 +108,7 @@ def audit(brand, kpi, deadline, as_of, known_at, fmt, db=None, read_model=None) 
     """
     from stratlog.cli.options import parse_deadline
     deadline = parse_deadline(deadline)
-    emit(_run(db, read_model, lambda q: q.audit(brand, kpi, deadline, as_of, known_at)), fmt, AUDIT, "(no target statements)")
+    emit(_run(db, read_model, lambda app: app.audit(brand, kpi, deadline, as_of, known_at)), fmt, AUDIT, "(no target statements)")
 
 
 @click.command()
@@ -131,7 +123,7 @@ def state(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
     Example:
       stratlog state alpine --as-of 2023-06
     """
-    picture = _run(db, read_model, lambda q: q.state(brand, as_of, known_at))
+    picture = _run(db, read_model, lambda app: app.state(brand, as_of, known_at))
     if fmt == "json":
         click.echo(as_json(picture))
         return
@@ -157,7 +149,7 @@ def diff(before, after, brand, known_at, fmt, db=None, read_model=None) -> None:
     """
     from stratlog.cli.options import parse_known_at
     d1, d2, t = parse_as_of(before, "--from"), parse_as_of(after, "--to"), parse_known_at(known_at)
-    rows = _run(db, read_model, lambda q: q.diff(brand, d1, d2, t))
+    rows = _run(db, read_model, lambda app: app.diff(d1, d2, brand, t))
     shown = rows if fmt != "table" else [dict(r, before_text=_answer(r["before"]), after_text=_answer(r["after"])) for r in rows]
     emit(shown, fmt, DIFF, "(no change)")
 
@@ -184,7 +176,7 @@ def checks(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
     Example:
       stratlog checks --brand alpine
     """
-    emit(_run(db, read_model, lambda q: q.checks(brand, as_of, known_at)), fmt, CHECKS, "(no findings)")
+    emit(_run(db, read_model, lambda app: app.checks(brand, as_of, known_at)), fmt, CHECKS, "(no findings)")
 
 
 @click.command()
@@ -201,13 +193,7 @@ def events(brand, kind, since, fmt, db=None, read_model=None) -> None:
       stratlog events --brand alpine --kind target-set --format csv
     """
     moment = _since(since)
-    runtime = _queries(db, read_model)
-    try:
-        from stratlog.infrastructure.log_records import statement_records
-        rows = [_event_row(position, record) for position, record in
-                statement_records(runtime.fresh_read_model(), runtime.log, brand, kind, moment)]
-    finally:
-        runtime.close()
+    rows = _run(db, read_model, lambda app: app.events(brand, kind, moment))
     if fmt == "table":
         rows = [dict(r, source_label=(r.get("source") or {}).get("title") or (r.get("source") or {}).get("url"))
                 for r in rows]
@@ -226,9 +212,3 @@ def _since(text):
     except ValueError:
         return parse_known_at(text, "--since")
 
-
-def _event_row(position: int, record: dict) -> dict:
-    from stratlog.domain.catalogue import BY_KIND
-    keys = [record[k] for k in getattr(BY_KIND.get(record["kind"]), "KEY_FIELDS", ()) if record.get(k)]
-    fixed = record.get("corrects") or record.get("retracts")
-    return {"position": position, **record, "subject": f"fixes {fixed[:8]}" if fixed else " / ".join(keys)}

@@ -84,7 +84,7 @@ def _validated(cls, data: dict):
 
     from stratlog.cli.fields import SOURCE_OPTIONS
     from stratlog.domain.errors import InvalidInput
-    from stratlog.infrastructure.messages import field_errors
+    from stratlog.infrastructure.composition import field_errors
     options = {f"source.{field}": f"--{name.replace('_', '-')}" for name, field in SOURCE_OPTIONS.items()}
     try:
         return cls.model_validate(data)
@@ -112,18 +112,17 @@ def _option_for(cls, field: str, source_options: dict) -> str:
 
 
 def _save(db, read_model, records) -> None:
-    from stratlog.infrastructure.config import settings
-    from stratlog.infrastructure.runtime import Runtime
-    runtime = Runtime(settings(db, read_model), writing=True)
-    try:
-        result = runtime.record(records)
-        for statement_id in result.new:  # printed before the read model catches up: they are recorded
-            click.echo(statement_id)
-        for statement_id in result.existing:
-            click.echo(f"{statement_id} (already recorded; nothing new)")
-        runtime.settle(result.events)
-    finally:
-        runtime.close()
+    from stratlog.infrastructure.composition import open_stratlog
+    with open_stratlog(db, read_model, writing=True) as app:
+        app.record(records, announce=_print_recorded)
+
+
+def _print_recorded(result) -> None:
+    """The ids, printed as soon as they are committed (before the read model catches up)."""
+    for statement_id in result.new:
+        click.echo(statement_id)
+    for statement_id in result.existing:
+        click.echo(f"{statement_id} (already recorded; nothing new)")
 
 
 def _correct_command() -> click.Command:
@@ -152,26 +151,24 @@ Example:
 
 @db_options
 def _correct(statement_id, announced_on=None, note=None, db=None, read_model=None, **options) -> None:
-    from stratlog.domain.fixes import StatementCorrected
-    from stratlog.infrastructure.config import settings
-    from stratlog.infrastructure.runtime import Runtime
-    runtime = Runtime(settings(db, read_model), writing=True)
-    try:
-        fields = _correction_fields(runtime, statement_id, options, announced_on)
-        result = runtime.record([StatementCorrected(corrects=statement_id, fields=fields, note=note)])
-        click.echo(result.new[0] if result.new else f"{result.existing[0]} (already recorded; nothing new)")
-        runtime.settle(result.events)
-    finally:
-        runtime.close()
+    from stratlog.cli.fields import SOURCE_OPTIONS
+    from stratlog.infrastructure.composition import open_stratlog
+    with open_stratlog(db, read_model, writing=True) as app:
+        fields = _correction_fields(app.statement_kind(statement_id), options, announced_on)
+        source = {SOURCE_OPTIONS[k]: v for k, v in options.items() if k in SOURCE_OPTIONS and v is not None}
+        app.correct(statement_id, fields, note, source, announce=_print_first)
 
 
-def _correction_fields(runtime, statement_id, options, announced_on) -> dict:
+def _print_first(result) -> None:
+    click.echo(result.new[0] if result.new else f"{result.existing[0]} (already recorded; nothing new)")
 
+
+def _correction_fields(kind: str | None, options: dict, announced_on: str | None) -> dict:
+    """The corrected payload fields, converted as the statement's kind reads them (InvalidInput for others)."""
     from stratlog.cli.fields import SOURCE_OPTIONS, convert, payload_specs
-    from stratlog.domain.errors import InvalidInput
     from stratlog.domain.catalogue import BY_KIND
-    refs = runtime.read_model.find_statements(statement_id.strip().lower())
-    cls = BY_KIND[refs[0].kind] if len(refs) == 1 and refs[0].kind in BY_KIND else None
+    from stratlog.domain.errors import InvalidInput
+    cls = BY_KIND.get(kind) if kind else None
     specs = {s.name: s for s in payload_specs(cls)} if cls else {}
     fields: dict = {}
     for name, value in options.items():
@@ -183,13 +180,6 @@ def _correction_fields(runtime, statement_id, options, announced_on) -> dict:
         fields[name] = convert(specs[name], value) if name in specs else value
     if announced_on:
         fields["announced_on"] = announced_on
-    given = {SOURCE_OPTIONS[k]: v for k, v in options.items() if k in SOURCE_OPTIONS and v is not None}
-    if given:
-        from stratlog.infrastructure.log_records import statement_record
-        old = statement_record(runtime.read_model, runtime.log, refs[0].statement_id) if len(refs) == 1 else None
-        fields["source"] = {**((old or {}).get("source") or {}), **given}
-    if not fields:
-        raise InvalidInput("nothing to correct: give a corrected field (e.g. --value), --announced-on or a source option")
     return fields
 
 
@@ -204,8 +194,9 @@ def retract(statement_id, reason, db=None, read_model=None) -> None:
     Example:
       stratlog retract 6cb18142 --reason "duplicate of the press-release statement"
     """
-    from stratlog.domain.fixes import StatementRetracted
-    _save(db, read_model, [StatementRetracted(retracts=statement_id, reason=reason)])
+    from stratlog.infrastructure.composition import open_stratlog
+    with open_stratlog(db, read_model, writing=True) as app:
+        app.retract(statement_id, reason, announce=_print_recorded)
 
 
 correct = _correct_command()

@@ -20,24 +20,8 @@ def report(brand, as_of, known_at, out, db=None, read_model=None) -> None:
     Example:
       stratlog report --brand alpine --as-of 2023-06-30 --out alpine.html
     """
-    from stratlog.application.report_data import build_report
-    from stratlog.infrastructure.config import settings
-    from stratlog.infrastructure.log_records import statement_records
-    from stratlog.infrastructure.outputs import output_target, text_output
-    from stratlog.infrastructure.report_html import render_report
-    from stratlog.infrastructure.runtime import Runtime
-
-    chosen = settings(db, read_model)
-    output = output_target(out, "--out", chosen)
-    runtime = Runtime(chosen, writing=False)
-    try:
-        queries, log = runtime.queries(), runtime.log
-        data = build_report(queries, brand, as_of, known_at,
-                            lambda b: (record for _, record in statement_records(runtime.read_model, log, b)))
-    finally:
-        runtime.close()
-    page = render_report(data)
-    with text_output(output) as handle:
-        handle.write(page)
-    if output.path is not None:
+    from stratlog.infrastructure.composition import open_stratlog
+    with open_stratlog(db, read_model) as app:
+        to_file = app.report(out, brand, as_of, known_at)
+    if to_file:
         click.echo(out)

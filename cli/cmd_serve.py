@@ -29,8 +29,7 @@ def serve(host, port, open_browser, db=None, read_model=None) -> None:
         import datasette  # noqa: F401 - only to know whether it is installed
     except ImportError:
         raise click.ClickException(INSTALL) from None
-    from stratlog.infrastructure.config import settings
-    from stratlog.infrastructure.datasette_server import serve_database
+    from stratlog.infrastructure.composition import open_stratlog
 
     def ready(url, snapshot) -> None:
         click.echo(f"Serving {url} (read-only snapshot of {snapshot.source}, {snapshot.statements} statements, "
@@ -42,5 +41,6 @@ def serve(host, port, open_browser, db=None, read_model=None) -> None:
             import webbrowser
             webbrowser.open(url)
 
-    serve_database(settings(db, read_model), host, port, ready)
+    with open_stratlog(db, read_model) as app:
+        app.serve(host, port, ready)
     click.echo("Stopped; the snapshot was removed.")

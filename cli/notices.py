@@ -12,7 +12,7 @@ import click
 @contextmanager
 def warnings_on_stderr() -> Iterator[None]:
     """Within the block every StratlogWarning is printed as 'Warning: …' (each one, not once per place)."""
-    from stratlog.infrastructure.notices import StratlogWarning
+    from stratlog.infrastructure.composition import StratlogWarning
     with warnings.catch_warnings():
         warnings.simplefilter("always", StratlogWarning)
         shown_before = warnings.showwarning

@@ -12,19 +12,19 @@ FORMATS = ("table", "json", "csv")
 
 def parse_as_of(text: str | None, option: str = "--as-of") -> date:
     """A partial date means its last day; none means today."""
-    from stratlog.application import query_dates
+    import stratlog.application.query_dates as query_dates
     return _as_bad_parameter(query_dates.parse_as_of, text, option)
 
 
 def parse_known_at(text: str | None, option: str = "--known-at") -> datetime:
     """An ISO instant (no offset = UTC) or a partial date (= the end of that period, UTC)."""
-    from stratlog.application import query_dates
+    import stratlog.application.query_dates as query_dates
     return _as_bad_parameter(query_dates.parse_known_at, text, option)
 
 
 def parse_deadline(text: str | None, option: str = "--deadline") -> str | None:
     """A target's deadline as a partial-date text; none means any deadline."""
-    from stratlog.application import query_dates
+    import stratlog.application.query_dates as query_dates
     return _as_bad_parameter(query_dates.parse_deadline, text, option)
 
 

@@ -299,3 +299,10 @@ def _restore_info(item: Any, restoring: bool) -> Restored | None:
     if missing:
         raise InvalidInput(f"{missing[0]}: missing (an exported line carries both statement_id and recorded_at)")
     return Restored(restored_id(item["statement_id"]), restored_instant(item["recorded_at"]))
+
+
+def read_statements(statements: Iterable[Any], name: str = "record()") -> ImportFile:
+    """Statements given as mappings in the import-file shape (the Python API), validated like a file's."""
+    if isinstance(statements, dict):
+        statements = statements.get("statements", [statements]) if "kind" not in statements else [statements]
+    return _validate(name, ((i, None, item) for i, item in enumerate(statements, 1)), False, QUIET, yaml_file=False)

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Callable
 
+from stratlog.application.ports import QUIET, Progress
 from stratlog.application.queries import Queries
 from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.damage import notify_damage
@@ -13,12 +14,13 @@ from stratlog.infrastructure.read_access import ReadAccess
 from stratlog.infrastructure.sqlite_guard import check_existing_database, unwritable
 
 
-def open_queries(settings: Settings) -> tuple[Queries, Callable[[], None]]:
+def open_queries(settings: Settings, progress: Progress = QUIET) -> tuple[Queries, Callable[[], None]]:
     """Queries and the function that closes what they opened.
 
     A current SQLite read model is read with sqlite3 alone (no pydantic, no eventsourcing, a quick
     start; read-only media are read without writing); a read model that is behind its log, or team
-    mode, goes through the Runtime, which catches it up first when it can.
+    mode, goes through the Runtime, which catches it up first when it can (and refolds, showing
+    `progress`, a read model built by an older fold).
     """
     if not settings.team_mode:
         check_existing_database(settings.db)
@@ -27,7 +29,7 @@ def open_queries(settings: Settings) -> tuple[Queries, Callable[[], None]]:
             return Queries(access), lambda: _close(access)
         access.close()
     from stratlog.infrastructure.runtime import Runtime
-    runtime = Runtime(settings, writing=False)
+    runtime = Runtime(settings, writing=False, progress=progress)
     return runtime.queries(), runtime.close
 
 

@@ -36,8 +36,18 @@ class ReadAccess:
         return row[0] if row else 0
 
     def is_current(self) -> bool:
-        """Whether the read model exists and has folded every event of the SQLite log in this file."""
-        return self.behind() == 0
+        """Whether the read model exists, was built by this code's fold and has folded every event of the
+        SQLite log in this file."""
+        return self.behind() == 0 and self.folded_by_this_code()
+
+    def folded_by_this_code(self) -> bool:
+        """Whether the rows were folded by this code's fold (PROJECTION_VERSION); an empty read model was."""
+        from stratlog.application.fold_version import PROJECTION_VERSION
+        try:
+            row = self.conn.execute("SELECT value FROM stratlog_meta WHERE key='projection_version'").fetchone()
+        except sqlite3.OperationalError:  # no stratlog_meta: nothing folded by any stratlog yet
+            row = None
+        return (row is not None and row[0] == str(PROJECTION_VERSION)) or self.position() == 0
 
     def behind(self) -> int | None:
         """How many events of the SQLite log in this file the read model has not folded (None: no read model)."""

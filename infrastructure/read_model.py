@@ -80,6 +80,7 @@ class ReadModel(ReadAccess):
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         migrate(self.conn, holds_log)
+        self.conn.execute("CREATE TABLE IF NOT EXISTS stratlog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
     @contextmanager
     def waiting(self, seconds: float) -> Iterator[None]:
@@ -100,7 +101,9 @@ class ReadModel(ReadAccess):
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             behind = source.max_position() - self.position() if source.by_subject else 0
-            if behind >= REFOLD_FROM and behind >= self.position():
+            if not self.folded_by_this_code():
+                count = self._refold(source, progress)  # rows of an older fold: fold them afresh
+            elif behind >= REFOLD_FROM and behind >= self.position():
                 count = self._refold(source, progress)  # a log that more than doubled: fold it afresh
             else:
                 count = self._catch_up(source, recorded, progress)
@@ -122,8 +125,11 @@ class ReadModel(ReadAccess):
         return count
 
     def _refold(self, source: EventSource, progress: Progress) -> int:
+        from stratlog.application.fold_version import PROJECTION_VERSION
         for table in READ_MODEL_TABLES:
             self.conn.execute(f"DELETE FROM {table}")
+        self.conn.execute("INSERT OR REPLACE INTO stratlog_meta (key, value) VALUES ('projection_version', ?)",
+                          (str(PROJECTION_VERSION),))
         if source.by_subject:
             return self._rebuild_by_subject(source, progress)
         return self._catch_up(source, (), progress)
@@ -183,8 +189,12 @@ class ReadModel(ReadAccess):
         return count
 
     def _set_position(self, position: int, moved: bool) -> None:
+        """The position folded up to, and the fold that folded it (only this code's fold ever moves it)."""
+        from stratlog.application.fold_version import PROJECTION_VERSION
         if moved:
             self.conn.execute("INSERT OR REPLACE INTO rm_position (name, position) VALUES (?, ?)", (POSITION, position))
+            self.conn.execute("INSERT OR REPLACE INTO stratlog_meta (key, value) VALUES ('projection_version', ?)",
+                              (str(PROJECTION_VERSION),))
 
     def _store_statement(self, logged: LoggedEvent, touched: dict, source: EventSource, cache: dict,
                          pending: _Pending) -> None:

@@ -39,8 +39,8 @@ class DamagedSubject(StratlogError):
 class Runtime:
     """The ledger and its read model for one command; writers catch the read model up after saving."""
 
-    def __init__(self, settings: Settings, writing: bool, clock: Clock = system_clock):
-        self.settings, self.clock, self.claim = settings, clock, None
+    def __init__(self, settings: Settings, writing: bool, clock: Clock = system_clock, progress: Progress = QUIET):
+        self.settings, self.clock, self.claim, self.progress = settings, clock, None, progress
         self.cannot_write = None if settings.team_mode or writing else unwritable(settings.db)
         self.read_only = self.cannot_write is not None  # opened without writing: read-only media or a full disk
         if not settings.team_mode:
@@ -67,7 +67,7 @@ class Runtime:
                                     holds_log=not settings.team_mode)
         self._check_events_url(events_url)
         if writing:
-            self.catch_up()
+            self.catch_up((), self.progress)
 
     @cached_property
     def ledger(self) -> Ledger:
@@ -143,7 +143,10 @@ class Runtime:
         full disk) it answers from what it has committed, with a warning saying how far behind it is.
         """
         behind = self.behind()
-        if behind <= 0:
+        if behind <= 0 and (self.read_only or self.read_model.folded_by_this_code()):
+            return self.read_model
+        if behind <= 0:  # rows of an older fold: refolded once, with a progress bar
+            self.catch_up((), self.progress)
             return self.read_model
         events = f"{behind} event{'s' * (behind > 1)}"
         if self.cannot_write == READ_ONLY:

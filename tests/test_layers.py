@@ -55,3 +55,32 @@ def test_every_module_starts_with_a_docstring_saying_what_belongs_in_it():
     missing = [str(p.relative_to(ROOT)) for layer in ("domain", "application", "infrastructure", "cli")
                for p in (ROOT / layer).rglob("*.py") if ast.get_docstring(ast.parse(p.read_text())) is None]
     assert missing == []
+
+
+# What the CLI may import of the other layers: the composition root (all it knows of the outer layers),
+# the application's public names it calls or renders, and the domain errors and values it renders.
+CLI_MAY_IMPORT = {
+    "stratlog.infrastructure.composition",
+    "stratlog.application.service", "stratlog.application.ports", "stratlog.application.query_dates",
+    "stratlog.domain.errors", "stratlog.domain.quoting", "stratlog.domain.jsonvalues", "stratlog.domain.dates",
+    "stratlog.domain.picture", "stratlog.domain.catalogue",
+}
+
+
+def cli_reaches_past_the_root() -> list[str]:
+    return [f"{path.relative_to(ROOT)} imports {name}"
+            for path in sorted((ROOT / "cli").rglob("*.py"))
+            for name in imported_modules(path)
+            if name.startswith("stratlog.") and not name.startswith("stratlog.cli") and name not in CLI_MAY_IMPORT]
+
+
+def test_the_cli_reaches_the_outer_layers_only_through_the_composition_root():
+    assert cli_reaches_past_the_root() == []
+
+
+def test_the_cli_rule_fails_on_an_import_of_infrastructure_past_the_root(tmp_path, monkeypatch):
+    fake_root = tmp_path / "project"
+    (fake_root / "cli").mkdir(parents=True)
+    (fake_root / "cli" / "cmd_x.py").write_text('"""x."""\nfrom stratlog.infrastructure.runtime import Runtime\n')
+    monkeypatch.setitem(globals(), "ROOT", fake_root)
+    assert cli_reaches_past_the_root() == ["cli/cmd_x.py imports stratlog.infrastructure.runtime"]

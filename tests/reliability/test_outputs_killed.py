@@ -123,12 +123,13 @@ COMMANDS = {  # name -> (arguments before the target, file name, is it a complet
 }
 
 
-def previous_output(alpine_db: str, command: str, target: Path) -> bytes:
-    """An earlier output to be kept or replaced whole: a text, or the same command's file from a small database."""
+def previous_output(alpine_db: str, command: str, target: Path, big_db: str = "") -> bytes:
+    """An earlier output to be kept or replaced whole: a text, the same command's file from a small database,
+    or (a backup, which only ever replaces an earlier copy of the same ledger) a backup of the big one."""
     if command in ("export", "report"):
         target.write_text("an earlier output\n")
     else:
-        run_to_the_end(alpine_db, [*COMMANDS[command][0], str(target)])
+        run_to_the_end(big_db if command == "backup" else alpine_db, [*COMMANDS[command][0], str(target)])
     return target.read_bytes()
 
 
@@ -158,7 +159,7 @@ def test_an_output_killed_at_any_moment_is_the_old_file_or_the_complete_new_one(
     folder = tmp_path / "out"
     folder.mkdir()
     target = folder / name
-    old = previous_output(alpine_db, command, target)
+    old = previous_output(alpine_db, command, target, big_db)
     killed_while_writing = 0
     for moment in range(KILLS):
         writer = Writer(big_db, [*args, str(target)], folder, tmp_path / f"{command}.err")

@@ -1,0 +1,5 @@
+"""The version of the read model's fold (application/projection.py), kept apart so the quick read path can check it."""
+
+# Bump it whenever the fold's rows change (a new group, a new status, another item shape): a read model
+# built by an older fold is then refolded by itself on first use (stored in stratlog_meta).
+PROJECTION_VERSION = 2

@@ -1,0 +1,211 @@
+"""The Stratlog application object: every use case, each a few lines over the Ledger, the Queries and the ports.
+
+Commands record through the eventsourcing Ledger (opened by the store on first use, so a query on a
+current read model imports neither pydantic nor eventsourcing) and catch the read model up
+themselves; a failure after the commit is a warning, never an error.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from stratlog.application.ports import QUIET, Progress
+from stratlog.application.query_dates import as_of_value, known_at_value, parse_deadline
+from stratlog.application.use_case_ports import ImportFiles, Outputs, Store
+
+if TYPE_CHECKING:
+    from stratlog.application.ledger import Recorded
+
+When = date | datetime | str | None
+Announce = Callable[["Recorded"], None]
+
+
+class Stratlog:
+    """One database's use cases: record, import, fix, query, look after the read model, write outputs."""
+
+    def __init__(self, store: Store, files: ImportFiles, outputs: Outputs):
+        self.store, self.files, self.outputs = store, files, outputs
+
+    # -- recording -------------------------------------------------------------------------
+    def record(self, statements: Sequence[Any], *, announce: Announce | None = None,
+               progress: Progress = QUIET) -> Recorded:
+        """Record statements and fixes in one transaction, then catch the read model up.
+
+        Each statement is a validated model or a mapping in the import-file shape. `announce` is told
+        what was recorded as soon as it is committed, before the read model catches up.
+        """
+        if any(isinstance(s, dict) for s in statements):
+            statements = self.files.statements(list(statements)).records
+        result = self.store.record(list(statements), None, progress)
+        if announce is not None:
+            announce(result)
+        self.store.settle(result.events, progress)
+        return result
+
+    def import_files(self, paths: Iterable[str], progress_for: Callable[[], Progress] = lambda: QUIET) -> Recorded:
+        """Import YAML, JSON or export's JSON Lines, all or nothing; a refusal names each statement's place."""
+        from stratlog.domain.errors import StratlogError
+        loaded = [self.files.read(path, progress_for()) for path in paths]
+        records = [r for f in loaded for r in f.records]
+        restored = None
+        if any(f.restored for f in loaded):
+            restored = [r for f in loaded for r in (f.restored or [None] * len(f.records))]
+        progress = progress_for()
+        try:
+            result = self.store.record(records, restored, progress)
+        except StratlogError as error:
+            refusal = self.files.placed(error, loaded)
+            if refusal is error:
+                raise
+            raise refusal from None
+        self.store.settle(result.events, progress)
+        return result
+
+    def import_file(self, path: str) -> Recorded:
+        """Import one file (see import_files)."""
+        return self.import_files([path])
+
+    def load_demo(self, example: str, fresh: bool, progress_for: Callable[[], Progress] = lambda: QUIET) -> Recorded:
+        """Load the bundled scenario; `fresh` first deletes the (stratlog) database it goes into."""
+        if fresh:
+            self.store.remove()
+        return self.import_files([example], progress_for)
+
+    def statement_kind(self, statement_id: str) -> str | None:
+        """The kind of the one statement an id (or prefix) names; None when it names none or several."""
+        refs = self.store.find_statements(statement_id.strip().lower())
+        return refs[0].kind if len(refs) == 1 else None
+
+    def correct(self, statement_id: str, fields: dict, note: str | None = None, source: dict | None = None, *,
+                announce: Announce | None = None) -> Recorded:
+        """Correct a statement we recorded wrongly: `fields` replace its payload fields, `source` updates
+        fields of its recorded source. InvalidInput when nothing is given."""
+        from stratlog.domain.errors import InvalidInput
+        from stratlog.domain.fixes import StatementCorrected
+        fields = dict(fields)
+        if source:
+            refs = self.store.find_statements(statement_id.strip().lower())
+            old = self.store.record_of(refs[0].statement_id) if len(refs) == 1 else None
+            fields["source"] = {**((old or {}).get("source") or {}), **source}
+        if not fields:
+            raise InvalidInput("nothing to correct: give a corrected field (e.g. --value), --announced-on or a source option")
+        return self.record([StatementCorrected(corrects=statement_id, fields=fields, note=note)], announce=announce)
+
+    def retract(self, statement_id: str, reason: str, *, announce: Announce | None = None) -> Recorded:
+        """Retract a statement we should not have recorded."""
+        from stratlog.domain.fixes import StatementRetracted
+        return self.record([StatementRetracted(retracts=statement_id, reason=reason)], announce=announce)
+
+    # -- questions ---------------------------------------------------------------------------
+    def timeline(self, brand: str | None = None, as_of: When = None, known_at: When = None) -> list[dict]:
+        """One row per subject with its status as of a date (the rows of `timeline --format json`)."""
+        return self.store.queries().timeline(brand, as_of_value(as_of), known_at_value(known_at))
+
+    def kpis(self, brand: str | None = None, as_of: When = None, known_at: When = None, live: bool = False) -> list[dict]:
+        """Every target under its current deadline with its latest actual, required growth and status."""
+        return self.store.queries().kpis(brand, as_of_value(as_of), known_at_value(known_at), live)
+
+    def audit(self, brand: str, kpi: str | None = None, deadline: str | date | None = None, as_of: When = None,
+              known_at: When = None) -> list[dict]:
+        """Every statement about a brand's targets in fold order."""
+        deadline = deadline.isoformat() if isinstance(deadline, date) else parse_deadline(deadline, "deadline")
+        return self.store.queries().audit(brand, kpi, deadline, as_of_value(as_of), known_at_value(known_at))
+
+    def state(self, brand: str, as_of: When = None, known_at: When = None) -> dict:
+        """A brand's whole picture as of a date (one object)."""
+        return self.store.queries().state(brand, as_of_value(as_of), known_at_value(known_at))
+
+    def diff(self, before: When, after: When, brand: str | None = None, known_at: When = None) -> list[dict]:
+        """What changed between two as-of dates."""
+        return self.store.queries().diff(brand, as_of_value(before, "before"), as_of_value(after, "after"),
+                                         known_at_value(known_at))
+
+    def checks(self, brand: str | None = None, as_of: When = None, known_at: When = None) -> list[dict]:
+        """Consistency warnings."""
+        return self.store.queries().checks(brand, as_of_value(as_of), known_at_value(known_at))
+
+    def events(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[dict]:
+        """The raw log: every statement and fix with its three clocks and its position, in recording order."""
+        from stratlog.domain.catalogue import BY_KIND
+        rows = []
+        for position, record in self.store.records(brand, kind, since):
+            keys = [record[k] for k in getattr(BY_KIND.get(record["kind"]), "KEY_FIELDS", ()) if record.get(k)]
+            fixed = record.get("corrects") or record.get("retracts")
+            rows.append({"position": position, **record, "subject": f"fixes {fixed[:8]}" if fixed else " / ".join(keys)})
+        return rows
+
+    def report_html(self, brand: str | None = None, as_of: When = None, known_at: When = None) -> str:
+        """The self-contained HTML report (timeline chart, target charts, KPIs, sources)."""
+        from stratlog.application.report_data import build_report
+        data = build_report(self.store.queries(), brand, as_of_value(as_of), known_at_value(known_at),
+                            lambda b: (record for _, record in self.store.records(b)))
+        return self.outputs.report_html(data)
+
+    # -- the read model --------------------------------------------------------------------------
+    def status(self) -> tuple[int, int, int]:
+        """(events in the log, read-model position, item rows)."""
+        return self.store.status()
+
+    def rebuild(self, progress: Progress = QUIET) -> int:
+        """Recreate the read model from the events; returns how many were folded."""
+        return self.store.rebuild(progress)
+
+    def verify(self, max_dates: int = 40) -> Any:
+        """Compare the read model with the reference fold (a Verification: lines, problems, log_problems)."""
+        return self.store.verify(max_dates)
+
+    # -- outputs ------------------------------------------------------------------------------
+    def output(self, path: str, option: str, sqlite: bool = False, ledger_copy: bool = False) -> Any:
+        """An output checked against the database's own files (refused with InvalidInput, nothing touched);
+        `ledger_copy`: a backup, which may replace an earlier copy of this same ledger."""
+        return self.outputs.target(path, option, sqlite, ledger_copy)
+
+    def export(self, out: str = "-", option: str = "--out") -> int:
+        """Write every statement and fix as JSON Lines with ids and recorded_at, then the trailer; a count."""
+        output = self.output(out, option)
+        return self.outputs.export(output, (record for _, record in self.store.records()))
+
+    def replay(self, to: When, out: str, known_at: When = None, progress: Progress = QUIET,
+               option: str = "--out") -> dict[str, int]:
+        """Write the answers as of a date to a new SQLite file; rows per table."""
+        as_of, moment = as_of_value(to, "--to"), known_at_value(known_at)
+        output = self.output(out, option, sqlite=True)
+        return self.outputs.replay(self.store.queries(), output, as_of, moment, progress)
+
+    def report(self, out: str, brand: str | None = None, as_of: When = None, known_at: When = None,
+               option: str = "--out") -> bool:
+        """Write the HTML report to `out` ('-': standard output); True when it went to a file."""
+        output = self.output(out, option)
+        page = self.report_html(brand, as_of, known_at)
+        with self.outputs.text(output) as handle:
+            handle.write(page)
+        return output.path is not None
+
+    def backup(self, file: str, option: str = "FILE") -> None:
+        """Write a consistent copy of the database file, replacing `file` only once complete."""
+        self.store.backup(self.output(file, option, sqlite=True, ledger_copy=True))
+
+    def write_text(self, out: str, text: str, option: str = "--out") -> None:
+        """Write a text (e.g. the import schema) to a checked output."""
+        with self.outputs.text(self.output(out, option)) as handle:
+            handle.write(text)
+
+    def serve(self, host: str, port: int, ready: Callable[[str, Any], None]) -> None:
+        """Serve a caught-up read-only snapshot in Datasette until stopped."""
+        self.store.serve(host, port, ready)
+
+    @property
+    def label(self) -> str:
+        """The database as it may be printed (a URL without its password)."""
+        return self.store.label
+
+    def close(self) -> None:
+        """Close the database (naming stored events that were left out)."""
+        self.store.close()
+
+    def __enter__(self) -> Stratlog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
