@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from stratlog.domain.dates import instant_text
 from stratlog.domain.folders import stated
+from stratlog.domain.target_terms import deadline_json
 from stratlog.domain.history import Entry
 from stratlog.domain.values import json_value
 
@@ -20,7 +21,7 @@ def retracted_items(entries: list[Entry]) -> dict[str, dict]:
         st = entry.statement
         kpis = getattr(st, "kpis", ())
         kpi = st.kpi if hasattr(st, "kpi") else ", ".join(kpis) if kpis else "*"
-        deadline = getattr(st, "deadline", None)
+        deadline = deadline_json(getattr(st, "deadline", None))
         base = {"_group": HEADER, "_list": "audit", "_seq": RETRACTED_SEQ + i, "identity": None, "kpi": kpi,
                 "scope": st.scope, **said_columns("old", st), **value_columns("new", None),
                 "old_deadline": json_value(deadline), "new_deadline": None, **stated(entry)}
@@ -41,8 +42,7 @@ def said_columns(prefix: str, statement) -> dict:
 
 
 def said_deadline(statement) -> str | None:
-    deadline = getattr(statement, "new_deadline", None) or getattr(statement, "deadline", None)
-    return str(deadline) if deadline else None
+    return deadline_json(getattr(statement, "new_deadline", None) or getattr(statement, "deadline", None))
 
 
 CORRECTED_HIDDEN = {"kind", "brand", "source", "note"}
@@ -51,7 +51,7 @@ CORRECTED_HIDDEN = {"kind", "brand", "source", "note"}
 def correction_columns(before, after) -> dict:
     """What a correction changed: the value columns and deadlines before and after it, and `changes`,
     every field it changed as {"old": …, "new": …} (ranges, comparators, dates and words included)."""
-    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    old, new = ({name: json_value(getattr(s, name)) for name in type(s).model_fields} for s in (before, after))
     changes = {name: {"old": old.get(name), "new": new.get(name)} for name in sorted(old.keys() | new.keys())
                if old.get(name) != new.get(name) and name not in CORRECTED_HIDDEN}
     return {**said_columns("old", before), **said_columns("new", after), "old_deadline": said_deadline(before),

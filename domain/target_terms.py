@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator
+from pydantic import PlainSerializer, PlainValidator
 
-from stratlog.domain.dates import PartialDate
+from stratlog.domain.dates import PartialDate, _validate
 from stratlog.domain.values import kpi_number, kpi_unit
 
 Comparator = Literal["at-least", "at-most", "about", "exactly"]
@@ -14,17 +14,25 @@ Horizon = Literal["by", "in"]
 OPEN = "open"
 
 
-def _open_is_none(value: Any) -> Any:
-    return None if isinstance(value, str) and value.strip().casefold() == OPEN else value
+def _deadline(value: Any) -> PartialDate | str:
+    if isinstance(value, str) and value.strip().casefold() == OPEN:
+        return OPEN
+    return _validate(value)
 
 
-Deadline = Annotated[PartialDate | None, BeforeValidator(_open_is_none)]
-"""A target's deadline: a partial date, or none (`open` on the command line and in files) for an open target."""
+Deadline = Annotated[PartialDate | str, PlainValidator(_deadline, json_schema_input_type=str | int),
+                     PlainSerializer(str, return_type=str)]
+"""The deadline that addresses a target: a partial date, or `open` for a target set without one."""
 
 
-def deadline_text(deadline: PartialDate | None) -> str:
-    """How a deadline addresses its target: its partial-date text, or `open`."""
-    return OPEN if deadline is None else deadline.text
+def deadline_text(deadline: PartialDate | str | None) -> str:
+    """How a deadline addresses its target: its partial-date text, or `open` (none or `open`)."""
+    return OPEN if deadline is None or deadline == OPEN else deadline.text
+
+
+def deadline_json(deadline: PartialDate | str | None) -> str | None:
+    """A deadline in JSON answers: its text, or null for an open target."""
+    return None if deadline is None or deadline == OPEN else str(deadline)
 
 
 def check_terms(value: Any, low: Any, high: Any, unit: str | None, needed: bool) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import singledispatchmethod
 from typing import Any, Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.errors import DeadlineTaken, DependencyAnnouncedLater, TargetNotFound
@@ -19,7 +19,8 @@ from stratlog.domain.statement import Statement
 from stratlog.domain.target_audit import HEADER, correction_columns, fix_row, retracted_items, value_columns
 from stratlog.domain.guidance import GuidanceWithdrawn
 from stratlog.domain.target_changes import Terms, change_label
-from stratlog.domain.target_terms import OPEN, REVISED_TERMS, Comparator, Deadline, Horizon, check_terms, deadline_text
+from stratlog.domain.target_terms import OPEN, REVISED_TERMS, Comparator, Deadline, Horizon, check_terms, \
+    deadline_text
 from stratlog.domain.values import KpiValue, Name, RegionCode, Slug, Text, json_value, kpi_unit
 
 TargetStatus = Literal["pending", "on-track", "at-risk", "off-track", "achieved", "missed", "overdue", "withdrawn"]
@@ -45,7 +46,7 @@ class TargetSet(TargetStatement):
     """
 
     kind: Literal["target-set"]
-    deadline: Deadline = None
+    deadline: Deadline | None = None
     horizon: Horizon = "by"
     value: KpiValue | None = None
     low: KpiValue | None = None
@@ -54,6 +55,11 @@ class TargetSet(TargetStatement):
     comparator: Comparator
     baseline: PartialDate | None = None
     condition: Text | None = None
+
+    @field_validator("deadline", mode="after")
+    @classmethod
+    def _open_is_none(cls, deadline: PartialDate | str | None) -> PartialDate | None:
+        return None if deadline == OPEN else deadline
 
     @model_validator(mode="after")
     def _value_or_range(self) -> TargetSet:

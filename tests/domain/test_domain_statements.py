@@ -177,7 +177,7 @@ def test_a_target_without_a_deadline_is_open_and_open_addresses_it():
     open_target = validate("target-set", **ANNOUNCED, kpi="ebit-margin", value=8, unit="percent", comparator="about")
     reaffirmed = validate("target-reaffirmed", **ANNOUNCED, kpi="ebit-margin", deadline="open")
 
-    assert (open_target.deadline, reaffirmed.deadline) == (None, None)
+    assert (open_target.deadline, reaffirmed.deadline) == (None, "open")
 
 
 def test_an_actual_needs_a_unit_for_a_number():
