@@ -233,3 +233,33 @@ def test_the_report_renders_range_and_open_targets(db, stratlog, acme, tmp_path)
     assert result.code == 0, result.err
     html = out.read_text()
     assert "50,000–55,000" in html and "ebit-margin open" in html
+
+
+GUIDANCE_FILE = """
+defaults: {source: {title: "Results"}}
+statements:
+  - {kind: brand-registered, brand: acme, name: Acme}
+  - {kind: target-set, brand: acme, kpi: production, deadline: 2022, low: 12000, high: 14000, unit: vehicles,
+     comparator: about, baseline: 2021, condition: "if chip supply allows", announced_on: 2022-02}
+  - {kind: target-revised, brand: acme, kpi: production, deadline: 2022, low: 6000, high: 7000,
+     announced_on: 2022-08-03}
+  - {kind: target-set, brand: acme, kpi: ebit-margin, value: 8, unit: percent, comparator: about, announced_on: 2022}
+  - {kind: target-reaffirmed, brand: acme, kpi: ebit-margin, deadline: open, announced_on: 2023}
+  - {kind: guidance-withdrawn, brand: acme, kpis: [production], deadline: 2022, reason: "chip shortage",
+     announced_on: 2022-10}
+  - {kind: actual-reported, brand: acme, kpi: production, period: 2022, value: 5500, unit: vehicles,
+     comparator: about, announced_on: 2023-01}
+"""
+
+
+def test_every_new_target_shape_imports_from_yaml(db, stratlog, tmp_path):
+    from tests.conftest import write
+    assert stratlog("--db", db, "import", write(tmp_path, "guidance.yaml", GUIDANCE_FILE)).code == 0
+
+    kpis = answer(stratlog, db, "kpis", "--brand", "acme")
+    changes = [r["change"] for r in answer(stratlog, db, "audit", "acme")]
+
+    assert sorted((k["kpi"], k["deadline"], k["status"]) for k in kpis) == [
+        ("ebit-margin", None, "pending"), ("production", "2022", "withdrawn")]
+    assert sorted(changes) == ["lowered", "reaffirmed", "set", "set", "withdrawn"]
+    assert "OK" in stratlog("--db", db, "projections", "verify").out
