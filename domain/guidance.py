@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.statement import Statement
 from stratlog.domain.values import Name, RegionCode, Slug, Text
@@ -20,9 +22,10 @@ class GuidanceWithdrawn(Statement):
     """
 
     kind: Literal["guidance-withdrawn"]
-    kpis: list[Slug] | None = None
-    scope: RegionCode | Name | None = None
-    deadline: PartialDate | None = None
+    kpis: list[Slug] | None = Field(None, description="KPI slugs, repeated or comma-separated (none: every KPI).")
+    scope: RegionCode | Name | None = Field(None, description="Only the targets of this scope (none: every scope).")
+    deadline: PartialDate | None = Field(None, description="Withdraw the targets whose deadline lies within this "
+                                                           "date or span (2025, 2025..2026; none: every deadline).")
     reason: Text | None = None
 
     @property

@@ -12,6 +12,24 @@ HEADER = {"type": "targets"}
 RETRACTED_SEQ = 1_000_000
 
 
+def audit_rows(target, entry: Entry, change: str, old_terms, old_deadline, seq: int, suffix: str = "") -> dict:
+    """The audit row of one change of a target (keyed `a:` + the statement id + `suffix`), then a row per
+    correction of that statement, each showing what the correction changed."""
+    row = {"_group": HEADER, "_list": "audit", "_seq": seq,
+           "identity": target.identity, "kpi": target.setting.kpi, "scope": target.setting.scope,
+           "change": change, **value_columns("old", old_terms),
+           **value_columns("new", None if change == "withdrawn" else target.terms),
+           "old_deadline": json_value(old_deadline), "new_deadline": json_value(target.deadline),
+           "flagged": False, **stated(entry)}
+    rows = {f"a:{entry.statement_id}{suffix}": row}
+    versions = [entry.original]
+    for fix in entry.corrections:
+        versions.append(versions[-1].corrected(fix.statement.fields))
+        rows[f"a:{fix.statement_id}{suffix}"] = fix_row(
+            {**row, **correction_columns(versions[-2], versions[-1]), "_seq": seq + len(rows)}, fix, "corrected")
+    return rows
+
+
 def retracted_items(entries: list[Entry]) -> dict[str, dict]:
     """Audit rows of retracted target statements (given in fold order): flagged, after every revision.
 

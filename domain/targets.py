@@ -16,7 +16,7 @@ from stratlog.domain.errors import DeadlineTaken, DependencyAnnouncedLater, Targ
 from stratlog.domain.folders import NoFoldStep, stated
 from stratlog.domain.history import Entry
 from stratlog.domain.statement import Statement
-from stratlog.domain.target_audit import HEADER, correction_columns, fix_row, retracted_items, value_columns
+from stratlog.domain.target_audit import HEADER, audit_rows, retracted_items
 from stratlog.domain.guidance import GuidanceWithdrawn
 from stratlog.domain.target_changes import Terms, change_label
 from stratlog.domain.target_terms import OPEN, REVISED_TERMS, Comparator, Deadline, Horizon, check_terms, \
@@ -295,18 +295,7 @@ class TargetsFolder:
 
     def _record(self, target: Target, entry: Entry, change: str, old_terms: Terms | None, old_deadline,
                 suffix: str = "") -> None:
-        row = {"_group": HEADER, "_list": "audit", "_seq": len(self.audit),
-               "identity": target.identity, "kpi": target.setting.kpi, "scope": target.setting.scope,
-               "change": change, **value_columns("old", old_terms),
-               **value_columns("new", None if change == "withdrawn" else target.terms),
-               "old_deadline": json_value(old_deadline), "new_deadline": json_value(target.deadline),
-               "flagged": False, **stated(entry)}
-        self.audit[f"a:{entry.statement_id}{suffix}"] = row
-        versions = [entry.original]
-        for fix in entry.corrections:
-            versions.append(versions[-1].corrected(fix.statement.fields))
-            self.audit[f"a:{fix.statement_id}{suffix}"] = fix_row(
-                {**row, **correction_columns(versions[-2], versions[-1]), "_seq": len(self.audit)}, fix, "corrected")
+        self.audit.update(audit_rows(target, entry, change, old_terms, old_deadline, len(self.audit), suffix))
 
 
 def _label(statement: Any) -> str:
