@@ -9,7 +9,7 @@ from typing import Iterator
 
 from stratlog.application.fold_version import PROJECTION_VERSION  # noqa: F401 - bump it when this fold changes
 from stratlog.domain.dates import instant_text
-from stratlog.domain.groups import group_of, items_over_dates
+from stratlog.domain.groups import belongs, items_over_dates
 from stratlog.domain.history import Entry, apply_fixes
 
 OPEN_DATE = "9999-12-31"
@@ -37,7 +37,7 @@ class ItemRow:
 def dated_items(group: str, entries: list[Entry], known_at: datetime | None) -> Iterator[tuple[str, str, str, str]]:
     """(item, valid_from, valid_to, data) of a group as this database knew it at `known_at`."""
     fixed = apply_fixes(entries, known_at)
-    members = [e for e in fixed if not e.is_fix and group_of(e.statement) == group]
+    members = [e for e in fixed if not e.is_fix and belongs(e.statement, group)]
     opened: dict[str, tuple[str, dict]] = {}
     for step, items in items_over_dates(group, members):
         since = FIRST_DATE if step == date.min else step.isoformat()

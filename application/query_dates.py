@@ -53,9 +53,11 @@ def parse_known_at(text: str | None, option: str = "--known-at") -> datetime:
 
 
 def parse_deadline(text: str | None, option: str = "--deadline") -> str | None:
-    """A target's deadline as stored (its partial-date text); none means any deadline."""
+    """A target's deadline as stored (its partial-date text, or `open` for an open target); none means any."""
     if not text:
         return None
+    if text.strip().casefold() == "open":
+        return "open"
     try:
         return PartialDate.parse(text).text
     except ValueError as error:

@@ -10,7 +10,7 @@ from typing import Any
 from eventsourcing.persistence import MapperDeserialisationError
 
 from stratlog.domain.fixes import Fix
-from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.groups import fold_group, grouped
 from stratlog.domain.history import Entry, apply_fixes
 
 
@@ -61,10 +61,7 @@ class ReferenceFold:
             if self.brand_of.get(subject) != brand:
                 continue
             fixed = [e for e in apply_fixes(entries, known_at) if not e.is_fix]
-            groups: dict[str, list[Entry]] = defaultdict(list)
-            for entry in fixed:
-                groups[group_of(entry.statement)].append(entry)
-            for group, members in groups.items():
+            for group, members in grouped(fixed).items():
                 view = fold_group(group, members, as_of)
                 if view is not None and (not kinds or view["type"] in kinds):
                     found.append(view if not kinds or "audit" in kinds or "audit" not in view

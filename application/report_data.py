@@ -186,14 +186,18 @@ def target_tracks(groups: list[dict], kpis: list[dict]) -> tuple[TargetTrack, ..
         target, audit = targets[row["identity"]]
         steps = tuple(_step(a) for a in audit if a["identity"] == row["identity"] and not a["flagged"])
         found = actuals.get((row["kpi"], (row["scope"] or "").casefold()), [])
-        tracks.append(TargetTrack(target_subject(row), row, tuple(target["deadlines"]), target["withdrawn"], steps,
+        dated = tuple(d for d in target["deadlines"] if d != "open")  # an open target has no date to draw
+        tracks.append(TargetTrack(target_subject(row), row, dated, target["withdrawn"], steps,
                                   tuple(_actual(a, row["unit"]) for a in found)))
     return tuple(tracks)
 
 
 def _step(row: dict) -> Step:
-    low, high = bounds(row["new_value"])
-    return Step(row["announced_on"], row["change"], row["new_value"], low, high, row["new_deadline"])
+    value = row["new_value"]
+    if value is None and row.get("new_low") is not None:
+        value = {"low": row["new_low"], "high": row["new_high"]}
+    low, high = bounds(value)
+    return Step(row["announced_on"], row["change"], value, low, high, row["new_deadline"])
 
 
 def bounds(value: Any) -> tuple[Decimal | None, Decimal | None]:

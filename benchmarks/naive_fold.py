@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime
 from uuid import UUID
 
 from stratlog.domain import views
-from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.groups import fold_group, grouped as grouped_entries
 from stratlog.domain.history import Entry, apply_fixes
 
 
@@ -33,11 +32,8 @@ class NaiveFold:
             for stored in self.ledger.recorder.select_events(subject):
                 event = self.ledger.mapper.to_domain_event(stored)
                 entries.append(Entry(event.statement_id, event.originator_version, event.recorded_at, event.statement))
-            grouped: dict[str, list[Entry]] = defaultdict(list)
-            for entry in apply_fixes(entries, known_at):
-                if not entry.is_fix:
-                    grouped[group_of(entry.statement)].append(entry)
-            for group, members in grouped.items():
+            fixed = [e for e in apply_fixes(entries, known_at) if not e.is_fix]
+            for group, members in grouped_entries(fixed).items():
                 view = fold_group(group, members, as_of)
                 if view is not None:
                     found.append(view)

@@ -56,9 +56,21 @@ def print_timeline(rows, fmt):
 
 
 def print_kpis(rows, fmt):
-    shown = rows if fmt != "table" else [dict(r, target=r["value"] if r["value"] is not None else
-                                              {"low": r["low"], "high": r["high"]}) for r in rows]
+    from stratlog.cli.render import deadline_cell, term
+    shown = rows if fmt != "table" else [dict(r, target=term(r), deadline=deadline_cell(r)) for r in rows]
     emit(shown, fmt, KPIS, "(no targets)")
+
+
+def audit_table(rows: list[dict]) -> list[dict]:
+    """Audit rows as the table shows them: ranges as low–high, an open target's deadline as `open`."""
+    from stratlog.cli.render import term
+    shown = []
+    for r in rows:
+        had_target = r["change"] not in ("set", "retracted") or r.get("old_value") is not None
+        shown.append(dict(r, old_value=term(r, "old_"), new_value=term(r, "new_"),
+                          old_deadline=r["old_deadline"] or ("open" if had_target else None),
+                          new_deadline=r["new_deadline"] or (None if r["change"] == "retracted" else "open")))
+    return shown
 
 
 @click.command()
@@ -108,7 +120,8 @@ def audit(brand, kpi, deadline, as_of, known_at, fmt, db=None, read_model=None) 
     """
     from stratlog.cli.options import parse_deadline
     deadline = parse_deadline(deadline)
-    emit(_run(db, read_model, lambda app: app.audit(brand, kpi, deadline, as_of, known_at)), fmt, AUDIT, "(no target statements)")
+    rows = _run(db, read_model, lambda app: app.audit(brand, kpi, deadline, as_of, known_at))
+    emit(audit_table(rows) if fmt == "table" else rows, fmt, AUDIT, "(no target statements)")
 
 
 @click.command()

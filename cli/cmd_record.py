@@ -67,7 +67,7 @@ def _record_statement(cls, specs, db, read_model, values) -> None:
     data = {"kind": cls.KIND}
     data.update({key: values.pop(key) for key in cls.KEY_FIELDS})
     for spec in specs:
-        if values.get(spec.name) is not None:
+        if values.get(spec.name) not in (None, ()):
             data[spec.name] = convert(spec, values[spec.name])
     source = {field: values[name] for name, field in SOURCE_OPTIONS.items() if values.get(name) is not None}
     if source:

@@ -18,13 +18,16 @@ FIELD_HELP = {
     "value": "A number, money as 'AMOUNT CUR', or true/false.", "valued_on": "The date the value refers to.",
     "basis": "What was valued (brand value, market cap…).", "stance": "Where the brand stands on listing.",
     "venue": "Stock exchange.", "by": "Who said it.", "kpi": "KPI slug: annual-sales, revenue, revenue-growth…",
-    "deadline": "The target's current deadline (2030, 2026-Q4…).", "horizon": "by (at the latest) or in (during).",
+    "deadline": "The target's current deadline (2030, 2026-Q4…, or open).", "horizon": "by (at the latest) or in (during).",
     "scope": "A market or segment the target is for.", "low": "Low end of a range.", "high": "High end of a range.",
     "unit": "vehicles, percent, models… (money and yes/no need none).", "comparator": "How the actual is judged.",
     "new_deadline": "The deadline the target moves to.", "reason": "Why, in the source's words.",
     "period": "The period the figure covers (2024, 2024-Q3…).", "planned_for": "When it is planned.",
     "segment": "Segment (city car, GT crossover…).", "body": "Body style.", "powertrain": "Powertrain.",
-    "markets": "Markets, comma-separated ISO codes (US,CN).", "revealed_on": "When it was revealed.",
+    "markets": "Markets: ISO codes, repeated or comma-separated (US,CN).",
+    "kpis": "KPI slugs, repeated or comma-separated (none: every KPI).",
+    "baseline": "The period a growth or cumulative target counts from (2023).",
+    "condition": "The brand's own hedge, in its words.", "revealed_on": "When it was revealed.",
     "launched_on": "When it went on sale (none: on sale by the announcement).", "new_name": "The new name.",
     "on": "When it happened.", "rationale": "Why the market matters.", "entered_on": "When the brand entered.",
     "signed_on": "When the deal was signed.",
@@ -92,8 +95,9 @@ def convert(spec: FieldSpec, text: str) -> object:
             raise InvalidInput(f"{spec.option}: {quoted(text)} is not a number, money ('2000000000 EUR') or "
                                f"true/false") from None
         return number
-    if spec.shape == "list":
-        return [part.strip() for part in text.split(",") if part.strip()]
+    if spec.shape == "list":  # repeated options, each possibly comma-separated
+        parts = [text] if isinstance(text, str) else list(text)
+        return [item.strip() for part in parts for item in part.split(",") if item.strip()]
     return text
 
 
@@ -107,5 +111,7 @@ def money(text: str, option: str) -> dict:
 def click_option(spec: FieldSpec) -> click.Option:
     kind = click.Choice(spec.choices) if spec.shape == "choice" else click.STRING
     hint = {"money": "'AMOUNT CUR'", "kpi": "NUMBER|'AMOUNT CUR'|true|false", "list": "A,B"}.get(spec.shape, "TEXT")
-    return click.Option([spec.option, spec.name], type=kind, required=spec.required,
-                        metavar=None if spec.shape == "choice" else hint, help=spec.description or FIELD_HELP.get(spec.name))
+    many = spec.shape == "list"
+    return click.Option([spec.option, spec.name], type=kind, required=spec.required, multiple=many,
+                        default=None, metavar=None if spec.shape == "choice" else hint,
+                        help=spec.description or FIELD_HELP.get(spec.name) or ("Repeat it for each." if many else None))

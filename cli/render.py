@@ -89,3 +89,16 @@ def _line(values: Sequence[str], widths: Sequence[int]) -> str:
     cut = "…" if shows_boxes() else "."
     parts = [v if len(v) <= w else v[: w - 1] + cut for v, w in zip(values, widths)]
     return "  ".join(p.ljust(w) for p, w in zip(parts, widths)).rstrip()
+
+
+def term(row: dict, prefix: str = "") -> object:
+    """A target's value as a table shows it: the value, or the range {low, high} (`prefix` old_/new_)."""
+    value = row.get(f"{prefix}value")
+    if value is not None or row.get(f"{prefix}low") is None:
+        return value
+    return {"low": row[f"{prefix}low"], "high": row[f"{prefix}high"]}
+
+
+def deadline_cell(row: dict, name: str = "deadline") -> str | None:
+    """A deadline as a table shows it: `open` for a target without one."""
+    return row.get(name) or "open"

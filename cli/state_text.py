@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stratlog.cli.render import as_table, cell
+from stratlog.cli.render import as_table, cell, deadline_cell, term
 from stratlog.domain.picture import SUBJECTS
 
 
@@ -21,6 +21,8 @@ def state_text(picture: dict) -> str:
         ("Targets", "targets", ["kpi", "scope", "deadline", "comparator", "value", "unit", "actual", "required_cagr", "status"]),
     ):
         rows = picture.get(key) or []
+        if key == "targets":
+            rows = [dict(r, value=term(r), deadline=deadline_cell(r)) for r in rows]
         lines.append(f"\n{title}:")
         lines.append(as_table(rows, columns) if rows else "  (none)")
     return "\n".join(lines)

@@ -11,12 +11,14 @@ from pydantic import model_validator
 from stratlog.domain.aggregate import CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.folders import LatestFolder, latest_item, latest_key, stated
+from stratlog.domain.guidance import GuidanceWithdrawn
 from stratlog.domain.history import Entry
 from stratlog.domain.statement import Statement
 from stratlog.domain.subject_type import SubjectType
+from stratlog.domain.target_terms import Comparator, check_terms
 from stratlog.domain.targets import TargetReaffirmed, TargetRevised, TargetSet, TargetsFolder, TargetStatus, \
     TargetWithdrawn
-from stratlog.domain.values import KpiValue, Money, Name, RegionCode, Slug, Text, json_value, kpi_unit
+from stratlog.domain.values import KpiValue, Money, Name, RegionCode, Slug, Text, json_value, kpi_number, kpi_unit
 
 Stance = Literal["considered", "potential", "planned", "filed", "listed", "abandoned"]
 BrandStatus = Literal["reported", Stance, TargetStatus]  # a valuation is reported; the IPO row shows the stance
@@ -74,7 +76,7 @@ class IPOConsidered(Statement):
 
 
 class ActualReported(Statement):
-    """A reported figure for a KPI and a period.
+    """A reported figure for a KPI and a period: a value or a range, exact or approximate ("over 37,000").
 
     Example: actual-reported alpine --kpi annual-sales --period 2024 --value 4585 --unit vehicles
         --announced-on 2025-01 --source-title 'Annual sales release'
@@ -83,19 +85,30 @@ class ActualReported(Statement):
     kind: Literal["actual-reported"]
     kpi: Slug
     period: PartialDate
-    value: KpiValue
+    value: KpiValue | None = None
+    low: KpiValue | None = None
+    high: KpiValue | None = None
     unit: Name | None = None
     scope: RegionCode | Name | None = None
+    comparator: Comparator | None = None
 
     @model_validator(mode="after")
     def _has_unit(self) -> "ActualReported":
-        if kpi_unit(self.value, self.unit) is None:
-            raise ValueError("unit is required for a number (e.g. vehicles, percent)")
+        check_terms(self.value, self.low, self.high, self.unit, needed=True)
         return self
 
     @property
     def effective_unit(self) -> str:
-        return kpi_unit(self.value, self.unit)
+        return kpi_unit(self.value if self.value is not None else self.low, self.unit)
+
+    @property
+    def judged_value(self) -> object:
+        """The number the actual is judged by: its value, or a range's midpoint (in its currency for money)."""
+        if self.value is not None:
+            return self.value
+        if isinstance(self.low, Money):
+            return Money(amount=(self.low.amount + self.high.amount) / 2, currency=self.low.currency)
+        return (kpi_number(self.low) + kpi_number(self.high)) / 2
 
     @property
     def group(self) -> str:
@@ -143,7 +156,14 @@ def _actual_key(st: ActualReported) -> str:
 def _actual_item(st: ActualReported, entry: Entry, header: dict | None) -> tuple[str, dict]:
     return f"p:{st.period.text}", {
         "_group": header, "_list": "actuals", "_seq": f"{st.period.start}|{st.period.end}", "period": str(st.period),
-        "value": json_value(st.value), "unit": st.effective_unit, "annual": st.period.is_annual, **stated(entry)}
+        "value": json_value(st.judged_value), "unit": st.effective_unit, "annual": st.period.is_annual,
+        "reported": _reported(st), **stated(entry)}
+
+
+def _reported(st: ActualReported) -> dict:
+    """What was reported: the value or low/high, and the comparator (exactly when none was given)."""
+    return {"value": json_value(st.value), "low": json_value(st.low), "high": json_value(st.high),
+            "comparator": st.comparator or "exactly"}
 
 
 def _actuals_header(st: ActualReported) -> dict:
@@ -187,6 +207,11 @@ class Brand(Subject):
         """A target-withdrawn statement, recorded."""
 
         statement: TargetWithdrawn
+
+    class GuidanceWithdrawn(StatementRecorded):
+        """A guidance-withdrawn statement, recorded."""
+
+        statement: GuidanceWithdrawn
 
     class ActualReported(StatementRecorded):
         """An actual-reported statement, recorded."""

@@ -63,3 +63,7 @@ class AmbiguousStatementId(InvalidInput):
 
 class ModelNameTaken(RuleViolation):
     """Raised when a model would be renamed to a name another model of the brand holds."""
+
+
+class GuidanceMatchesNothing(RuleViolation):
+    """Raised when a guidance withdrawal matches no live target of its brand."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from stratlog.domain.catalogue import FOLDERS
+from stratlog.domain.guidance import BRAND_TARGETS
 from stratlog.domain.history import Entry, counted, fold_key
 from stratlog.domain.items import regroup
 
@@ -13,6 +15,25 @@ from stratlog.domain.items import regroup
 def group_of(statement: Any) -> str:
     """The fold unit a statement belongs to, within its subject (its statement class says which)."""
     return statement.group
+
+
+def belongs(statement: Any, group: str) -> bool:
+    """Whether the fold unit `group` folds the statement: its own group, and for every targets group of
+    its brand, a statement about all the brand's targets (a guidance withdrawal, group `targets:*`)."""
+    own = statement.group
+    return own == group or (own == BRAND_TARGETS and group.startswith("targets:") and group != BRAND_TARGETS)
+
+
+def grouped(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
+    """A subject's statements by the fold units that fold them (see `belongs`), each in recording order;
+    brand-wide target statements fold with no unit of their own."""
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        groups[group_of(entry.statement)].append(entry)
+    wide = groups.pop(BRAND_TARGETS, [])
+    for name in [g for g in groups if g.startswith("targets:")] if wide else []:
+        groups[name] = sorted(groups[name] + wide, key=lambda e: e.position)
+    return dict(groups)
 
 
 def make_folder(group: str, strict: bool = False):

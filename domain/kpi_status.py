@@ -32,15 +32,25 @@ def evaluate(target: dict, actuals: list[tuple[date, dict]], as_of: date) -> dic
     A target without a deadline (an open target) is `pending` until withdrawn, with no required growth.
     """
     if target["deadline"] is None:
-        return {"actual": None, "actual_period": None, "required_cagr": None,
+        return {"actual": None, "actual_period": None, "actual_comparator": None, "required_cagr": None,
                 "status": "withdrawn" if target["withdrawn"] else "pending"}
     deadline = PartialDate.parse(target["deadline"])
     usable = [a for end, a in actuals if end <= deadline.end and a["unit"] == target["unit"]]
     latest = usable[-1] if usable else None
-    result = {"actual": latest["value"] if latest else None, "actual_period": latest["period"] if latest else None,
+    result = {"actual": shown_actual(latest), "actual_period": latest["period"] if latest else None,
+              "actual_comparator": ((latest or {}).get("reported") or {}).get("comparator", "exactly") if latest else None,
               "required_cagr": _required_cagr(target, latest, deadline)}
     result["status"] = _status(target, usable, deadline, as_of, result["required_cagr"])
     return result
+
+
+def shown_actual(actual: dict | None):
+    """An actual as it was reported: its value, or {"low", "high"} for a range (the number it is judged
+    by stays in the actual's `value`)."""
+    reported = (actual or {}).get("reported")
+    if reported is None:
+        return actual["value"] if actual else None
+    return reported["value"] if reported["value"] is not None else {"low": reported["low"], "high": reported["high"]}
 
 
 def _goal(target: dict) -> Decimal | None:

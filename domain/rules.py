@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from stratlog.domain.errors import BrandNotRegistered, RuleViolation, RulesBroken
-from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.errors import BrandNotRegistered, GuidanceMatchesNothing, RuleViolation, RulesBroken
+from stratlog.domain.groups import fold_group, group_of, grouped
+from stratlog.domain.guidance import BRAND_TARGETS
 from stratlog.domain.history import Entry, apply_fixes
 from stratlog.domain.quoting import quoted
 
@@ -30,18 +31,26 @@ def check_history(history: list[Entry], new: list[Entry]) -> None:
         touched.add(group_of(by_id[target_id].statement))
         if target_id in originals:
             touched.add(group_of(originals[target_id].statement))
-    members: dict[str, list[Entry]] = {group: [] for group in sorted(touched)}
-    for entry in fixed:
-        bucket = members.get(group_of(entry.statement))
-        if bucket is not None:
-            bucket.append(entry)
-    errors = []
-    for group, entries in members.items():
+    members = grouped(fixed)
+    wide = [e for e in fixed if group_of(e.statement) == BRAND_TARGETS and e.retracted_by is None]
+    if wide and any(group.startswith("targets:") for group in touched):
+        touched |= {group for group in members if group.startswith("targets:")}
+    errors, audited = [], set()
+    for group in sorted(touched & members.keys()):
         try:
-            fold_group(group, entries, None, strict=True)
+            view = fold_group(group, members[group], None, strict=True)
         except RuleViolation as error:  # each fold unit stops at its first broken rule; the others go on
             errors.append(error)
+            continue
+        audited |= {row["statement_id"] for row in (view or {}).get("audit", ())}
+    if not errors and any(group.startswith("targets:") for group in touched):
+        errors += [_matches_nothing(e) for e in wide if e.statement_id not in audited]
     if len(errors) == 1:
         raise errors[0]
     if errors:
         raise RulesBroken(errors)
+
+
+def _matches_nothing(entry: Entry) -> GuidanceMatchesNothing:
+    return GuidanceMatchesNothing(f"{entry.describe()} matches no live target of brand {quoted(entry.statement.brand)} "
+                                  f"({entry.statement.describe_match()})", statement_ids=(entry.statement_id,))

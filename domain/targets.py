@@ -9,18 +9,20 @@ from dataclasses import dataclass, field
 from functools import singledispatchmethod
 from typing import Any, Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.errors import DeadlineTaken, DependencyAnnouncedLater, TargetNotFound
 from stratlog.domain.folders import NoFoldStep, stated
 from stratlog.domain.history import Entry
 from stratlog.domain.statement import Statement
-from stratlog.domain.target_audit import HEADER, fix_row, range_or_value, retracted_items, said_deadline, said_value
+from stratlog.domain.target_audit import HEADER, audit_rows, retracted_items
+from stratlog.domain.guidance import GuidanceWithdrawn
 from stratlog.domain.target_changes import Terms, change_label
-from stratlog.domain.values import KpiValue, Name, RegionCode, Slug, Text, json_value, kpi_number, kpi_unit
+from stratlog.domain.target_terms import OPEN, REVISED_TERMS, Comparator, Deadline, Horizon, check_terms, \
+    deadline_text
+from stratlog.domain.values import KpiValue, Name, RegionCode, Slug, Text, json_value, kpi_unit
 
-Comparator = Literal["at-least", "at-most", "about", "exactly"]
 TargetStatus = Literal["pending", "on-track", "at-risk", "off-track", "achieved", "missed", "overdue", "withdrawn"]
 
 
@@ -28,7 +30,7 @@ class TargetStatement(Statement):
     """Base of the statements about one target, addressed by KPI, scope and current deadline."""
 
     kpi: Slug
-    deadline: PartialDate
+    deadline: Deadline
     scope: RegionCode | Name | None = None
 
     @property
@@ -37,44 +39,45 @@ class TargetStatement(Statement):
 
 
 class TargetSet(TargetStatement):
-    """A new target: a KPI's value by or in a deadline.
+    """A new target: a KPI's value or range by or in a deadline (none: an open target).
 
     Example: target-set alpine --kpi annual-sales --value 100000 --unit vehicles --comparator at-least
         --deadline 2030 --announced-on 2023-06 --source-title 'ANE congress'
     """
 
     kind: Literal["target-set"]
-    horizon: Literal["by", "in"] = "by"
+    deadline: Deadline | None = None
+    horizon: Horizon = "by"
     value: KpiValue | None = None
     low: KpiValue | None = None
     high: KpiValue | None = None
     unit: Name | None = None
     comparator: Comparator
+    baseline: PartialDate | None = None
+    condition: Text | None = None
+
+    @field_validator("deadline", mode="after")
+    @classmethod
+    def _open_is_none(cls, deadline: PartialDate | str | None) -> PartialDate | None:
+        return None if deadline == OPEN else deadline
 
     @model_validator(mode="after")
     def _value_or_range(self) -> TargetSet:
-        if (self.value is None) == (self.low is None and self.high is None):
-            raise ValueError("give either value, or low and high")
-        if self.value is None and (self.low is None or self.high is None):
-            raise ValueError("a range needs both low and high")
-        values = [v for v in (self.value, self.low, self.high) if v is not None]
-        if isinstance(self.low, bool) or isinstance(self.high, bool):
-            raise ValueError("a range (low, high) needs numbers or money, not yes/no")
-        if len({kpi_unit(v, "n") for v in values}) > 1:
-            raise ValueError("low and high must be of the same kind and currency")
-        if self.value is None and kpi_number(self.low) > kpi_number(self.high):
-            raise ValueError(f"low {self.low} is above high {self.high}")
-        if kpi_unit(values[0], self.unit) is None:
-            raise ValueError("unit is required for a number (e.g. vehicles, percent, models)")
+        check_terms(self.value, self.low, self.high, self.unit, needed=True)
         return self
 
     @property
     def effective_unit(self) -> str:
         return kpi_unit(self.value if self.value is not None else self.low, self.unit)
 
+    def terms(self) -> Terms:
+        """The terms this statement sets (value or range, comparator, horizon, unit, baseline, condition)."""
+        return Terms(self.value, self.low, self.high, self.comparator, self.horizon, self.effective_unit,
+                     self.baseline, self.condition)
+
 
 class TargetRevised(TargetStatement):
-    """The brand changed a target's value or deadline.
+    """The brand changed a target: any of its terms or its deadline, or (with a reason only) its wording.
 
     Example: target-revised alpine --kpi annual-sales --deadline 2030 --new-deadline 2031
         --announced-on 2024-02 --source-url https://example.org/a
@@ -82,14 +85,35 @@ class TargetRevised(TargetStatement):
 
     kind: Literal["target-revised"]
     value: KpiValue | None = None
+    low: KpiValue | None = None
+    high: KpiValue | None = None
+    unit: Name | None = None
+    comparator: Comparator | None = None
+    horizon: Horizon | None = None
+    baseline: PartialDate | None = None
+    condition: Text | None = None
     new_deadline: PartialDate | None = None
     reason: Text | None = None
 
     @model_validator(mode="after")
     def _changes_something(self) -> TargetRevised:
-        if self.value is None and self.new_deadline is None:
-            raise ValueError("a revision needs a new value or a new_deadline")
+        check_terms(self.value, self.low, self.high, self.unit, needed=False)
+        if self.new_deadline is None and self.reason is None and all(
+                getattr(self, name) is None for name in REVISED_TERMS):
+            raise ValueError("a revision needs a new term (value or low/high, unit, comparator, horizon, baseline, "
+                             "condition), a new_deadline, or a reason")
         return self
+
+    def revise(self, old: Terms) -> Terms:
+        """The terms after this revision: the old ones with those it names replaced."""
+        value, low, high = old.value, old.low, old.high
+        if self.value is not None:
+            value, low, high = self.value, None, None
+        elif self.low is not None:
+            value, low, high = None, self.low, self.high
+        unit = kpi_unit(value if value is not None else low, self.unit or old.unit)
+        return Terms(value, low, high, self.comparator or old.comparator, self.horizon or old.horizon, unit,
+                     self.baseline or old.baseline, self.condition or old.condition)
 
 
 class TargetReaffirmed(TargetStatement):
@@ -119,10 +143,8 @@ class Target:
 
     identity: str
     setting: TargetSet
-    deadline: Any
-    value: Any
-    low: Any
-    high: Any
+    deadline: PartialDate | None
+    terms: Terms
     seq: int
     withdrawn: bool = False
     last: Entry | None = None
@@ -132,25 +154,18 @@ class Target:
 
     @property
     def key(self) -> str:
-        return self.deadline.text
-
-    def terms(self) -> tuple:
-        return (self.value, self.low, self.high)
-
-    def full_terms(self) -> Terms:
-        """Every term the change labels compare (value or range, comparator, horizon, unit)."""
-        setting = self.setting
-        return Terms(self.value, self.low, self.high, setting.comparator, setting.horizon, setting.effective_unit)
+        return deadline_text(self.deadline)
 
     def as_item(self) -> dict:
         if self.item is None:
+            terms = self.terms
             self.item = {
                 "_group": HEADER, "_list": "targets", "_seq": self.seq,
                 "identity": self.identity, "kpi": self.setting.kpi, "scope": self.setting.scope,
-                "deadline": str(self.deadline), "deadlines": list(self.deadlines), "horizon": self.setting.horizon,
-                "value": json_value(self.value), "low": json_value(self.low), "high": json_value(self.high),
-                "unit": self.setting.effective_unit, "comparator": self.setting.comparator,
-                "withdrawn": self.withdrawn, **stated(self.last)}
+                "deadline": json_value(self.deadline), "deadlines": list(self.deadlines), "horizon": terms.horizon,
+                "value": json_value(terms.value), "low": json_value(terms.low), "high": json_value(terms.high),
+                "unit": terms.unit, "comparator": terms.comparator, "baseline": json_value(terms.baseline),
+                "condition": terms.condition, "withdrawn": self.withdrawn, **stated(self.last)}
         return self.item
 
 
@@ -158,7 +173,9 @@ class TargetsFolder:
     """Targets of one KPI and scope; a statement about a target not yet set waits for it.
 
     In strict mode every rule raises its named error; otherwise a statement whose target is not
-    counted yet is left out (it waits for a later --as-of).
+    counted yet is left out (it waits for a later --as-of). A guidance withdrawal (a statement about
+    every target of the brand) is folded by every targets group of its brand: it withdraws the live
+    targets of this group that it matches.
     """
 
     def __init__(self, strict: bool):
@@ -167,8 +184,8 @@ class TargetsFolder:
         self.audit: dict[str, dict] = {}
         self.waiting: dict[str, list[Entry]] = {}
 
-    def live(self, deadline_text: str) -> Target | None:
-        return next((t for t in self.targets if not t.withdrawn and t.key == deadline_text), None)
+    def live(self, deadline_key: str) -> Target | None:
+        return next((t for t in self.targets if not t.withdrawn and t.key == deadline_key), None)
 
     def apply(self, entry: Entry) -> None:
         target = self._apply(entry.statement, entry)
@@ -197,34 +214,43 @@ class TargetsFolder:
 
     @_apply.register
     def _(self, statement: TargetSet, entry: Entry) -> Target:
-        existing = self.live(statement.deadline.text)
+        existing = self.live(deadline_text(statement.deadline))
         if existing is None:
-            target = Target(f"{statement.kpi}|{statement.scope or ''}|{statement.deadline}|{entry.statement_id}",
-                            statement, statement.deadline, statement.value, statement.low, statement.high,
-                            seq=len(self.targets), last=entry, keyed_by=entry, deadlines=[statement.deadline.text])
+            target = Target(f"{statement.kpi}|{statement.scope or ''}|{statement.deadline or OPEN}|"
+                            f"{entry.statement_id}", statement, statement.deadline, statement.terms(),
+                            seq=len(self.targets), last=entry, keyed_by=entry,
+                            deadlines=[deadline_text(statement.deadline)])
             self.targets.append(target)
             self._record(target, entry, "set", None, None)
             return target
-        old, before = existing.terms(), existing.full_terms()
-        existing.setting = statement
-        existing.value, existing.low, existing.high = statement.value, statement.low, statement.high
-        change = change_label(before, existing.full_terms())
+        before = existing.terms
+        existing.setting, existing.terms = statement, statement.terms()
         existing.last, existing.item = entry, None
-        self._record(existing, entry, change, old, existing.deadline)
+        self._record(existing, entry, change_label(before, existing.terms), before, existing.deadline)
         return existing
+
+    @_apply.register
+    def _(self, statement: GuidanceWithdrawn, entry: Entry) -> None:
+        """Withdraw every live target of this group that the guidance withdrawal matches."""
+        for target in [t for t in self.targets if not t.withdrawn and statement.matches(t.setting.kpi,
+                                                                                        t.setting.scope, t.deadline)]:
+            old_terms = target.terms
+            target.withdrawn, target.last, target.item = True, entry, None
+            self._record(target, entry, "withdrawn", old_terms, target.deadline, f":{target.identity}")
+        return None
 
     @_apply.register
     def _(self, statement: TargetStatement, entry: Entry) -> Target | None:
         """A revision, reaffirmation or withdrawal of the live target holding the deadline it names."""
-        target = self.live(statement.deadline.text)
+        target = self.live(deadline_text(statement.deadline))
         if target is None:
-            self.waiting.setdefault(statement.deadline.text, []).append(entry)
+            self.waiting.setdefault(deadline_text(statement.deadline), []).append(entry)
             return None
         if self.strict and entry.end < target.keyed_by.start:
             raise DependencyAnnouncedLater(
                 f"{entry.describe()} depends on {target.keyed_by.describe()}, which was announced after it",
                 statement_ids=(entry.statement_id, target.keyed_by.statement_id))
-        old_terms, old_deadline = target.terms(), target.deadline
+        old_terms, old_deadline = target.terms, target.deadline
         change = self._change(statement, target, entry)
         target.last, target.item = entry, None
         self._record(target, entry, change, old_terms, old_deadline)
@@ -245,11 +271,11 @@ class TargetsFolder:
 
     @_change.register
     def _(self, statement: TargetRevised, target: Target, entry: Entry) -> str:
-        change = "revised"
-        if statement.value is not None:
-            before = target.full_terms()
-            target.value, target.low, target.high = statement.value, None, None
-            change = change_label(before, target.full_terms())
+        before = target.terms
+        target.terms = statement.revise(before)
+        change = change_label(before, target.terms)
+        if change == "reaffirmed":  # a reason alone: the wording changed, not the terms
+            change = "revised"
         if statement.new_deadline is not None and statement.new_deadline != target.deadline:
             holder = self.live(statement.new_deadline.text)
             if holder is not None and self.strict:
@@ -264,26 +290,14 @@ class TargetsFolder:
     def folds(self, statement_class: type) -> bool:
         """Whether this folder has a step for the kind."""
         change = vars(TargetsFolder)["_change"].dispatcher
-        return statement_class is TargetSet or change.dispatch(statement_class) is not change.dispatch(object)
+        return statement_class in (TargetSet, GuidanceWithdrawn) or \
+            change.dispatch(statement_class) is not change.dispatch(object)
 
-    def _record(self, target: Target, entry: Entry, change: str, old_terms, old_deadline) -> None:
-        statement = entry.statement
-        row = {"_group": HEADER, "_list": "audit", "_seq": len(self.audit),
-               "identity": target.identity, "kpi": statement.kpi, "scope": statement.scope, "change": change,
-               "old_value": None if old_terms is None else json_value(range_or_value(*old_terms)),
-               "new_value": None if change == "withdrawn" else json_value(range_or_value(*target.terms())),
-               "old_deadline": json_value(old_deadline), "new_deadline": json_value(target.deadline),
-               "flagged": False, **stated(entry)}
-        self.audit[f"a:{entry.statement_id}"] = row
-        versions = [entry.original]
-        for fix in entry.corrections:
-            versions.append(versions[-1].corrected(fix.statement.fields))
-            change_row = {"old_value": said_value(versions[-2]), "new_value": said_value(versions[-1]),
-                          "old_deadline": said_deadline(versions[-2]), "new_deadline": said_deadline(versions[-1])}
-            self.audit[f"a:{fix.statement_id}"] = fix_row({**row, **change_row, "_seq": len(self.audit)},
-                                                          fix, "corrected")
+    def _record(self, target: Target, entry: Entry, change: str, old_terms: Terms | None, old_deadline,
+                suffix: str = "") -> None:
+        self.audit.update(audit_rows(target, entry, change, old_terms, old_deadline, len(self.audit), suffix))
 
 
 def _label(statement: Any) -> str:
     scope = f" {statement.scope}" if statement.scope else ""
-    return f"{statement.kpi}{scope} {statement.deadline}"
+    return f"{statement.kpi}{scope} {deadline_text(statement.deadline)}"

@@ -35,8 +35,9 @@ def kpis(groups: list[dict], brand: str, as_of: date, live: bool = False) -> lis
     for group in by_type(groups, "targets"):
         for target in group["targets"]:
             found = actuals.get((target["kpi"], (target["scope"] or "").casefold()), [])
-            rows.append({"brand": brand, **{k: target[k] for k in (
-                "kpi", "scope", "deadline", "horizon", "value", "low", "high", "unit", "comparator")},
+            rows.append({"brand": brand, **{k: target.get(k) for k in (
+                "kpi", "scope", "deadline", "horizon", "value", "low", "high", "unit", "comparator", "baseline",
+                "condition")},
                 **evaluate(target, found, as_of), "identity": target["identity"], **_stated(target)})
     if live:
         rows = [r for r in rows if r["status"] in LIVE]
@@ -45,7 +46,7 @@ def kpis(groups: list[dict], brand: str, as_of: date, live: bool = False) -> lis
 
 def target_subject(row: dict) -> str:
     scope = f" {row['scope']}" if row["scope"] else ""
-    return f"{row['kpi']}{scope} {row['deadline']}"
+    return f"{row['kpi']}{scope} {row['deadline'] or 'open'}"
 
 
 def timeline(groups: list[dict], brand: str, as_of: date) -> list[dict]:
@@ -74,12 +75,15 @@ def _row(brand, subject_type, subject, when, status, stated_row, identity, value
 
 
 def audit(groups: list[dict], brand: str, kpi: str | None = None, deadline: str | None = None) -> list[dict]:
-    rows = []
+    """Every statement about targets (`deadline` may be `open`); a retracted guidance withdrawal, which
+    every targets group folds, is listed once."""
+    rows, seen = [], set()
     for group in by_type(groups, "targets"):
         deadlines = {t["identity"]: t["deadlines"] for t in group["targets"]}
         for row in group["audit"]:
-            if kpi and row["kpi"] != kpi:
+            if kpi and row["kpi"] != kpi or (row["identity"], row["statement_id"]) in seen:
                 continue
+            seen.add((row["identity"], row["statement_id"]))
             if deadline and deadline not in _deadlines_of(row, deadlines):
                 continue
             rows.append({"brand": brand, "kpi": row["kpi"], "scope": row["scope"],

@@ -12,6 +12,7 @@ from stratlog.application.projection import OPEN_INSTANT, item_rows
 from stratlog.domain.dates import instant_text
 from stratlog.domain.fixes import Fix, StatementCorrected
 from stratlog.domain.groups import group_of
+from stratlog.domain.guidance import BRAND_TARGETS
 from stratlog.domain.history import Entry
 from stratlog.domain.model import ModelRenamed, ModelStatement
 from stratlog.domain.values import normalise_key
@@ -210,6 +211,10 @@ class ReadModel(ReadAccess):
         else:
             brand, groups = statement.brand, [group_of(statement)]
             pending.names += _names(subject, statement)
+        if BRAND_TARGETS in groups:
+            pending.members.append((subject, BRAND_TARGETS, version))
+            pending.flush(self.conn)
+            groups = self._targets_groups(subject, groups)
         recorded_at = instant_text(event.recorded_at)
         pending.statements.append((
             event.statement_id, logged.position, logged.subject_type, subject, version, brand, statement.KIND,
@@ -219,6 +224,13 @@ class ReadModel(ReadAccess):
             pending.members.append((subject, group, version))
             earlier = touched.get((subject, group), (brand, recorded_at))[1]
             touched[(subject, group)] = (brand, min(earlier, recorded_at))
+
+    def _targets_groups(self, subject: str, groups: list[str]) -> list[str]:
+        """Every targets group of the subject: a brand-wide target statement (member of `targets:*`) is
+        folded by each of them, and by those created later (see _refresh_group)."""
+        return sorted({g for (g,) in self.conn.execute(
+            "SELECT DISTINCT grp FROM rm_members WHERE subject_id=? AND grp LIKE 'targets:%' AND grp != ?",
+            (subject, BRAND_TARGETS))} | {g for g in groups if g != BRAND_TARGETS})
 
     def _fix_groups(self, subject: str, fix: Fix, source: EventSource, cache: dict) -> tuple[str, list[str]] | None:
         """The brand and groups a fix changes; None when the statement it fixes was left out (damaged)."""
@@ -244,8 +256,10 @@ class ReadModel(ReadAccess):
 
     def _refresh_group(self, subject: str, group: str, brand: str, earliest: str, source, cache,
                        fresh: bool = False) -> None:
+        wide = BRAND_TARGETS if group.startswith("targets:") else group  # a targets group folds targets:* too
         versions = [v for (v,) in self.conn.execute(
-            "SELECT version FROM rm_members WHERE subject_id=? AND grp=? ORDER BY version", (subject, group))]
+            "SELECT DISTINCT version FROM rm_members WHERE subject_id=? AND grp IN (?, ?) ORDER BY version",
+            (subject, group, wide))]
         entries = [Entry(e.event.statement_id, e.event.originator_version, e.event.recorded_at, e.event.statement)
                    for e in self._events(subject, versions, source, cache)]
         open_rows = []

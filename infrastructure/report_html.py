@@ -146,7 +146,7 @@ def _targets(b: BrandReport, report: Report) -> str:
 def _target_card(t: TargetTrack, report: Report) -> str:
     k = t.kpi
     unit = "" if k["unit"] in ("yes/no", None) or str(k["unit"]) in _target_value(k) else f" {k['unit']}"
-    terms = f"{k['comparator'].replace('-', ' ')} {_target_value(k)}{unit} {k['horizon']} {k['deadline']}"
+    terms = f"{k['comparator'].replace('-', ' ')} {_target_value(k)}{unit} {k['horizon']} {k['deadline'] or 'open'}"
     steps = "; ".join(f"{s.change} {display(s.value)} ({s.announced_on})" for s in t.steps)
     chart = target_svg(t, report.as_of) if t.numeric else f"<p>Not a number, so no chart: {esc(steps)}.</p>"
     others = [a for a in t.actuals if not a.comparable]
@@ -165,11 +165,19 @@ def _kpi_table(rows) -> str:
     if not rows:
         return '<p class="note">No targets.</p>'
     body = "".join(
-        "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in (r["kpi"], r["scope"] or "", r["deadline"], r["horizon"], r["comparator"]))
+        "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in (r["kpi"], r["scope"] or "", r["deadline"] or "open", r["horizon"],
+                                                          r["comparator"]))
         + f"<td class='num'>{esc(_target_value(r))}</td><td>{esc(r['unit'])}</td>"
         + f"<td class='num'>{esc(display(r['actual']))}</td><td>{esc(r['actual_period'] or '')}</td>"
         + f"<td class='num'>{esc(display(r['required_cagr']))}</td><td>{_badge(r['status'])}</td></tr>" for r in rows)
     return _table(KPI_COLUMNS, body)
+
+
+def _said(row: dict, prefix: str):
+    """An audit row's old or new value: the value, or the range {low, high}."""
+    if row.get(f"{prefix}value") is not None or row.get(f"{prefix}low") is None:
+        return row.get(f"{prefix}value")
+    return {"low": row[f"{prefix}low"], "high": row[f"{prefix}high"]}
 
 
 def _audit_table(rows) -> str:
@@ -177,7 +185,7 @@ def _audit_table(rows) -> str:
         return '<p class="note">No target statements.</p>'
     body = "".join(
         f"<tr><td>{esc(r['kpi'])}</td><td>{esc(r['scope'] or '')}</td><td>{_change(r)}</td>"
-        f"<td class='num'>{esc(display(r['old_value']))}</td><td class='num'>{esc(display(r['new_value']))}</td>"
+        f"<td class='num'>{esc(display(_said(r, 'old_')))}</td><td class='num'>{esc(display(_said(r, 'new_')))}</td>"
         f"<td>{esc(r['old_deadline'] or '')}</td><td>{esc(r['new_deadline'] or '')}</td><td>{esc(r['announced_on'] or '')}</td>"
         f"<td class='note'>{esc(r['recorded_at'])}</td><td>{_link(r.get('source'), r.get('source_url'))}</td>"
         f"<td><code>{esc((r['statement_id'] or '')[:8])}</code></td></tr>" for r in rows)

@@ -79,7 +79,7 @@ def timeline_svg(report: BrandReport, as_of: date) -> str:
     texts = [p.planned_for for s in subjects for p in s.plans] + [m.on for s in subjects for m in s.milestones]
     texts += [d for t in tracks for d in t.deadlines]
     axis = TimeAxis(period_dates(texts) + [as_of], LABELS, W - RIGHT)
-    stack = _deadline_stack(tracks)
+    stack = _deadline_stack(t for t in tracks if t.kpi["deadline"])  # open targets have no deadline to mark
     deadline_height = 28 + 13 * max((len(v) for v in stack.values()), default=0)
     top = 30
     bottom = top + ROW * len(subjects) + (deadline_height if tracks else 0)
@@ -170,7 +170,7 @@ def _deadline_stack(tracks: Iterable[TargetTrack]) -> dict[str, list[TargetTrack
 def _deadline_row(stack: dict, tracks, axis: TimeAxis, y0: float, height: float) -> str:
     out = [f'<line class="separator" x1="0" y1="{y0}" x2="{W}" y2="{y0}"/>',
            f'<text class="subject" x="8" y="{y0 + 18}">Target deadlines</text>']
-    for t in tracks:
+    for t in (t for t in tracks if t.kpi["deadline"]):
         current = axis.x(middle(t.kpi["deadline"]))
         for old in t.deadlines[:-1]:
             x = axis.x(middle(old))
@@ -240,6 +240,9 @@ def _deadlines(track: TargetTrack, axis: TimeAxis) -> str:
         x = axis.x(middle(old))
         out.append(f'<line class="deadline old" x1="{x}" y1="{TOP}" x2="{x}" y2="{TH - BOTTOM}"/>'
                    f'<text class="deadline-label old" x="{x}" y="{TOP - 16}" text-anchor="middle">was {esc(old)}</text>')
+    if track.kpi["deadline"] is None:
+        return "".join(out) + (f'<text class="deadline-label" x="{TW - 20}" y="{TOP - 4}" text-anchor="end">'
+                               f'open: no deadline</text>')
     current = PartialDate.parse(track.kpi["deadline"])
     x1, x2 = axis.x(current.start), axis.x(current.end + timedelta(days=1))
     return "".join(out) + (f'<rect class="deadline-period" x="{x1}" y="{TOP}" width="{max(x2 - x1, 2)}" '
@@ -272,7 +275,7 @@ def _ending(track: TargetTrack, last, end: float, withdrawn: bool, axis: TimeAxi
     """A cross where the target was withdrawn, else a dotted line on to a ring at its deadline."""
     if withdrawn:
         return _cross(end, y(last.high), f"withdrawn ({track.steps[-1].announced_on})")
-    goal = axis.x(middle(track.kpi["deadline"]))
+    goal = axis.x(middle(track.kpi["deadline"])) if track.kpi["deadline"] else end
     return (f'<path class="goal" d="M{end},{y(last.high)} H{goal}"/><circle class="goal-mark" cx="{goal}" '
             f'cy="{y(last.high)}" r="5"><title>{esc(track.label)}: {esc(display(last.value))}</title></circle>')
 

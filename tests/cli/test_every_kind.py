@@ -22,6 +22,7 @@ BRAND_STATE = {  # where the brand's own kinds show in `state` (a subject's show
     "target-revised": lambda s: [t["deadline"] for t in s["targets"]] == ["2031"],
     "target-reaffirmed": lambda s: [t["status"] for t in s["targets"]] == ["pending"],
     "target-withdrawn": lambda s: [t["status"] for t in s["targets"]] == ["withdrawn"],
+    "guidance-withdrawn": lambda s: [t["status"] for t in s["targets"]] == ["withdrawn"],
     "actual-reported": lambda s: [(t["actual"], t["actual_period"]) for t in s["targets"]] == [(4585, "2024")],
 }
 

@@ -14,7 +14,7 @@ from stratlog.domain import catalogue, picture, views
 from stratlog.domain.aggregate import CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject
 from stratlog.domain.catalogue import BY_KIND, STATEMENT_CLASSES, SUBJECTS, CatalogueIncomplete, check
 from stratlog.domain.folders import NoFoldStep, SubjectState
-from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.groups import fold_group, grouped
 from stratlog.domain.history import Entry, apply_fixes
 from stratlog.domain.statement import Statement
 from stratlog.domain.subject_type import SubjectType
@@ -29,9 +29,7 @@ def folded(kind: str) -> list[dict]:
     """The brand's group views once the example of `kind` and those it needs are folded (strictly)."""
     said = [example(k) for k in (*EXAMPLES[kind].before, kind)]
     entries = [Entry(s.statement_id(), n, RECORDED, s) for n, s in enumerate(said, 1)]
-    members: dict[str, list[Entry]] = {}
-    for entry in apply_fixes(entries):
-        members.setdefault(group_of(entry.statement), []).append(entry)
+    members = grouped(apply_fixes(entries))
     return [view for group, es in members.items() if (view := fold_group(group, es, None, strict=True))]
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.groups import fold_group, grouped
 from stratlog.domain.history import Entry, apply_fixes
 from stratlog.domain.views import audit
 from tests.builders import RECORDED, SOURCE, fix, statement
@@ -19,9 +19,7 @@ def change(kind, announced_on, deadline=2030, kpi="annual-sales", **fields):
 
 def audit_of(*recorded, **filters):
     entries = [Entry(s.statement_id(), n, RECORDED, s) for n, s in enumerate(recorded, 1)]
-    members: dict[str, list[Entry]] = {}
-    for entry in apply_fixes(entries):
-        members.setdefault(group_of(entry.statement), []).append(entry)
+    members = grouped(apply_fixes(entries))
     groups = [g for name, es in members.items() if (g := fold_group(name, es, None))]
     return audit(groups, "alpine", **filters)
 
@@ -166,7 +164,8 @@ def test_a_range_cut_to_a_lower_range_reads_lowered_not_reaffirmed():
     rows = audit_of(restated("2022-02", low=12000, high=14000), restated("2022-08-03", low=6000, high=7000))
 
     assert changes(rows) == ["set", "lowered"]
-    assert (rows[1]["old_value"], rows[1]["new_value"]) == ({"low": 12000, "high": 14000}, {"low": 6000, "high": 7000})
+    old_and_new = [rows[1][f"{side}_{column}"] for side in ("old", "new") for column in ("value", "low", "high")]
+    assert old_and_new == [None, 12000, 14000, None, 6000, 7000]
 
 
 def test_a_number_becoming_a_lower_range_reads_lowered():

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from stratlog.domain.groups import fold_group, group_of
+from stratlog.domain.groups import fold_group, grouped
 from stratlog.domain.history import Entry, apply_fixes
 from stratlog.domain.views import kpis
 from tests.builders import statement
@@ -27,9 +27,7 @@ def actual(period, value, kpi="annual-sales", unit="vehicles", announced_on="202
 def kpi_row(*statements, as_of=MID_2024, counted_as_of=None):
     """The one kpis row of a brand whose statements are folded as of `counted_as_of` (default: all)."""
     entries = [Entry(s.statement_id(), n, RECORDED, s) for n, s in enumerate(statements, 1)]
-    members: dict[str, list[Entry]] = {}
-    for entry in apply_fixes(entries):
-        members.setdefault(group_of(entry.statement), []).append(entry)
+    members = grouped(apply_fixes(entries))
     groups = [g for name, es in members.items() if (g := fold_group(name, es, counted_as_of))]
     (row,) = kpis(groups, "alpine", as_of)
     return row
@@ -263,6 +261,6 @@ def test_an_open_target_is_pending_with_no_required_growth():
     target_row = {"deadline": None, "withdrawn": False, "value": 10, "low": None, "high": None, "unit": "percent",
                   "comparator": "at-least", "horizon": "by"}
 
-    assert evaluate(target_row, [], date(2030, 1, 1)) == {"actual": None, "actual_period": None,
+    assert evaluate(target_row, [], date(2030, 1, 1)) == {"actual": None, "actual_period": None, "actual_comparator": None,
                                                          "required_cagr": None, "status": "pending"}
     assert evaluate({**target_row, "withdrawn": True}, [], date(2030, 1, 1))["status"] == "withdrawn"

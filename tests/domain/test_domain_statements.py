@@ -150,9 +150,34 @@ def test_an_unknown_comparator_or_horizon_is_refused_naming_it(field, value):
         target_set(value=100000, unit="vehicles", **{field: value})
 
 
-def test_a_revision_that_changes_nothing_is_refused():
-    with pytest.raises(ValidationError, match="a revision needs a new value or a new_deadline"):
-        validate("target-revised", **ANNOUNCED, kpi="annual-sales", deadline=2030, reason="no change")
+def test_a_revision_that_changes_nothing_and_gives_no_reason_is_refused():
+    with pytest.raises(ValidationError, match="a revision needs a new term .* a new_deadline, or a reason"):
+        validate("target-revised", **ANNOUNCED, kpi="annual-sales", deadline=2030)
+
+
+def test_a_revision_with_only_a_reason_is_a_non_numeric_revision():
+    revised = validate("target-revised", **ANNOUNCED, kpi="annual-sales", deadline=2030, reason="softened wording")
+
+    assert revised.reason == "softened wording"
+
+
+def test_a_revision_takes_a_range_and_every_term():
+    revised = validate("target-revised", **ANNOUNCED, kpi="production", deadline=2022, low=6000, high=7000,
+                       unit="vehicles", comparator="about", horizon="in", baseline="2021", condition="if chips allow")
+
+    assert (revised.low, revised.high, revised.baseline.text, revised.condition) == (6000, 7000, "2021", "if chips allow")
+
+
+def test_a_revision_with_half_a_range_is_refused():
+    with pytest.raises(ValidationError, match="a range needs both low and high"):
+        validate("target-revised", **ANNOUNCED, kpi="production", deadline=2022, low=6000)
+
+
+def test_a_target_without_a_deadline_is_open_and_open_addresses_it():
+    open_target = validate("target-set", **ANNOUNCED, kpi="ebit-margin", value=8, unit="percent", comparator="about")
+    reaffirmed = validate("target-reaffirmed", **ANNOUNCED, kpi="ebit-margin", deadline="open")
+
+    assert (open_target.deadline, reaffirmed.deadline) == (None, "open")
 
 
 def test_an_actual_needs_a_unit_for_a_number():
