@@ -60,7 +60,8 @@ def _run(db, read_model, ask):
 
 
 def print_timeline(rows, fmt):
-    emit(rows, fmt, TIMELINE, "(nothing announced yet)")
+    from stratlog.cli.render import with_schedule
+    emit([with_schedule(r) for r in rows] if fmt == "table" else rows, fmt, TIMELINE, "(nothing announced yet)")
 
 
 def print_kpis(rows, fmt):

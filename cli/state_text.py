@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stratlog.cli.render import as_table, cell
+from stratlog.cli.render import as_table, cell, with_schedule
 from stratlog.domain.picture import SUBJECTS
 
 
@@ -20,7 +20,7 @@ def state_text(picture: dict) -> str:
         *((subject["list"].replace("_", " ").capitalize(), subject["list"], list(subject["table"])) for subject in SUBJECTS),
         ("Targets", "targets", ["kpi", "scope", "deadline", "comparator", "value", "unit", "actual", "required_cagr", "status"]),
     ):
-        rows = picture.get(key) or []
+        rows = [with_schedule(row) for row in picture.get(key) or []]
         lines.append(f"\n{title}:")
         lines.append(as_table(rows, columns) if rows else "  (none)")
     return "\n".join(lines)

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any, Iterator
 
 from stratlog.domain.catalogue import FOLDERS
-from stratlog.domain.history import Entry, counted, fold_key
+from stratlog.domain.history import Entry, counted, fold_key, in_effect
 from stratlog.domain.items import regroup
 
 
@@ -23,8 +23,10 @@ def make_folder(group: str, strict: bool = False):
 def fold_group(group: str, entries: list[Entry], as_of: date | None, strict: bool = False) -> dict | None:
     """The view of one fold unit from its fixed entries, counting those announced by `as_of`."""
     folder = make_folder(group, strict)
-    for entry in counted(entries, None if group == "brand" else as_of):
+    applied, scheduled = in_effect(counted(entries, None if group == "brand" else as_of), as_of)
+    for entry in applied:
         folder.apply(entry)
+    _schedule(folder, scheduled)
     folder.finish()
     items = folder.items()
     items.update(folder.retracted_items(_retracted(entries, as_of)))
@@ -36,8 +38,16 @@ def _retracted(entries: list[Entry], as_of: date | None) -> list[Entry]:
     return sorted((e for e in entries if e.retracted_by is not None and (as_of is None or e.end <= as_of)), key=fold_key)
 
 
+def _schedule(folder, scheduled: list[Entry]) -> None:
+    """Tell a subject's folder what is announced but not yet in effect (only subjects' kinds have effective dates)."""
+    schedule = getattr(folder, "schedule", None)
+    if schedule is not None:
+        schedule(scheduled)
+
+
 def items_over_dates(group: str, members: list[Entry]) -> Iterator[tuple[date, dict[str, dict]]]:
-    """The group's items at each date its answer may change (each announced end), folded incrementally.
+    """The group's items at each date its answer may change (each announced end and each effective
+    date's end), folded incrementally.
 
     Statements counted at a later date usually come after those already folded, and the fold
     simply goes on; when one sorts before them (a `2023` statement counted after a `2023-06` one),
@@ -51,13 +61,14 @@ def items_over_dates(group: str, members: list[Entry]) -> Iterator[tuple[date, d
         return
     live = sorted((e for e in members if e.retracted_by is None), key=fold_key)
     folder, applied = make_folder(group), []
-    for step in sorted({e.end for e in members}):
-        now = [e for e in live if e.end <= step]
+    for step in sorted({e.end for e in members} | {e.takes_effect for e in members}):
+        now, scheduled = in_effect([e for e in live if e.end <= step], step)
         if now[:len(applied)] != applied:
             folder, applied = make_folder(group), []
         for entry in now[len(applied):]:
             folder.apply(entry)
         applied = now
+        _schedule(folder, scheduled)
         items = folder.items()
         items.update(folder.retracted_items(_retracted(members, step)))
         yield step, items

@@ -54,6 +54,8 @@ def timeline(groups: list[dict], brand: str, as_of: date) -> list[dict]:
         if g["type"] in SUBJECT_TYPES:
             first_name = (g.get("aliases") or [g["subject"]])[0]  # a renamed model stays the same subject
             rows.append(_row(brand, g["type"], g["subject"], g["date"], g["status"], g, first_name))
+            if g.get("scheduled"):
+                rows[-1]["scheduled"] = g["scheduled"]
         elif g["type"] == "valuations":
             rows += [_row(brand, "valuation", f"valuation {v['valued_on']}", v["valued_on"], "reported", v,
                           f"valuation {v['valued_on']}", value=v["value"]) for v in g["valuations"]]
@@ -123,6 +125,9 @@ def state_row(g: dict, subject: dict) -> dict:
     if "aliases" in optional and g.get("aliases"):
         row["aliases"] = g["aliases"]
     row.update((name, value) for name, value in g["details"].items() if name in optional and name not in row)
+    row.update((name, value) for name, value in g["dates"].items() if name in optional and value and name not in row)
+    if "scheduled" in optional and g.get("scheduled"):
+        row["scheduled"] = g["scheduled"]
     return row
 
 

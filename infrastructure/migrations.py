@@ -63,12 +63,21 @@ def _m005_statements_view(db, holds_log: bool = True) -> None:
     db.conn.execute(statements_view_sql(holds_log))
 
 
+def _m006_refold_scheduled_events(db) -> None:
+    """Revision 2 folds effective dates as facts only once passed and names end dates after their verb:
+    the rows folded before say otherwise, so the read model is emptied and folds the log again on catch-up."""
+    for table in ("rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items", "rm_damage"):
+        db.conn.execute(f"DELETE FROM {table}")
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "read model tables", _m001_read_model),
     (2, "an index that answers as-of queries", _m002_answering_index),
     (3, "statements indexed by subject", _m003_statements_by_subject),
     (4, "stored events left out of the read model", _m004_damage),
     (5, "a readable statements view", _m005_statements_view),
+    (6, "the read model folded again: scheduled events and end dates named after their verb",
+     _m006_refold_scheduled_events),
 ]
 TOLD_WHERE_THE_LOG_IS = {_m005_statements_view}  # migrations called with holds_log
 READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items", "rm_damage")

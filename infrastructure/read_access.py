@@ -36,8 +36,10 @@ class ReadAccess:
         return row[0] if row else 0
 
     def is_current(self) -> bool:
-        """Whether the read model exists and has folded every event of the SQLite log in this file."""
-        return self.behind() == 0
+        """Whether the read model exists, has every migration (a later one may ask for a new fold) and has
+        folded every event of the SQLite log in this file."""
+        from stratlog.infrastructure.migrations import up_to_date
+        return self.behind() == 0 and up_to_date(self.conn)
 
     def behind(self) -> int | None:
         """How many events of the SQLite log in this file the read model has not folded (None: no read model)."""

@@ -49,10 +49,10 @@ def test_migrations_are_numbered_recorded_and_applied_once(tmp_path):
     conn = sqlite3.connect(path)
     applied = [row[0] for row in conn.execute("SELECT id FROM stratlog_migrations ORDER BY id")]
     indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert applied == [number for number, _, _ in MIGRATIONS] == [1, 2, 3, 4, 5]
+    assert applied == [number for number, _, _ in MIGRATIONS] == [1, 2, 3, 4, 5, 6]
     assert "idx_rm_items_answer" in indexes
     Runtime(settings(path), writing=False).close()
-    assert conn.execute("SELECT COUNT(*) FROM stratlog_migrations").fetchone()[0] == 5
+    assert conn.execute("SELECT COUNT(*) FROM stratlog_migrations").fetchone()[0] == 6
 
 
 def test_the_release_1_fixture_holds_the_topics_of_the_single_aggregates_module(tmp_path):
