@@ -167,7 +167,7 @@ def _answer(answer) -> str:
     from stratlog.domain.jsonvalues import display
     if not answer:
         return ""
-    parts = [answer["status"] or "", answer.get("date") or ""]
+    parts = [answer.get("name") or "", answer["status"] or "", answer.get("date") or ""]
     if "value" in answer:
         parts.append(display(answer["value"]))
     return " · ".join(p for p in parts if p)

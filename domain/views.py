@@ -146,12 +146,14 @@ def diff(before: list[dict], after: list[dict]) -> list[dict]:
     rows = []
     for key in sorted(old.keys() | new.keys(), key=lambda k: (k[0], str(k[1]))):
         a, b = old.get(key), new.get(key)
-        if a and b and _answer(a) == _answer(b):
+        before, after = _answer(a) if a else None, _answer(b) if b else None
+        if a and b and key[0] in SUBJECT_TYPES and a["subject"] != b["subject"]:  # a rename is a change
+            before["name"], after["name"] = a["subject"], b["subject"]
+        if a and b and before == after:
             continue
         change = "added" if a is None else "removed" if b is None else "changed"
-        subject = (b or a)["subject"]
-        rows.append({"brand": (b or a)["brand"], "change": change, "subject_type": key[0], "subject": subject,
-                     "before": _answer(a) if a else None, "after": _answer(b) if b else None})
+        rows.append({"brand": (b or a)["brand"], "change": change, "subject_type": key[0], "subject": (b or a)["subject"],
+                     "before": before, "after": after})
     return rows
 
 

@@ -130,3 +130,17 @@ def test_an_old_import_file_with_a_quoted_on_still_imports_under_the_new_name(st
     (row,) = json.loads(stratlog("--db", db, "state", "alpine", "--as-of", "2025-12", "--json").out)["markets"]
 
     assert (row["status"], row["exited_on"]) == ("exited", "2025-03")
+
+
+def test_a_rename_alone_is_one_changed_row_in_diff_with_the_old_and_new_name(stratlog, db):
+    assert stratlog("--db", db, "record", "brand-registered", "volvo", "--name", "Volvo Cars").code == 0
+    for args in (("model-launched", "volvo", "C40 Recharge", "--launched-on", "2021", "--announced-on", "2021"),
+                 ("model-renamed", "volvo", "C40 Recharge", "--new-name", "EC40", "--announced-on", "2024-02")):
+        assert stratlog("--db", db, "record", *args, *SOURCE).code == 0
+
+    rows = json.loads(stratlog("--db", db, "diff", "--brand", "volvo", "--from", "2024-01-31", "--to", "2024-03-31",
+                               "--format", "json").out)
+
+    assert [(r["change"], r["subject"], r["before"]["name"], r["after"]["name"]) for r in rows] == [
+        ("changed", "EC40", "C40 Recharge", "EC40")]
+    assert (rows[0]["before"]["status"], rows[0]["after"]["status"]) == ("launched", "launched")
