@@ -23,7 +23,7 @@ def make_folder(group: str, strict: bool = False):
 def fold_group(group: str, entries: list[Entry], as_of: date | None, strict: bool = False) -> dict | None:
     """The view of one fold unit from its fixed entries, counting those announced by `as_of`."""
     folder = make_folder(group, strict)
-    applied, scheduled = in_effect(counted(entries, None if group == "brand" else as_of), as_of)
+    applied, scheduled = in_effect(_counted_at(group, counted(entries, None), as_of), as_of)
     for entry in applied:
         folder.apply(entry)
     _schedule(folder, scheduled)
@@ -32,6 +32,15 @@ def fold_group(group: str, entries: list[Entry], as_of: date | None, strict: boo
     items.update(folder.retracted_items(_retracted(entries, as_of)))
     views = regroup((group, item) for item in items.values())
     return views[0] if views else None
+
+
+def _counted_at(group: str, live: list[Entry], as_of: date | None) -> list[Entry]:
+    """The live entries (in fold order) counted as of `as_of`: announced by then. A brand's first
+    registration counts at every date (bookkeeping); a later one restates it from its announced end."""
+    if as_of is None:
+        return live
+    first = live[:1] if group == "brand" else []
+    return first + [e for e in live[len(first):] if e.end <= as_of]
 
 
 def _retracted(entries: list[Entry], as_of: date | None) -> list[Entry]:
@@ -53,16 +62,11 @@ def items_over_dates(group: str, members: list[Entry]) -> Iterator[tuple[date, d
     simply goes on; when one sorts before them (a `2023` statement counted after a `2023-06` one),
     the unit is folded again from the start.
     """
-    if group == "brand":
-        folder = make_folder(group)
-        for entry in counted(members, None):
-            folder.apply(entry)
-        yield date.min, folder.items()
-        return
     live = sorted((e for e in members if e.retracted_by is None), key=fold_key)
     folder, applied = make_folder(group), []
-    for step in sorted({e.end for e in members} | {e.takes_effect for e in members}):
-        now, scheduled = in_effect([e for e in live if e.end <= step], step)
+    first = {date.min} if group == "brand" else set()
+    for step in sorted(first | {e.end for e in members} | {e.takes_effect for e in members}):
+        now, scheduled = in_effect(_counted_at(group, live, step), step)
         if now[:len(applied)] != applied:
             folder, applied = make_folder(group), []
         for entry in now[len(applied):]:

@@ -105,6 +105,7 @@ def state(groups: list[dict], brand: str, as_of: date) -> dict:
     ipo = next(iter(by_type(groups, "ipo")), None)
     return {
         "brand": brand, "name": info["name"], "parent": info["parent"], "as_of": as_of.isoformat(),
+        "fiscal_year_end": info.get("fiscal_year_end"),
         "valuation": {**latest["value"], "valued_on": latest["valued_on"]} if latest else None,
         "ipo": {k: ipo[k] for k in ("stance", "venue", "by", "announced_on")} if ipo else None,
         **{subject["list"]: [state_row(g, subject) for g in _sorted(by_type(groups, subject["type"]))]

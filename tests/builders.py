@@ -52,7 +52,8 @@ def _said(title: str, announced_on: str, **fields: Any) -> dict:
 _TARGET = {"kpi": "annual-sales", "deadline": "2030"}
 _POLESTAR = {"brand": "polestar", "plant": "Chengdu"}
 EXAMPLES: dict[str, Example] = {
-    "brand-registered": Example({"name": "Alpine", "parent": "Renault Group", "country": "FR", "source": None}),
+    "brand-registered": Example({"name": "Alpine", "parent": "Renault Group", "country": "FR", "fiscal_year_end": 12,
+                                 "source": None}),
     "valuation-updated": Example(_said("ANE congress", "2023-06", value={"amount": 500000000, "currency": "EUR"},
                                        valued_on="2023"), row=("valuation", "valuation 2023", "2023", "reported")),
     "ipo-considered": Example(_said("Renault Group results", "2023-04", stance="potential", by="Luca de Meo"),
