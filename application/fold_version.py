@@ -2,4 +2,4 @@
 
 # Bump it whenever the fold's rows change (a new group, a new status, another item shape): a read model
 # built by an older fold is then refolded by itself on first use (stored in stratlog_meta).
-PROJECTION_VERSION = 3  # 3: r2 targets (ranges, open deadlines, guidance withdrawals, approximate actuals)
+PROJECTION_VERSION = 4  # 3: r2 targets; 4: scheduled events, end dates named after their verb, launches per market

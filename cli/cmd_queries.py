@@ -52,7 +52,8 @@ def _run(db, read_model, ask):
 
 
 def print_timeline(rows, fmt):
-    emit(rows, fmt, TIMELINE, "(nothing announced yet)")
+    from stratlog.cli.render import with_schedule
+    emit([with_schedule(r) for r in rows] if fmt == "table" else rows, fmt, TIMELINE, "(nothing announced yet)")
 
 
 def print_kpis(rows, fmt):
@@ -171,7 +172,7 @@ def _answer(answer) -> str:
     from stratlog.domain.jsonvalues import display
     if not answer:
         return ""
-    parts = [answer["status"] or "", answer.get("date") or ""]
+    parts = [answer.get("name") or "", answer["status"] or "", answer.get("date") or ""]
     if "value" in answer:
         parts.append(display(answer["value"]))
     return " · ".join(p for p in parts if p)

@@ -29,7 +29,9 @@ FIELD_HELP = {
     "baseline": "The period a growth or cumulative target counts from (2023).",
     "condition": "The brand's own hedge, in its words.", "revealed_on": "When it was revealed.",
     "launched_on": "When it went on sale (none: on sale by the announcement).", "new_name": "The new name.",
-    "on": "When it happened.", "rationale": "Why the market matters.", "entered_on": "When the brand entered.",
+    "cancelled_on": "When it was cancelled.", "discontinued_on": "When it went off sale.",
+    "exited_on": "When the brand left the market.", "ended_on": "When the talks ended.",
+    "terminated_on": "When the deal ended.", "rationale": "Why the market matters.", "entered_on": "When the brand entered.",
     "signed_on": "When the deal was signed.",
 }
 

@@ -28,6 +28,14 @@ def cell(value: Any) -> str:
     return safe_text(display(value))
 
 
+def with_schedule(row: dict) -> dict:
+    """A row whose status reads with its next scheduled event, for tables: `planned (reveal 2024-06-13)`."""
+    scheduled = row.get("scheduled")
+    if not scheduled:
+        return row
+    return {**row, "status": f"{row.get('status') or ''} ({scheduled['event']} {scheduled['on']})".strip()}
+
+
 def as_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stratlog.cli.render import as_table, cell, deadline_cell, term
+from stratlog.cli.render import as_table, cell, deadline_cell, term, with_schedule
 from stratlog.domain.picture import SUBJECTS
 
 
@@ -20,7 +20,7 @@ def state_text(picture: dict) -> str:
         *((subject["list"].replace("_", " ").capitalize(), subject["list"], list(subject["table"])) for subject in SUBJECTS),
         ("Targets", "targets", ["kpi", "scope", "deadline", "comparator", "value", "unit", "actual", "required_cagr", "status"]),
     ):
-        rows = picture.get(key) or []
+        rows = [with_schedule(row) for row in picture.get(key) or []]
         if key == "targets":
             rows = [dict(r, value=term(r), deadline=deadline_cell(r)) for r in rows]
         lines.append(f"\n{title}:")

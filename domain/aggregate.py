@@ -89,6 +89,18 @@ class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
         aggregate.remember(Entry(self.statement_id, self.originator_version, self.recorded_at, self.statement))
 
 
+def end_date_upcast(field: str) -> staticmethod:
+    """The upcast of an end statement stored before revision 2, whose end date was the field `on`."""
+
+    def upcast_v2_v3(state: dict) -> None:
+        statement = state["statement"]
+        if "on" in statement:
+            statement[field] = statement.pop("on")
+
+    upcast_v2_v3.__doc__ = f"Version 2 stored the end date as `on`; version 3 names it {field}."
+    return staticmethod(upcast_v2_v3)
+
+
 class CorrectionRecorded(StatementRecorded):
     """Our correction of a statement, recorded on the subject of the statement it corrects."""
 

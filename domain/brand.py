@@ -6,7 +6,7 @@ The statements about targets and their fold live in domain/targets.py; the Brand
 from functools import partial
 from typing import ClassVar, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from stratlog.domain.aggregate import CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject
 from stratlog.domain.dates import PartialDate
@@ -25,9 +25,9 @@ BrandStatus = Literal["reported", Stance, TargetStatus]  # a valuation is report
 
 
 class BrandRegistered(Statement):
-    """Register a brand (its name, parent group, country).
+    """Register a brand (its name, parent group, country, fiscal year); with an announced_on, restate them from then.
 
-    Example: brand-registered alpine --name Alpine --parent 'Renault Group' --country FR
+    Example: brand-registered alpine --name Alpine --parent 'Renault Group' --country FR --fiscal-year-end 12
     """
 
     NEEDS_ANNOUNCEMENT: ClassVar[bool] = False
@@ -35,6 +35,7 @@ class BrandRegistered(Statement):
     name: Name
     parent: Name | None = None
     country: RegionCode | None = None
+    fiscal_year_end: int | None = Field(None, ge=1, le=12, description="Last month of its fiscal year (1–12).")
 
 
 class ValuationUpdated(Statement):
@@ -115,14 +116,34 @@ class ActualReported(Statement):
         return f"actuals:{self.kpi}:{(self.scope or '').casefold()}"
 
 
-@latest_key.register
-def _registered_key(st: BrandRegistered) -> str:
-    return "s"
+class RegistrationFolder:
+    """A brand's registration as of a date: each restatement (in fold order) states its name and parent
+    anew; its country and fiscal year carry over unless restated."""
 
+    CARRIED = ("country", "fiscal_year_end")
 
-@latest_item.register
-def _registered_item(st: BrandRegistered, entry: Entry, header: dict | None) -> tuple[str, dict]:
-    return "s", {"type": "brand", "brand": st.brand, "name": st.name, "parent": st.parent, "country": st.country}
+    def __init__(self, strict: bool = False):
+        self.item: dict | None = None
+
+    def apply(self, entry: Entry) -> None:
+        st = entry.statement
+        carried = {k: (self.item or {}).get(k) for k in self.CARRIED}
+        self.item = {"type": "brand", "brand": st.brand, "name": st.name, "parent": st.parent,
+                     **{k: getattr(st, k) if getattr(st, k) is not None else carried[k] for k in self.CARRIED}}
+
+    def finish(self) -> None:
+        """Nothing waits in a registration's fold."""
+
+    def retracted_items(self, entries: list[Entry]) -> dict[str, dict]:
+        """A retracted registration is simply no longer said."""
+        return {}
+
+    def folds(self, statement_class: type) -> bool:
+        """It folds registrations only."""
+        return issubclass(statement_class, BrandRegistered)
+
+    def items(self) -> dict[str, dict]:
+        return {"s": self.item} if self.item is not None else {}
 
 
 @latest_key.register
@@ -229,7 +250,7 @@ SUBJECT = SubjectType(
     aggregate=Brand, statuses=BrandStatus,
     tones={"on-track": "done", "achieved": "done", "at-risk": "late", "overdue": "late", "off-track": "ended",
            "missed": "ended", "withdrawn": "ended"},
-    groups={"brand": partial(LatestFolder, "brand"), "valuations": partial(LatestFolder, "valuations"),
+    groups={"brand": RegistrationFolder, "valuations": partial(LatestFolder, "valuations"),
             "ipo": partial(LatestFolder, "ipo"), "actuals": partial(LatestFolder, "actuals", header=_actuals_header),
             "targets": TargetsFolder},
 )

@@ -1,15 +1,21 @@
-"""Consistency checks of a brand's picture: growth targets vs revenue targets, odd dates."""
+"""Consistency checks of a brand's picture: growth targets vs revenue targets, odd dates, stale plans,
+early or negative figures, odd spellings."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from itertools import combinations
 
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.jsonvalues import number_of
+from stratlog.domain.quoting import quoted
 from stratlog.domain.views import by_type
 
 TOLERANCE_POINTS = 5.0
+PLANNED_SUBJECTS = ("model", "market", "plant")
+STILL_PLANNED = ("planned", "rescheduled", "postponed")
+NOT_COUNTS = ("percent", "yes/no")
 
 
 def run_checks(groups: list[dict], brand: str, as_of: date) -> list[dict]:
@@ -17,6 +23,8 @@ def run_checks(groups: list[dict], brand: str, as_of: date) -> list[dict]:
     rows = _growth_vs_revenue(targets, brand)
     rows += _launch_before_reveal(by_type(groups, "model"), brand)
     rows += _actuals_from_the_future(by_type(groups, "actuals"), brand)
+    rows += _stale_plans([g for kind in PLANNED_SUBJECTS for g in by_type(groups, kind)], brand, as_of)
+    rows += _figures(targets, by_type(groups, "actuals"), brand)
     return rows
 
 
@@ -68,3 +76,56 @@ def _actuals_from_the_future(groups: list[dict], brand: str) -> list[dict]:
                 rows.append(_row(brand, "actual-before-period", f"{g['kpi']} {a['period']}", "warning",
                                  f"{g['kpi']} for {a['period']} was reported {a['announced_on']}, before the period began"))
     return rows
+
+
+def _stale_plans(subjects: list[dict], brand: str, as_of: date) -> list[dict]:
+    """A plan whose latest date has passed, still planned, with nothing announced about it since that date."""
+    rows = []
+    for g in subjects:
+        planned = g["dates"].get("planned_for")
+        if g["status"] not in STILL_PLANNED or not planned or g.get("scheduled"):
+            continue
+        end = PartialDate.parse(planned).end
+        if end < as_of and (not g["announced_on"] or PartialDate.parse(g["announced_on"]).start <= end):
+            rows.append(_row(brand, "stale-plan", g["subject"], "warning",
+                             f"{g['subject']} {g['status']} for {planned}, nothing stated since, as of {as_of}"))
+    return rows
+
+
+def _figures(targets: list[dict], actual_groups: list[dict], brand: str) -> list[dict]:
+    """Actuals of a whole period reported before it ended, negative counts, KPIs and units spelled oddly."""
+    actuals = [(g["kpi"], a) for g in actual_groups for a in g["actuals"]]
+    rows = [_row(brand, "actual-before-period-end", f"{kpi} {a['period']}", "warning",
+                 f"{kpi} for {a['period']} was reported {a['announced_on']}, before the period ended")
+            for kpi, a in actuals if a["announced_on"] and _reported_early(a["period"], a["announced_on"])]
+    said = [(t["kpi"], f"{t['kpi']} {t['deadline'] or 'open'}", t.get("unit"), [t["value"], t["low"], t["high"]])
+            for t in targets]
+    said += [(kpi, f"{kpi} {a['period']}", a.get("unit"), [a["value"]]) for kpi, a in actuals]
+    rows += [_row(brand, "negative-count", subject, "warning", f"{subject} counts {number_of(v)} {unit}: a count "
+                  f"cannot be negative") for _, subject, unit, values in said if unit not in NOT_COUNTS
+             for v in values if not isinstance(v, dict) and (number_of(v) or 0) < 0]
+    rows += _odd_spellings("kpi", [(kpi, subject) for kpi, subject, _, _ in said], brand)
+    rows += _odd_spellings("unit", [(unit, subject) for _, subject, unit, _ in said if unit], brand)
+    return rows
+
+
+def _reported_early(period: str, announced_on: str) -> bool:
+    """Reported after the period began (earlier is actual-before-period) but before it ended."""
+    span, said = PartialDate.parse(period), PartialDate.parse(announced_on)
+    return span.start <= said.end < span.end
+
+
+def _spelling(word: str) -> str:
+    return word.casefold().replace("_", "-").replace(" ", "-").removesuffix("s")
+
+
+def _odd_spellings(field: str, words: list[tuple[str, str]], brand: str) -> list[dict]:
+    """Each spelling of a KPI or unit that another spelling of the brand's matches but for case, separators or
+    a plural s; the most used spelling is taken as the brand's own."""
+    counts = Counter(word for word, _ in words)
+    usual: dict[str, str] = {}
+    for word, _ in sorted(counts.items(), key=lambda wc: (-wc[1], wc[0])):
+        usual.setdefault(_spelling(word), word)
+    return [_row(brand, f"{field}-spelling", subject, "warning",
+                 f"{field} {quoted(word)} of {subject} is spelled unlike {quoted(usual[_spelling(word)])} elsewhere")
+            for word, subject in words if usual[_spelling(word)] != word]

@@ -1,7 +1,7 @@
 """The dealer-agreement subject: a brand's distribution deal with a dealer group in a market."""
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, TypedDict
+from typing import Any, ClassVar, Literal, NotRequired, TypedDict
 
 from stratlog.domain.aggregate import CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject
 from stratlog.domain.dates import PartialDate
@@ -39,6 +39,8 @@ class DealerAgreementSigned(DealerStatement):
         --announced-on 2024-02 --source-title 'Press release'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("signed_on", "signing")
+    IMPLIES: ClassVar[str] = "talks"
     kind: Literal["dealer-agreement-signed"]
     signed_on: PartialDate
     scope: Text | None = None
@@ -47,23 +49,29 @@ class DealerAgreementSigned(DealerStatement):
 class DealerTalksEnded(DealerStatement):
     """Talks with a dealer group ended without a deal.
 
-    Example: dealer-talks-ended alpine AutoNation US --reason 'no agreement on margins'
+    Example: dealer-talks-ended alpine AutoNation US --ended-on 2024-05 --reason 'no agreement on margins'
         --announced-on 2024-05 --source-title 'Trade press'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("ended_on", "end")
+    IMPLIES: ClassVar[str] = "talks"
     kind: Literal["dealer-talks-ended"]
     reason: Text | None = None
+    ended_on: PartialDate | None = None
 
 
 class DealerAgreementTerminated(DealerStatement):
     """A signed distribution deal ended.
 
-    Example: dealer-agreement-terminated alpine AutoNation US --reason 'brand withdrawal'
+    Example: dealer-agreement-terminated alpine AutoNation US --terminated-on 2026-01 --reason 'brand withdrawal'
         --announced-on 2026-01 --source-title 'Press release'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("terminated_on", "termination")
+    IMPLIES: ClassVar[str] = "signed"
     kind: Literal["dealer-agreement-terminated"]
     reason: Text | None = None
+    terminated_on: PartialDate | None = None
 
 
 @dataclass
@@ -72,8 +80,12 @@ class DealerState(SubjectState):
 
     @property
     def date(self) -> Any:
-        """The signing date once signed (or terminated since), else the day talks were announced."""
-        return self.dates.get("signed_on") if self.status in ("signed", "terminated") else self.dates.get("talks_on")
+        """The end date once ended or terminated (when given), the signing date once signed, else the day
+        talks were announced."""
+        ended = self.dates.get(f"{self.status}_on") if self.status in ("ended", "terminated") else None
+        if ended or self.status in ("signed", "terminated"):
+            return ended or self.dates.get("signed_on")
+        return self.dates.get("talks_on")
 
 
 def _deal(st: DealerStatement, state: DealerState, status: str) -> None:
@@ -95,11 +107,13 @@ def _signed(st: DealerAgreementSigned, state: DealerState, entry: Entry) -> None
 
 @advance.register
 def _talks_ended(st: DealerTalksEnded, state: DealerState, entry: Entry) -> None:
+    state.dates["ended_on"] = st.ended_on
     _deal(st, state, "ended")
 
 
 @advance.register
 def _terminated(st: DealerAgreementTerminated, state: DealerState, entry: Entry) -> None:
+    state.dates["terminated_on"] = st.terminated_on
     _deal(st, state, "terminated")
 
 
@@ -140,6 +154,10 @@ class DealerAgreementRow(TypedDict):
     market: str
     status: DealerStatus
     date: str | None
+    signed_on: NotRequired[str]
+    ended_on: NotRequired[str]
+    terminated_on: NotRequired[str]
+    scheduled: NotRequired[dict]
 
 
 SUBJECT = SubjectType(

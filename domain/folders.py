@@ -13,7 +13,7 @@ from functools import singledispatch
 from typing import Any, Callable
 
 from stratlog.domain.dates import instant_text
-from stratlog.domain.history import Entry
+from stratlog.domain.history import Entry, fold_key
 from stratlog.domain.values import json_value
 
 
@@ -79,6 +79,12 @@ class SubjectFolder:
         self.state_class, self.subject_type, self.strict = state_class, subject_type, strict
         self.state: SubjectState | None = None
         self.item: dict | None = None
+        self.scheduled: list[Entry] = []
+
+    def schedule(self, scheduled: list[Entry]) -> None:
+        """The statements announced but not in effect yet (their effective date has not ended)."""
+        if scheduled != self.scheduled:
+            self.scheduled, self.item = list(scheduled), None
 
     def apply(self, entry: Entry) -> None:
         st = entry.statement
@@ -99,18 +105,29 @@ class SubjectFolder:
         return advance.dispatch(statement_class) is not advance.dispatch(object)
 
     def items(self) -> dict[str, dict]:
-        if self.state is None:
+        if self.state is None and not self.scheduled:
             return {}
         if self.item is None:
-            state = self.state
-            self.item = {
-                "type": state.subject_type, "subject": state.name, "status": state.status,
-                "date": json_value(state.date), "dates": json_value(state.dates),
-                "details": json_value(state.details), "aliases": list(state.aliases), **stated(state.last),
-                "planned_history": [{"announced_on": str(e.statement.announced_on), "planned_for": json_value(d)}
-                                    for e, d in state.planned_history],
-            }
+            self.item = self._item()
         return {"s": self.item}
+
+    def _item(self) -> dict:
+        """The subject's answer: its state, with the next scheduled event (if any) as its date."""
+        first = self.scheduled[0].statement if self.scheduled else None
+        state = self.state or self.state_class(self.subject_type, first.subject_name, self.strict)
+        last = max([e for e in (state.last, *self.scheduled) if e is not None], key=fold_key)
+        item = {
+            "type": state.subject_type, "subject": state.name, "status": state.status or first.IMPLIES,
+            "date": json_value(state.date), "dates": json_value(state.dates),
+            "details": json_value(state.details), "aliases": list(state.aliases), **stated(last),
+            "planned_history": [{"announced_on": str(e.statement.announced_on), "planned_for": json_value(d)}
+                                for e, d in state.planned_history],
+        }
+        if self.scheduled:
+            upcoming = min(self.scheduled, key=lambda e: (e.takes_effect, fold_key(e))).statement
+            when = str(upcoming.effective_date)
+            item.update(date=when, scheduled={"event": upcoming.EFFECTIVE[1], "on": when})
+        return item
 
 
 @singledispatch

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Iterator
 
 from stratlog.domain.catalogue import FOLDERS
 from stratlog.domain.guidance import BRAND_TARGETS
-from stratlog.domain.history import Entry, counted, fold_key
+from stratlog.domain.history import Entry, counted, fold_key, in_effect
 from stratlog.domain.items import regroup
 
 
@@ -44,8 +44,10 @@ def make_folder(group: str, strict: bool = False):
 def fold_group(group: str, entries: list[Entry], as_of: date | None, strict: bool = False) -> dict | None:
     """The view of one fold unit from its fixed entries, counting those announced by `as_of`."""
     folder = make_folder(group, strict)
-    for entry in counted(entries, None if group == "brand" else as_of):
+    applied, scheduled = in_effect(_counted_at(group, counted(entries, None), as_of), as_of)
+    for entry in applied:
         folder.apply(entry)
+    _schedule(folder, scheduled)
     folder.finish()
     items = folder.items()
     items.update(folder.retracted_items(_retracted(entries, as_of)))
@@ -53,32 +55,45 @@ def fold_group(group: str, entries: list[Entry], as_of: date | None, strict: boo
     return views[0] if views else None
 
 
+def _counted_at(group: str, live: list[Entry], as_of: date | None) -> list[Entry]:
+    """The live entries (in fold order) counted as of `as_of`: announced by then. A brand's first
+    registration counts at every date (bookkeeping); a later one restates it from its announced end."""
+    if as_of is None:
+        return live
+    first = live[:1] if group == "brand" else []
+    return first + [e for e in live[len(first):] if e.end <= as_of]
+
+
 def _retracted(entries: list[Entry], as_of: date | None) -> list[Entry]:
     return sorted((e for e in entries if e.retracted_by is not None and (as_of is None or e.end <= as_of)), key=fold_key)
 
 
+def _schedule(folder, scheduled: list[Entry]) -> None:
+    """Tell a subject's folder what is announced but not yet in effect (only subjects' kinds have effective dates)."""
+    schedule = getattr(folder, "schedule", None)
+    if schedule is not None:
+        schedule(scheduled)
+
+
 def items_over_dates(group: str, members: list[Entry]) -> Iterator[tuple[date, dict[str, dict]]]:
-    """The group's items at each date its answer may change (each announced end), folded incrementally.
+    """The group's items at each date its answer may change (each announced end and each effective
+    date's end), folded incrementally.
 
     Statements counted at a later date usually come after those already folded, and the fold
     simply goes on; when one sorts before them (a `2023` statement counted after a `2023-06` one),
     the unit is folded again from the start.
     """
-    if group == "brand":
-        folder = make_folder(group)
-        for entry in counted(members, None):
-            folder.apply(entry)
-        yield date.min, folder.items()
-        return
     live = sorted((e for e in members if e.retracted_by is None), key=fold_key)
     folder, applied = make_folder(group), []
-    for step in sorted({e.end for e in members}):
-        now = [e for e in live if e.end <= step]
+    first = {date.min} if group == "brand" else set()
+    for step in sorted(first | {e.end for e in members} | {e.takes_effect for e in members}):
+        now, scheduled = in_effect(_counted_at(group, live, step), step)
         if now[:len(applied)] != applied:
             folder, applied = make_folder(group), []
         for entry in now[len(applied):]:
             folder.apply(entry)
         applied = now
+        _schedule(folder, scheduled)
         items = folder.items()
         items.update(folder.retracted_items(_retracted(members, step)))
         yield step, items

@@ -46,6 +46,12 @@ class Entry:
         announced = getattr(self.statement, "announced_on", None)
         return announced.end if announced else FAR_PAST
 
+    @property
+    def takes_effect(self) -> date:
+        """The day from which it changes its subject: its announced end, or its effective date's end if later."""
+        effective = getattr(self.statement, "effective_date", None)
+        return max(self.end, effective.end) if effective is not None else self.end
+
     def describe(self) -> str:
         announced = getattr(self.statement, "announced_on", None)
         when = f"announced {announced}" if announced else "undated"
@@ -122,6 +128,13 @@ def _union_tag(part: object) -> bool:
 def fold_key(entry: Entry) -> tuple[date, int]:
     """Fold order: announced start, then the order of recording."""
     return (entry.start, entry.position)
+
+
+def in_effect(entries: list[Entry], as_of: date | None) -> tuple[list[Entry], list[Entry]]:
+    """Counted entries split into those in effect by `as_of` and those still scheduled (both in fold order)."""
+    if as_of is None:
+        return entries, []
+    return [e for e in entries if e.takes_effect <= as_of], [e for e in entries if e.takes_effect > as_of]
 
 
 def counted(entries: Iterable[Entry], as_of: date | None) -> list[Entry]:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, NotRequired, TypedDict
 
-from stratlog.domain.aggregate import CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject
+from stratlog.domain.aggregate import CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject, end_date_upcast
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.folders import SubjectState, advance
 from stratlog.domain.history import Entry
@@ -40,6 +40,8 @@ class MarketEntered(MarketStatement):
     Example: market-entered alpine US --entered-on 2026-03 --announced-on 2026-03 --source-title 'Press release'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("entered_on", "entry")
+    IMPLIES: ClassVar[str] = "planned"
     kind: Literal["market-entered"]
     entered_on: PartialDate
 
@@ -59,24 +61,30 @@ class MarketEntryPostponed(MarketStatement):
 class MarketEntryCancelled(MarketStatement):
     """A planned market entry dropped.
 
-    Example: market-entry-cancelled alpine US --reason tariffs --announced-on 2025-10
+    Example: market-entry-cancelled alpine US --reason tariffs --cancelled-on 2025-10 --announced-on 2025-10
         --source-title 'Strategy update'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("cancelled_on", "cancellation")
+    IMPLIES: ClassVar[str] = "planned"
+    OLD_ON: ClassVar[bool] = True
     kind: Literal["market-entry-cancelled"]
     reason: Text | None = None
-    on: PartialDate | None = None
+    cancelled_on: PartialDate | None = None
 
 
 class MarketExited(MarketStatement):
     """The brand left a market.
 
-    Example: market-exited alpine US --on 2026-09 --announced-on 2026-06 --source-title 'Press release'
+    Example: market-exited alpine US --exited-on 2026-09 --announced-on 2026-06 --source-title 'Press release'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("exited_on", "exit")
+    IMPLIES: ClassVar[str] = "entered"
+    OLD_ON: ClassVar[bool] = True
     kind: Literal["market-exited"]
     reason: Text | None = None
-    on: PartialDate | None = None
+    exited_on: PartialDate | None = None
 
 
 @dataclass
@@ -85,8 +93,11 @@ class MarketState(SubjectState):
 
     @property
     def date(self) -> Any:
-        """The entry date once entered (or exited since), else the planned date."""
-        return self.dates.get("entered_on") if self.status in ("entered", "exited") else self.dates.get("planned_for")
+        """The end date once cancelled or exited (when given), the entry date once entered, else the planned date."""
+        ended = self.dates.get(f"{self.status}_on") if self.status in ("cancelled", "exited") else None
+        if ended or self.status in ("entered", "exited"):
+            return ended or self.dates.get("entered_on")
+        return self.dates.get("planned_for")
 
 
 @advance.register
@@ -111,13 +122,13 @@ def _entered(st: MarketEntered, state: MarketState, entry: Entry) -> None:
 
 @advance.register
 def _cancelled(st: MarketEntryCancelled, state: MarketState, entry: Entry) -> None:
-    state.dates["ended_on"] = st.on
+    state.dates["cancelled_on"] = st.cancelled_on
     state.status = "cancelled"
 
 
 @advance.register
 def _exited(st: MarketExited, state: MarketState, entry: Entry) -> None:
-    state.dates["ended_on"] = st.on
+    state.dates["exited_on"] = st.exited_on
     state.status = "exited"
 
 
@@ -142,11 +153,15 @@ class Market(Subject):
     class MarketEntryCancelled(StatementRecorded):
         """A market-entry-cancelled statement, recorded."""
 
+        class_version = 3
+        upcast_v2_v3 = end_date_upcast("cancelled_on")
         statement: MarketEntryCancelled
 
     class MarketExited(StatementRecorded):
         """A market-exited statement, recorded."""
 
+        class_version = 3
+        upcast_v2_v3 = end_date_upcast("exited_on")
         statement: MarketExited
 
     class StatementCorrected(CorrectionRecorded):
@@ -163,6 +178,9 @@ class MarketRow(TypedDict):
     status: MarketStatus
     planned_for: str | None
     entered_on: str | None
+    cancelled_on: NotRequired[str]
+    exited_on: NotRequired[str]
+    scheduled: NotRequired[dict]
     rationale: NotRequired[str]
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, NotRequired, TypedDict
 
-from stratlog.domain.aggregate import CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject
+from stratlog.domain.aggregate import CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject, end_date_upcast
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.errors import ModelLaunchedTwice
 from stratlog.domain.folders import SubjectState, advance
@@ -32,7 +32,7 @@ class ModelPlanned(ModelStatement):
     """
 
     kind: Literal["model-planned"]
-    planned_for: PartialDate
+    planned_for: PartialDate | None = None
     segment: Text | None = None
     body: Text | None = None
     powertrain: Text | None = None
@@ -46,6 +46,8 @@ class ModelRevealed(ModelStatement):
         --source-title 'Press release'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("revealed_on", "reveal")
+    IMPLIES: ClassVar[str] = "planned"
     kind: Literal["model-revealed"]
     revealed_on: PartialDate
 
@@ -57,6 +59,8 @@ class ModelLaunched(ModelStatement):
         --source-title 'Press release'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("launched_on", "launch")
+    IMPLIES: ClassVar[str] = "planned"
     kind: Literal["model-launched"]
     launched_on: PartialDate | None = None
     markets: list[RegionCode] | None = None
@@ -70,7 +74,7 @@ class ModelRescheduled(ModelStatement):
     """
 
     kind: Literal["model-rescheduled"]
-    planned_for: PartialDate
+    planned_for: PartialDate | None = None
     reason: Text | None = None
 
 
@@ -87,24 +91,30 @@ class ModelRenamed(ModelStatement):
 class ModelCancelled(ModelStatement):
     """A planned model dropped.
 
-    Example: model-cancelled alpine A390 --reason 'market conditions' --announced-on 2025-01
+    Example: model-cancelled alpine A390 --reason 'market conditions' --cancelled-on 2025-01 --announced-on 2025-01
         --source-title 'Strategy update'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("cancelled_on", "cancellation")
+    IMPLIES: ClassVar[str] = "planned"
+    OLD_ON: ClassVar[bool] = True
     kind: Literal["model-cancelled"]
     reason: Text | None = None
-    on: PartialDate | None = None
+    cancelled_on: PartialDate | None = None
 
 
 class ModelDiscontinued(ModelStatement):
     """A model taken off sale.
 
-    Example: model-discontinued alpine A290 --on 2026-06 --announced-on 2025-11 --source-title 'Press release'
+    Example: model-discontinued alpine A290 --discontinued-on 2026-06 --announced-on 2025-11 --source-title 'Press release'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("discontinued_on", "discontinuation")
+    IMPLIES: ClassVar[str] = "launched"
+    OLD_ON: ClassVar[bool] = True
     kind: Literal["model-discontinued"]
     reason: Text | None = None
-    on: PartialDate | None = None
+    discontinued_on: PartialDate | None = None
 
 
 @dataclass
@@ -115,19 +125,26 @@ class ModelState(SubjectState):
 
     @property
     def date(self) -> Any:
-        """The launch date once launched, the reveal date once revealed, else the planned date."""
-        if self.status == "launched":
-            return self.dates.get("launched_on")
+        """The end date once cancelled or discontinued (when given), the launch date once launched (the
+        earliest dated one), the reveal date once revealed, else the planned date."""
+        ended = self.dates.get(f"{self.status}_on") if self.status in ("cancelled", "discontinued") else None
+        launched = self.dates.get("launched_on") if self.launches else None
+        if ended or self.status in ("launched", "discontinued"):
+            return ended or launched
         return self.dates.get("revealed_on") if self.status == "revealed" else self.dates.get("planned_for")
 
 
 @advance.register
 def _planned(st: ModelPlanned, state: ModelState, entry: Entry) -> None:
-    """A plan with the date already known restates it; with another date it reschedules."""
-    same = state.dates.get("planned_for") in (None, st.planned_for)
+    """A plan with the date already known (or with none) restates it; with another date it reschedules.
+
+    Once launched, the launch markets stand: a later plan's markets do not replace them."""
+    same = st.planned_for is None or state.dates.get("planned_for") in (None, st.planned_for)
     status = ("planned" if state.status in (None, "planned") else state.status) if same else "rescheduled"
-    state.details.update(st.model_dump(include={"segment", "body", "powertrain", "markets"}, exclude_none=True))
-    state.plan(entry, st.planned_for)
+    fields = {"segment", "body", "powertrain"} | (set() if state.launches else {"markets"})
+    state.details.update(st.model_dump(include=fields, exclude_none=True))
+    if st.planned_for is not None or "planned_for" not in state.dates:
+        state.plan(entry, st.planned_for)
     state.status = state.status if state.status in PROGRESSED else status
 
 
@@ -145,10 +162,14 @@ def _revealed(st: ModelRevealed, state: ModelState, entry: Entry) -> None:
 
 @advance.register
 def _launched(st: ModelLaunched, state: ModelState, entry: Entry) -> None:
-    state.dates["launched_on"] = st.launched_on
-    state.dates.setdefault("on_sale_by", st.announced_on)
-    state.status = "launched"
+    """A launch in more markets keeps the earliest dated launch as the model's launch date."""
     check_launch(state.launches, entry, state.strict)
+    dated = [e.statement.launched_on for e in state.launches.values() if e.statement.launched_on is not None]
+    state.dates["launched_on"] = min(dated, key=lambda d: (d.start, d.end)) if dated else None
+    state.dates.setdefault("on_sale_by", st.announced_on)
+    state.details["launches"] = [{"market": market, "launched_on": e.statement.launched_on}
+                                 for market, e in state.launches.items()]
+    state.status = "discontinued" if state.status == "discontinued" else "launched"
 
 
 @advance.register
@@ -159,13 +180,13 @@ def _renamed(st: ModelRenamed, state: ModelState, entry: Entry) -> None:
 
 @advance.register
 def _cancelled(st: ModelCancelled, state: ModelState, entry: Entry) -> None:
-    state.dates["ended_on"] = st.on
+    state.dates["cancelled_on"] = st.cancelled_on
     state.status = "cancelled"
 
 
 @advance.register
 def _discontinued(st: ModelDiscontinued, state: ModelState, entry: Entry) -> None:
-    state.dates["ended_on"] = st.on
+    state.dates["discontinued_on"] = st.discontinued_on
     state.status = "discontinued"
 
 
@@ -212,11 +233,15 @@ class Model(Subject):
     class ModelCancelled(StatementRecorded):
         """A model-cancelled statement, recorded."""
 
+        class_version = 3
+        upcast_v2_v3 = end_date_upcast("cancelled_on")
         statement: ModelCancelled
 
     class ModelDiscontinued(StatementRecorded):
         """A model-discontinued statement, recorded."""
 
+        class_version = 3
+        upcast_v2_v3 = end_date_upcast("discontinued_on")
         statement: ModelDiscontinued
 
     class StatementCorrected(CorrectionRecorded):
@@ -234,6 +259,10 @@ class ModelRow(TypedDict):
     planned_for: str | None
     revealed_on: str | None
     launched_on: str | None
+    launches: NotRequired[list[dict]]
+    cancelled_on: NotRequired[str]
+    discontinued_on: NotRequired[str]
+    scheduled: NotRequired[dict]
     aliases: NotRequired[list[str]]
     segment: NotRequired[str]
     body: NotRequired[str]

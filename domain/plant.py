@@ -1,7 +1,7 @@
 """The plant subject: a brand's production site, from plan to closure — statements, fold, status, aggregate."""
 
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, TypedDict
+from typing import Annotated, Any, ClassVar, Literal, NotRequired, TypedDict
 
 from pydantic import Field, model_validator
 
@@ -57,6 +57,8 @@ class PlantOpened(PlantStatement):
         --source-title 'Press release'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("opened_on", "opening")
+    IMPLIES: ClassVar[str] = "planned"
     kind: Literal["plant-opened"]
     opened_on: PartialDate = Field(description="When production started.")
     capacity: Capacity | None = None
@@ -66,10 +68,12 @@ class PlantOpened(PlantStatement):
 class PlantCapacityChanged(PlantStatement):
     """A plant's capacity changed.
 
-    Example: plant-capacity-changed polestar Chengdu --capacity 180000 --effective-on 2026
+    Example: plant-capacity-changed polestar Chengdu --capacity 180000 --effective-on 2026-02
         --announced-on 2026-02 --source-title 'Earnings call'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("effective_on", "capacity-change")
+    IMPLIES: ClassVar[str] = "opened"
     kind: Literal["plant-capacity-changed"]
     capacity: Capacity
     capacity_unit: CapacityUnit | None = None
@@ -95,6 +99,8 @@ class PlantCancelled(PlantStatement):
         --source-title 'Press release'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("cancelled_on", "cancellation")
+    IMPLIES: ClassVar[str] = "planned"
     kind: Literal["plant-cancelled"]
     cancelled_on: PartialDate | None = Field(None, description="When it was cancelled.")
     reason: Reason | None = None
@@ -107,6 +113,8 @@ class PlantClosed(PlantStatement):
         --source-title 'Press release'
     """
 
+    EFFECTIVE: ClassVar[tuple[str, str]] = ("closed_on", "closure")
+    IMPLIES: ClassVar[str] = "opened"
     kind: Literal["plant-closed"]
     closed_on: PartialDate | None = Field(None, description="When production ended.")
     reason: Reason | None = None
@@ -119,7 +127,7 @@ class PlantState(SubjectState):
     @property
     def date(self) -> Any:
         """The end date once cancelled or closed (when given), the opening date once opened, else the plan's."""
-        ended = self.dates.get("ended_on") if self.status in ("cancelled", "closed") else None
+        ended = self.dates.get(f"{self.status}_on") if self.status in ("cancelled", "closed") else None
         opened = self.dates.get("opened_on") if self.status in ("opened", "closed") else None
         return ended or opened or self.dates.get("planned_for")
 
@@ -161,13 +169,13 @@ def _postponed(st: PlantPostponed, state: PlantState, entry: Entry) -> None:
 
 @advance.register
 def _cancelled(st: PlantCancelled, state: PlantState, entry: Entry) -> None:
-    state.dates["ended_on"] = st.cancelled_on
+    state.dates["cancelled_on"] = st.cancelled_on
     state.status = "cancelled"
 
 
 @advance.register
 def _closed(st: PlantClosed, state: PlantState, entry: Entry) -> None:
-    state.dates["ended_on"] = st.closed_on
+    state.dates["closed_on"] = st.closed_on
     state.status = "closed"
 
 
@@ -218,6 +226,9 @@ class PlantRow(TypedDict):
     status: PlantStatus
     planned_for: str | None
     opened_on: str | None
+    cancelled_on: NotRequired[str]
+    closed_on: NotRequired[str]
+    scheduled: NotRequired[dict]
     capacity: int | float | None
     capacity_unit: str | None
     location: str | None

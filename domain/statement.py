@@ -45,6 +45,9 @@ class Statement(Kinded):
     KEY_FIELDS: ClassVar[tuple[str, ...]] = ("brand",)
     NEEDS_ANNOUNCEMENT: ClassVar[bool] = True
     ALL_KEY_FIELDS: ClassVar[set[str]] = {"brand"}  # every subject's key fields (they cannot be corrected)
+    EFFECTIVE: ClassVar[tuple[str, str] | None] = None  # (its effective-date field, the event it schedules)
+    IMPLIES: ClassVar[str | None] = None  # the status a subject first heard of through it has until then
+    OLD_ON: ClassVar[bool] = False  # its end date was stored as `on` before revision 2
 
     brand: Slug
     announced_on: PartialDate | None = None
@@ -56,6 +59,14 @@ class Statement(Kinded):
         super().__pydantic_init_subclass__(**kwargs)
         Statement.ALL_KEY_FIELDS.update(cls.KEY_FIELDS)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _end_date_named_after_its_verb(cls, data: Any) -> Any:
+        """Before revision 2 an end date was `on`: read it under its new name (import files, stored events)."""
+        if cls.OLD_ON and isinstance(data, dict) and "on" in data:
+            data = {cls.EFFECTIVE[0] if k == "on" else k: v for k, v in data.items()}
+        return data
+
     @model_validator(mode="after")
     def _has_clock_and_source(self) -> Statement:
         if self.NEEDS_ANNOUNCEMENT and self.announced_on is None:
@@ -63,6 +74,11 @@ class Statement(Kinded):
         if self.NEEDS_ANNOUNCEMENT and self.source is None:
             raise ValueError(f"source is required for {self.KIND} (at least a title or a url)")
         return self
+
+    @property
+    def effective_date(self) -> PartialDate | None:
+        """When the thing it states happens in the world (none: when it is announced)."""
+        return getattr(self, self.EFFECTIVE[0]) if self.EFFECTIVE else None
 
     @property
     def key(self) -> tuple[str, ...]:

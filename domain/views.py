@@ -55,6 +55,8 @@ def timeline(groups: list[dict], brand: str, as_of: date) -> list[dict]:
         if g["type"] in SUBJECT_TYPES:
             first_name = (g.get("aliases") or [g["subject"]])[0]  # a renamed model stays the same subject
             rows.append(_row(brand, g["type"], g["subject"], g["date"], g["status"], g, first_name))
+            if g.get("scheduled"):
+                rows[-1]["scheduled"] = g["scheduled"]
         elif g["type"] == "valuations":
             rows += [_row(brand, "valuation", f"valuation {v['valued_on']}", v["valued_on"], "reported", v,
                           f"valuation {v['valued_on']}", value=v["value"]) for v in g["valuations"]]
@@ -107,6 +109,7 @@ def state(groups: list[dict], brand: str, as_of: date) -> dict:
     ipo = next(iter(by_type(groups, "ipo")), None)
     return {
         "brand": brand, "name": info["name"], "parent": info["parent"], "as_of": as_of.isoformat(),
+        "fiscal_year_end": info.get("fiscal_year_end"),
         "valuation": {**latest["value"], "valued_on": latest["valued_on"]} if latest else None,
         "ipo": {k: ipo[k] for k in ("stance", "venue", "by", "announced_on")} if ipo else None,
         **{subject["list"]: [state_row(g, subject) for g in _sorted(by_type(groups, subject["type"]))]
@@ -127,6 +130,9 @@ def state_row(g: dict, subject: dict) -> dict:
     if "aliases" in optional and g.get("aliases"):
         row["aliases"] = g["aliases"]
     row.update((name, value) for name, value in g["details"].items() if name in optional and name not in row)
+    row.update((name, value) for name, value in g["dates"].items() if name in optional and value and name not in row)
+    if "scheduled" in optional and g.get("scheduled"):
+        row["scheduled"] = g["scheduled"]
     return row
 
 
@@ -145,12 +151,14 @@ def diff(before: list[dict], after: list[dict]) -> list[dict]:
     rows = []
     for key in sorted(old.keys() | new.keys(), key=lambda k: (k[0], str(k[1]))):
         a, b = old.get(key), new.get(key)
-        if a and b and _answer(a) == _answer(b):
+        before, after = _answer(a) if a else None, _answer(b) if b else None
+        if a and b and key[0] in SUBJECT_TYPES and a["subject"] != b["subject"]:  # a rename is a change
+            before["name"], after["name"] = a["subject"], b["subject"]
+        if a and b and before == after:
             continue
         change = "added" if a is None else "removed" if b is None else "changed"
-        subject = (b or a)["subject"]
-        rows.append({"brand": (b or a)["brand"], "change": change, "subject_type": key[0], "subject": subject,
-                     "before": _answer(a) if a else None, "after": _answer(b) if b else None})
+        rows.append({"brand": (b or a)["brand"], "change": change, "subject_type": key[0], "subject": (b or a)["subject"],
+                     "before": before, "after": after})
     return rows
 
 

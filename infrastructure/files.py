@@ -221,9 +221,20 @@ def _string_keys(item: Any) -> None:
     if isinstance(item, dict):
         for key in item:
             if not isinstance(key, str):
-                hint = " (YAML reads an unquoted on, off, yes or no as a boolean: write \"on\": …)" \
-                    if isinstance(key, bool) else ""
-                raise InvalidInput(f"field name {name_of(key)} is not text{hint}")
+                raise InvalidInput(f"field name {name_of(key)} is not text{_boolean_key_hint(item, key)}")
+
+
+def _boolean_key_hint(item: dict, key: Any) -> str:
+    """What to write instead of an unquoted on/off/yes/no key: an end date's new name where `on` was one."""
+    if not isinstance(key, bool):
+        return ""
+    from stratlog.domain.catalogue import BY_KIND
+    kind = item.get("kind")
+    cls = BY_KIND.get(kind) if isinstance(kind, str) else None
+    if key is True and cls is not None and cls.EFFECTIVE and "on" not in cls.model_fields:
+        new = cls.EFFECTIVE[0]
+        return f" (YAML reads an unquoted on as true; the date of {kind} is now named {new}: write {new}: …)"
+    return " (YAML reads an unquoted on, off, yes or no as a boolean: write \"on\": …)"
 
 
 def _validate(name: str, items: Iterable[Item], restoring: bool, progress: Progress, yaml_file: bool) -> ImportFile:

@@ -36,9 +36,10 @@ class ReadAccess:
         return row[0] if row else 0
 
     def is_current(self) -> bool:
-        """Whether the read model exists, was built by this code's fold and has folded every event of the
-        SQLite log in this file."""
-        return self.behind() == 0 and self.folded_by_this_code()
+        """Whether the read model exists, has every migration, was built by this code's fold and has folded
+        every event of the SQLite log in this file."""
+        from stratlog.infrastructure.migrations import up_to_date
+        return self.behind() == 0 and up_to_date(self.conn) and self.folded_by_this_code()
 
     def folded_by_this_code(self) -> bool:
         """Whether the rows were folded by this code's fold (PROJECTION_VERSION); an empty read model was."""

@@ -35,11 +35,16 @@ def said(kind, announced, **fields):
     return statement(kind, brand="acme", announced_on=announced, source={"title": f"s-{announced}"}, **fields)
 
 
+SCHEDULED = {"model-revealed": ("revealed_on", "model", False), "model-discontinued": ("discontinued_on", "model", True),
+             "market-entered": ("entered_on", "market", False), "market-exited": ("exited_on", "market", True)}
+
+
 @st.composite
 def statements(draw):
     kind = draw(st.sampled_from(["target-set", "target-revised", "target-reaffirmed", "target-withdrawn",
                                  "actual-reported", "model-planned", "model-launched", "valuation-updated",
-                                 "guidance-withdrawn"]))
+                                 "guidance-withdrawn", "model-revealed", "model-rescheduled", "model-discontinued",
+                                 "market-entered", "market-exited"]))
     announced = draw(partial_dates())
     kpi, deadline = draw(st.sampled_from(["annual-sales", "annual-sales", "revenue-growth"])), draw(st.sampled_from(["2026", "2028"]))
     if kind == "guidance-withdrawn":
@@ -58,8 +63,14 @@ def statements(draw):
     if kind == "actual-reported":
         return said(kind, announced, kpi=kpi, period=str(draw(st.integers(2021, 2027))),
                          value=draw(st.integers(5, 150)) * 1000, unit="vehicles")
-    if kind == "model-planned":
-        return said(kind, announced, model=draw(st.sampled_from(["A1", "A2"])), planned_for=draw(partial_dates()))
+    if kind in ("model-planned", "model-rescheduled"):  # undated plans too
+        return said(kind, announced, model=draw(st.sampled_from(["A1", "A2"])),
+                    planned_for=draw(st.one_of(st.none(), partial_dates())))
+    if kind in SCHEDULED:  # effective dates before, at or after the announcement: scheduled events
+        field, key, optional = SCHEDULED[kind]
+        when = draw(st.one_of(st.none(), partial_dates()) if optional else partial_dates())
+        return said(kind, announced, **{key: draw(st.sampled_from(["A1", "A2"] if key == "model" else ["US", "CN"])),
+                                        field: when})
     if kind == "model-launched":
         return said(kind, announced, model=draw(st.sampled_from(["A1", "A2"])), launched_on=draw(partial_dates()))
     return said(kind, announced, value={"amount": draw(st.integers(1, 9)) * 10**8, "currency": "EUR"},
@@ -150,6 +161,7 @@ def assert_read_model_equals_fold(tmp_path_factory, plan, as_of_dates, known_pic
                 assert fast.timeline("acme", as_of, known_at) == slow.timeline("acme", as_of, known_at)
                 assert fast.kpis("acme", as_of, known_at) == slow.kpis("acme", as_of, known_at)
                 assert fast.audit("acme", None, None, as_of, known_at) == slow.audit("acme", None, None, as_of, known_at)
+                assert fast.state("acme", as_of, known_at) == slow.state("acme", as_of, known_at)
     finally:
         runtime.close()
 
