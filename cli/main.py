@@ -8,6 +8,8 @@ import sys
 
 import click
 
+from stratlog.application.view_titles import VIEW_TITLES
+
 COMMANDS = {
     "demo": "stratlog.cli.cmd_data:demo",
     "import": "stratlog.cli.cmd_data:import_command",
@@ -36,12 +38,7 @@ SUMMARIES = {
     "correct": "Correct a statement we recorded wrongly (not a revision by the brand).",
     "retract": "Retract a statement we should not have recorded.",
     "events": "The raw log of statements with all three clocks.",
-    "timeline": "One row per subject of a brand, with its status as of a date.",
-    "kpis": "Every target with its latest actual, required growth and status.",
-    "audit": "How a brand's targets changed, statement by statement.",
-    "state": "A brand's whole picture as of a date.",
-    "diff": "What changed between two dates.",
-    "checks": "Consistency warnings (growth targets vs revenue targets, odd dates).",
+    **VIEW_TITLES,
     "report": "Write a self-contained HTML report (timeline, target charts, KPIs, sources).",
     "replay": "Write the answers as of a date to a standalone SQLite file.",
     "projections": "Status, rebuild or verification of the read model.",

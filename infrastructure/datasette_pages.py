@@ -10,6 +10,7 @@ from stratlog.application.queries import Queries
 from stratlog.application.query_dates import parse_as_of, parse_deadline, parse_known_at
 from stratlog.domain.errors import InvalidInput
 from stratlog.domain.jsonvalues import display
+from stratlog.application.view_titles import VIEW_TITLES
 
 
 class MissingField(InvalidInput):
@@ -39,14 +40,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "diff": (BRAND, Field("from", "from", "--from", DATE_HINT), Field("to", "to", "--to", DATE_HINT), KNOWN_AT),
     "checks": (BRAND, AS_OF, KNOWN_AT),
 }
-TITLES = {
-    "timeline": "One row per subject of a brand, with its status as of a date.",
-    "kpis": "Every target with its latest actual, required growth and status.",
-    "audit": "How a brand's targets changed, statement by statement.",
-    "state": "A brand's whole picture as of a date.",
-    "diff": "What changed between two dates.",
-    "checks": "Consistency warnings (growth targets vs revenue targets, odd dates).",
-}
+TITLES = VIEW_TITLES
 EMPTY = {"timeline": "(nothing announced yet)", "kpis": "(no targets)", "audit": "(no target statements)",
          "diff": "(no change)", "checks": "(no findings)"}
 REQUIRED = {"audit": ("brand",), "state": ("brand",), "diff": ("from", "to")}

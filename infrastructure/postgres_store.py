@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Iterator, Sequence
@@ -12,6 +11,7 @@ from stratlog.domain.dates import instant_text
 from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.config import ServerAddress, parse_url, shown
 from stratlog.infrastructure.recorded_at import HIGH_WATER_KEY, latest_of, parse_instant
+from stratlog.infrastructure.transactions import JoinsRecordingSession
 
 try:
     from eventsourcing.postgres import PostgresApplicationRecorder
@@ -148,7 +148,7 @@ class TeamSession:
 
 
 if PostgresApplicationRecorder is not None:
-    class TeamRecorder(PostgresApplicationRecorder):
+    class TeamRecorder(JoinsRecordingSession, PostgresApplicationRecorder):
         """eventsourcing's PostgreSQL recorder, creating its tables only when they are missing, one process at a time,
         and writing a command's events in one transaction that locks the log before the command chooses its instant.
 
@@ -158,7 +158,6 @@ if PostgresApplicationRecorder is not None:
 
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
-            self._held = threading.local()
             schema = _quoted(self.datastore.schema)
             self.events_table = f"{schema}.{_quoted(self.events_table_name)}"
             self.meta_table = f"{schema}.{_quoted(META_TABLE)}"
@@ -175,14 +174,6 @@ if PostgresApplicationRecorder is not None:
                     finally:
                         conn.execute("SELECT pg_advisory_unlock(%s)", (TABLE_CREATION_LOCK,))
             self.datastore.register_type_adapters()
-
-        def insert_events(self, stored_events: Sequence[Any], **kwargs: Any) -> Sequence[int] | None:
-            """Insert in the command's open transaction (Application.save inside `recording`), else in a new one."""
-            session = getattr(self._held, "session", None)
-            if session is not None:
-                return session.write(stored_events)
-            with self.recording() as session:
-                return session.write(stored_events)
 
         @contextmanager
         def recording(self) -> Iterator[TeamSession]:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Callable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -15,7 +14,7 @@ from stratlog.domain.dates import instant_text
 from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.recorded_at import HIGH_WATER_KEY, latest_of, parse_instant
 from stratlog.infrastructure.sqlite_guard import mark_database
-from stratlog.infrastructure.transactions import roll_back
+from stratlog.infrastructure.transactions import JoinsRecordingSession, roll_back
 
 
 class DatabaseBusy(StratlogError):
@@ -70,30 +69,12 @@ class SQLiteSession:
         return parse_instant(row[0]) if row else None
 
 
-class LockingRecorder(SQLiteApplicationRecorder):
+class LockingRecorder(JoinsRecordingSession, SQLiteApplicationRecorder):
     """eventsourcing's SQLite recorder, taking the write lock up front (BEGIN IMMEDIATE).
 
     Rows are inserted with one executemany; holding the lock, their notification ids are the
     contiguous rowids after the current maximum.
     """
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self._held = threading.local()
-
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """Insert in the command's open transaction (Application.save inside `recording`), else in a new one."""
-        session = getattr(self._held, "session", None)
-        if session is not None:
-            return session.write(stored_events)
-        with self.recording() as session:
-            return session.write(stored_events)
-
-    @contextmanager
-    def locked(self) -> Iterator[Callable[[Sequence[StoredEvent]], list[int]]]:
-        """One transaction, the write lock taken first; yields the function that inserts events."""
-        with self.recording() as session:
-            yield session.write
 
     @contextmanager
     def recording(self) -> Iterator[SQLiteSession]:
