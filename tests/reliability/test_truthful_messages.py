@@ -283,7 +283,10 @@ def test_a_database_in_a_folder_the_user_cannot_write_answers_queries_and_refuse
         db = top / "data" / "stratlog.db"
         shutil.copy(alpine_db, db)
         db.chmod(0o666)  # the file is writable; its folder is not, so SQLite cannot create -wal or -shm
+        # nobody may read and search every folder (so a checkout in a private folder still runs) but
+        # gains no write permission: the folder stays unwritable, which is what this test is about
         as_nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                     "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search",
                      str(Path(sys.executable).with_name("stratlog")), "--db", str(db)]
         for command in (["kpis", "--brand", "alpine", "--json"], ["events"], ["projections", "verify"]):
             done = subprocess.run([*as_nobody, *command], capture_output=True, text=True, cwd=top, timeout=120)
