@@ -125,6 +125,14 @@ class Stratlog:
         """Consistency warnings."""
         return self.store.queries().checks(brand, as_of_value(as_of), known_at_value(known_at))
 
+    def track_record(self, brands: str | Iterable[str] | None = None, as_of: When = None,
+                     known_at: When = None) -> list[dict]:
+        """How far each brand's word has held as of a date: one row per brand (all brands by default),
+        sorted by brand, with DESIGN's figures (targets_judged … mean_slip_months); UnknownBrand when a
+        named brand was never registered."""
+        named = [brands] if isinstance(brands, str) else list(brands or [])
+        return self.store.queries().track_record(named, as_of_value(as_of), known_at_value(known_at))
+
     def events(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[dict]:
         """The raw log: every statement and fix with its three clocks and its position, in recording order."""
         from stratlog.domain.catalogue import BY_KIND
