@@ -108,19 +108,21 @@ def _targets(rows: list[dict], as_of: date) -> dict:
 
 
 def _revisions(rows: Iterable[dict]) -> dict:
-    """Cuts: lowered values and deadlines moved later (or given up: moved to open); raises: raised values
-    and deadlines moved earlier (or an open target given a date). Our own fixes never count."""
-    cuts = raises = 0
-    for row in rows:
-        if row.get("flagged"):
-            continue
-        change = row["change"]
-        if change == "deadline-moved":
-            moved = _moved(row["old_deadline"], row["new_deadline"])
-            cuts, raises = cuts + (moved > 0), raises + (moved < 0)
-        else:
-            cuts, raises = cuts + (change == "lowered"), raises + (change == "raised")
-    return {"cuts": cuts, "raises": raises}
+    directions = [revision_direction(row) for row in rows]
+    return {"cuts": directions.count("cut"), "raises": directions.count("raise")}
+
+
+def revision_direction(row: dict) -> str | None:
+    """"cut" for an audit row that lowered a value or moved a deadline later (or gave it up: moved to open),
+    "raise" for one that raised a value or moved a deadline earlier (or gave an open target a date), None
+    otherwise; our own fixes (flagged rows) are never the brand's cuts or raises."""
+    if row.get("flagged"):
+        return None
+    change = row["change"]
+    moved = _moved(row["old_deadline"], row["new_deadline"]) if change == "deadline-moved" else 0
+    if change == "lowered" or moved > 0:
+        return "cut"
+    return "raise" if change == "raised" or moved < 0 else None
 
 
 def _moved(old: str | None, new: str | None) -> int:
