@@ -142,3 +142,19 @@ def test_the_python_api_returns_the_rows_of_the_json_format(vela_db):
     ledger = stratlog.open(vela_db)
     assert ledger.track_record("vela", as_of="2024-06-30") == [VELA_2024_06]
     assert ledger.track_record(as_of="2025-06-30") == [ORBIS_2025_06, VELA_2025_06]
+
+
+WITHDRAWN_THEN_MET = """
+defaults: {announced_on: 2022-01, source: {title: "s"}}
+statements:
+  - {kind: brand-registered, brand: lumen, name: Lumen}
+  - {kind: target-set, brand: lumen, kpi: annual-sales, value: 1000, unit: vehicles, comparator: at-least, deadline: 2023}
+  - {kind: target-withdrawn, brand: lumen, kpi: annual-sales, deadline: 2023, announced_on: 2022-06}
+  - {kind: actual-reported, brand: lumen, kpi: annual-sales, period: 2023, value: 5000, unit: vehicles, announced_on: 2024-01}
+"""
+
+
+def test_a_withdrawn_target_is_never_judged_on_its_actual_even_one_that_would_have_met_it(db, stratlog, tmp_path):
+    assert stratlog("--db", db, "import", write(tmp_path, "lumen.yaml", WITHDRAWN_THEN_MET)).code == 0
+    row, = track(stratlog, db, "--as-of", "2024-06-30")
+    assert (row["targets_judged"], row["withdrawn"], row["achieved"], row["kept_rate"]) == (1, 1, 0, 0.0)
