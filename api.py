@@ -70,6 +70,15 @@ class Ledger:
         """Consistency warnings (check, subject, status, message)."""
         return self._ask("checks", brand, as_of, known_at, flat=flat)
 
+    def track_record(self, brands: str | list[str] | None = None, as_of: When = None, known_at: When = None, *,
+                     flat: bool = False) -> list[dict]:
+        """How far each brand's word has held as of a date: one row per brand (every brand by default, or
+        the brand or brands named), sorted by brand, as `track-record --format json` (keys: brand, as_of,
+        targets_judged, achieved, missed, withdrawn, overdue, kept_rate in %, cuts, raises,
+        plans_delivered, on_time, late, cancelled, plans_overdue, mean_slip_months; rates null when
+        nothing counts). UnknownBrand when a named brand was never registered."""
+        return self._ask("track_record", brands, as_of, known_at, flat=flat)
+
     def events(self, brand: str | None = None, kind: str | None = None, since: When = None, *,
                flat: bool = False) -> list[dict]:
         """The raw log: statement_id, kind, keys and payload fields, announced_on, recorded_at, source."""

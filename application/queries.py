@@ -12,6 +12,7 @@ from stratlog.domain.picture import GROUPS
 KPI_GROUPS = ("targets", "actuals")
 PICTURE = GROUPS  # every group a timeline, state or report is made of (the catalogue's)
 AUDIT = ("targets", "audit")
+TRACK_RECORD = PICTURE + ("audit",)  # the picture, and every target's audit rows
 
 
 class UnknownBrand(RuleViolation):
@@ -27,7 +28,7 @@ class ViewSource(Protocol):
 
 
 class Queries:
-    """Timeline, KPIs, audit, state, diff and checks of a brand at any date."""
+    """Timeline, KPIs, audit, state, diff, checks and track record of a brand at any date."""
 
     def __init__(self, source: ViewSource):
         self.source = source
@@ -61,6 +62,14 @@ class Queries:
             rows += views.diff(views.timeline(self._groups(b, before, known_at, PICTURE), b, before),
                                views.timeline(self._groups(b, after, known_at, PICTURE), b, after))
         return rows
+
+    def track_record(self, brands: list[str] | None, as_of: date, known_at: datetime) -> list[dict]:
+        """One track-record row per brand (every brand when none is named), sorted by brand; every named
+        brand is checked before any is answered (UnknownBrand)."""
+        from stratlog.domain.track_record import brand_track_record
+        named = sorted(set(brands or self.source.brands()))
+        groups = {b: self._groups(b, as_of, known_at, TRACK_RECORD) for b in named}
+        return [brand_track_record(groups[b], b, as_of) for b in named]
 
     def checks(self, brand: str | None, as_of: date, known_at: datetime) -> list[dict]:
         from stratlog.domain.checks import run_checks

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from stratlog.application.queries import Queries
 from stratlog.domain.dates import PartialDate, instant_text
@@ -119,6 +119,7 @@ class BrandReport:
     kpis: tuple[dict, ...]
     audit: tuple[dict, ...]
     sources: tuple[SourceRow, ...]
+    scorecard: Any = None  # the Scorecard of application/scorecard.py: the report opens with it
 
 
 @dataclass(frozen=True)
@@ -133,12 +134,13 @@ class Report:
 Records = Callable[[str], Iterable[dict]]
 
 
-def build_report(queries: Queries, brand: str | None, as_of: date, known_at: datetime,
+def build_report(queries: Queries, brand: str | Sequence[str] | None, as_of: date, known_at: datetime,
                  records_of: Records = lambda brand: ()) -> Report:
-    """The report of one brand (or every brand). `records_of(brand)` gives the brand's statements and fixes
-    as the `events` command shows them (statement_id, recorded_at, kind, payload, source…), in recording
-    order: the sources are read from them."""
-    brands = tuple(_brand_report(queries, b, as_of, known_at, records_of) for b in queries.brands(brand))
+    """The report of one brand, of several (sorted, each once) or of every brand (None or none named).
+    `records_of(brand)` gives the brand's statements and fixes as the `events` command shows them
+    (statement_id, recorded_at, kind, payload, source…), in recording order: the sources are read from them."""
+    named = queries.brands(brand) if brand is None or isinstance(brand, str) else sorted(set(brand)) or queries.brands(None)
+    brands = tuple(_brand_report(queries, b, as_of, known_at, records_of) for b in named)
     return Report(as_of, known_at, brands)
 
 
@@ -146,9 +148,11 @@ def _brand_report(queries: Queries, brand: str, as_of: date, known_at: datetime,
     kpis = queries.kpis(brand, as_of, known_at)          # refuses an unknown brand first
     groups = queries.source.views(brand, as_of, known_at)
     audit = queries.audit(brand, None, None, as_of, known_at)
+    from stratlog.application.scorecard import build_scorecard
     return BrandReport(brand, queries.state(brand, as_of, known_at), subject_slips(groups),
                        target_tracks(groups, kpis), tuple(kpis), tuple(audit),
-                       sources(records_of(brand), as_of, known_at))
+                       sources(records_of(brand), as_of, known_at),
+                       build_scorecard(queries, brand, as_of, known_at, records_of(brand)))
 
 
 def subject_slips(groups: list[dict]) -> tuple[SubjectSlip, ...]:
@@ -219,7 +223,7 @@ def _actual(row: dict, unit: str) -> ActualPoint:
 def sources(records: Iterable[dict], as_of: date, known_at: datetime) -> tuple[SourceRow, ...]:
     """Distinct sources of the statements counted as of `as_of` and known at `known_at`, with our
     corrections applied and retracted statements left out."""
-    bodies = _known_bodies(records, instant_text(known_at))
+    bodies = known_bodies(records, instant_text(known_at))
     found: dict[tuple, list[dict]] = {}
     for body in bodies:
         announced, source = body.get("announced_on"), body.get("source")
@@ -230,7 +234,8 @@ def sources(records: Iterable[dict], as_of: date, known_at: datetime) -> tuple[S
                         key=lambda s: (_start(s.first_announced), (s.title or s.url or "").casefold())))
 
 
-def _known_bodies(records: Iterable[dict], known_at: str) -> list[dict]:
+def known_bodies(records: Iterable[dict], known_at: str) -> list[dict]:
+    """The bodies of the statements recorded by `known_at`, our corrections applied, retracted ones left out."""
     bodies: dict[str, dict] = {}
     for record in records:
         kind = record["kind"]

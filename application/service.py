@@ -125,6 +125,14 @@ class Stratlog:
         """Consistency warnings."""
         return self.store.queries().checks(brand, as_of_value(as_of), known_at_value(known_at))
 
+    def track_record(self, brands: str | Iterable[str] | None = None, as_of: When = None,
+                     known_at: When = None) -> list[dict]:
+        """How far each brand's word has held as of a date: one row per brand (all brands by default),
+        sorted by brand, with DESIGN's figures (targets_judged … mean_slip_months); UnknownBrand when a
+        named brand was never registered."""
+        named = [brands] if isinstance(brands, str) else list(brands or [])
+        return self.store.queries().track_record(named, as_of_value(as_of), known_at_value(known_at))
+
     def events(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[dict]:
         """The raw log: every statement and fix with its three clocks and its position, in recording order."""
         from stratlog.domain.catalogue import BY_KIND
@@ -135,8 +143,9 @@ class Stratlog:
             rows.append({"position": position, **record, "subject": f"fixes {fixed[:8]}" if fixed else " / ".join(keys)})
         return rows
 
-    def report_html(self, brand: str | None = None, as_of: When = None, known_at: When = None) -> str:
-        """The self-contained HTML report (timeline chart, target charts, KPIs, sources)."""
+    def report_html(self, brand: str | Sequence[str] | None = None, as_of: When = None, known_at: When = None) -> str:
+        """The self-contained HTML report (scorecard, timeline chart, target charts, KPIs, sources) of one
+        brand, several, or every brand (None)."""
         from stratlog.application.report_data import build_report
         data = build_report(self.store.queries(), brand, as_of_value(as_of), known_at_value(known_at),
                             lambda b: (record for _, record in self.store.records(b)))
@@ -173,7 +182,7 @@ class Stratlog:
         output = self.output(out, option, sqlite=True)
         return self.outputs.replay(self.store.queries(), output, as_of, moment, progress)
 
-    def report(self, out: str, brand: str | None = None, as_of: When = None, known_at: When = None,
+    def report(self, out: str, brand: str | Sequence[str] | None = None, as_of: When = None, known_at: When = None,
                option: str = "--out") -> bool:
         """Write the HTML report to `out` ('-': standard output); True when it went to a file."""
         output = self.output(out, option)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-from stratlog.cli.options import brand_option, db_options, time_options
+from stratlog.cli.options import db_options, time_options
 
 
 @click.command()
-@brand_option
+@click.option("--brand", "brand", metavar="SLUG", multiple=True,
+              help="Only this brand (repeat for several, shown side by side first) [default: every brand].")
 @time_options
 @click.option("--out", "out", required=True, metavar="FILE.html",
               help="Where to write the report ('-': standard output); an existing file is replaced whole, once complete.")
@@ -22,6 +23,6 @@ def report(brand, as_of, known_at, out, db=None, read_model=None) -> None:
     """
     from stratlog.infrastructure.composition import open_stratlog
     with open_stratlog(db, read_model) as app:
-        to_file = app.report(out, brand, as_of, known_at)
+        to_file = app.report(out, list(brand) or None, as_of, known_at)
     if to_file:
         click.echo(out)

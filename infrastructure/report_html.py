@@ -7,6 +7,7 @@ import re
 from stratlog.application.report_data import BrandReport, Report, SubjectSlip, TargetTrack
 from stratlog.domain.jsonvalues import display
 from stratlog.domain.picture import STATUSES
+from stratlog.infrastructure.report_scorecard import SCORECARD_CSS, comparison_section, scorecard_section
 from stratlog.infrastructure.report_svg import esc, target_svg, timeline_svg
 
 _WEB = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
@@ -75,11 +76,11 @@ svg .actual-dot{fill:var(--ink)}svg .actual-line{fill:none;stroke:var(--muted);s
 def render_report(report: Report) -> str:
     """The whole page; every piece of data text goes through `esc`."""
     names = ", ".join(b.state.get("name") or b.brand for b in report.brands) or "no brand"
-    body = "".join(_brand(b, report) for b in report.brands) or '<section><p class="note">No brand registered.</p></section>'
+    body = comparison_section(report) + "".join(_brand(b, report) for b in report.brands) or '<section><p class="note">No brand registered.</p></section>'
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>stratlog report: {esc(names)} as of {report.as_of.isoformat()}</title><style>{CSS}</style></head>'
+            f'<title>stratlog report: {esc(names)} as of {report.as_of.isoformat()}</title><style>{CSS}{SCORECARD_CSS}</style></head>'
             f'<body>{_header(report, names)}<main>{body}</main></body></html>\n')
 
 
@@ -95,7 +96,7 @@ def _header(report: Report, names: str) -> str:
 
 def _brand(b: BrandReport, report: Report) -> str:
     title = f"<h2>{esc(b.state.get('name') or b.brand)} <span class='note'>({esc(b.brand)})</span></h2>"
-    return (f'<section>{title}{_facts(b.state)}</section>'
+    return (scorecard_section(b) + f'<section>{title}{_facts(b.state)}</section>'
             f'<section><h2>Timeline: planned and actual dates</h2>{_timeline(b, report)}</section>'
             f'<section><h2>Targets across their revisions</h2>{_targets(b, report)}</section>'
             f'<section><h2>KPI status as of {report.as_of.isoformat()}</h2>{_kpi_table(b.kpis)}</section>'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from stratlog.domain.track_record import PlanRecord, months_between, track_record
+from stratlog.domain.track_record import PlanRecord, months_between, plan_records, track_record
 
 AS_OF = date(2026, 11, 30)
 
@@ -95,3 +95,53 @@ def test_cancelled_plans_are_counted_and_never_overdue():
 def test_the_mean_slip_covers_late_and_overdue_plans_with_one_decimal():
     plans = [plan("2024", delivered_on="2025-01"), plan("2024", delivered_on="2025-02"), plan("2025-12")]
     assert record(plans=plans, as_of=date(2026, 1, 31))["mean_slip_months"] == round((1 + 2 + 1) / 3, 1)
+
+
+def test_rates_and_slips_round_half_up_to_one_decimal():
+    kept = record([kpi("achieved", "2020")] + [kpi("missed", "2020")] * 15)  # 1 of 16 = 6.25 %
+    slips = [plan("2024", delivered_on=f"2025-0{m}") for m in (1, 1, 1, 2)]  # (1 + 1 + 1 + 2) / 4 = 1.25
+    assert (kept["kept_rate"], record(plans=slips)["mean_slip_months"]) == (6.3, 1.3)
+
+
+def test_a_deadline_given_up_is_a_cut_and_an_open_target_given_a_date_a_raise():
+    audit = [change("deadline-moved", "2030", None), change("deadline-moved", None, "2028"),
+             change("deadline-moved", "2030", "2030-H2")]  # the same end: neither
+    result = record(audit=audit)
+    assert (result["cuts"], result["raises"]) == (1, 1)
+
+
+def test_a_plan_with_a_delivery_still_scheduled_or_postponed_without_a_date_is_not_overdue():
+    scheduled = PlanRecord("model", "X", "2024", "2024", False, None, False, scheduled=True)
+    postponed = PlanRecord("market", "US", "2024", None, False, None, False)
+    assert record(plans=[scheduled, postponed])["plans_overdue"] == 0
+
+
+def test_an_overdue_plan_counts_from_its_first_planned_date_even_when_rescheduled_since():
+    result = record(plans=[plan("2024", latest="2025-06")], as_of=date(2026, 2, 1))
+    assert (result["plans_overdue"], result["mean_slip_months"]) == (1, 14.0)
+
+
+def group(subject_type: str, status: str, history: list, dates: dict, scheduled: dict | None = None) -> dict:
+    found = {"type": subject_type, "subject": "X", "status": status, "dates": dates,
+             "planned_history": [{"announced_on": "2023", "planned_for": p} for p in history]}
+    return {**found, "scheduled": scheduled} if scheduled else found
+
+
+def test_plan_records_read_the_first_dated_plan_and_the_delivery_date_of_each_subject_type():
+    groups = [group("model", "launched", [None, "2024", "2025"], {"planned_for": "2025", "launched_on": "2025-03"}),
+              group("model", "discontinued", ["2024"], {"planned_for": "2024", "launched_on": None,
+                                                       "on_sale_by": "2024-10"}),
+              group("market", "exited", ["2023"], {"planned_for": "2023", "entered_on": "2023-05"}),
+              group("plant", "closed", ["2022"], {"planned_for": "2022", "opened_on": "2022-02"}),
+              group("targets", "n/a", [], {})]
+    found = [(p.subject_type, p.first_planned, p.delivered, p.delivered_on) for p in plan_records(groups)]
+    assert found == [("model", "2024", True, "2025-03"), ("model", "2024", True, "2024-10"),
+                     ("market", "2023", True, "2023-05"), ("plant", "2022", True, "2022-02")]
+
+
+def test_plan_records_say_cancelled_and_scheduled_and_never_deliver_a_revealed_model():
+    groups = [group("model", "revealed", ["2024"], {"planned_for": "2024", "revealed_on": "2024-02"}),
+              group("plant", "cancelled", ["2026"], {"planned_for": "2026", "cancelled_on": "2025"}),
+              group("market", "planned", ["2024"], {"planned_for": "2024"}, {"event": "entry", "on": "2027"})]
+    found = [(p.delivered, p.cancelled, p.scheduled) for p in plan_records(groups)]
+    assert found == [(False, False, False), (False, True, False), (False, False, True)]
