@@ -141,3 +141,15 @@ def test_an_import_refusal_of_a_resolved_statement_names_its_place_and_the_fisca
     assert done.code == 1
     assert "volvo.yaml statement 4 (line 7), brand volvo, target-withdrawn:" in done.err
     assert "names no live target deliveries FY2030/03" in done.err
+
+
+def test_a_replayed_file_shows_the_fiscal_year_as_written(volvo, stratlog, tmp_path):
+    import sqlite3
+
+    out = str(tmp_path / "replay.db")
+    assert stratlog("--db", volvo, "replay", "--to", "2025-06", "--out", out).code == 0
+
+    conn = sqlite3.connect(out)
+    assert conn.execute("SELECT deadline, actual_period FROM kpis").fetchall() == [("FY2026", "FY2024")]
+    assert conn.execute("SELECT subject FROM timeline WHERE subject_type='target'").fetchall() == [
+        ("deliveries FY2026",)]
