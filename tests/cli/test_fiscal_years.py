@@ -40,6 +40,7 @@ def test_a_recorded_fiscal_year_is_shown_as_written_and_counts_as_annual(volvo, 
         "FY2026", "FY2024", 10.0, "on-track")
     (target,) = [r for r in answer(stratlog, volvo, "timeline", "--brand", "volvo") if r["subject_type"] == "target"]
     assert (target["subject"], target["date"]) == ("deliveries FY2026", "FY2026")
+    assert target["identity"].startswith("deliveries||FY2026|")
 
 
 def test_a_fiscal_year_deadline_is_reached_at_the_end_of_the_brands_fiscal_year(volvo, stratlog):
