@@ -33,7 +33,8 @@ def resolved(statement: Any, last_month: int | None) -> Any:
     the statement itself when there is none or the fiscal year ends in December."""
     if last_month in (None, DECEMBER):
         return statement
-    update = {name: value.in_fiscal_year(last_month) for name, value in statement if _bare(value)}
+    update = {name: getattr(statement, name).in_fiscal_year(last_month) for name in date_fields(type(statement))
+              if _bare(getattr(statement, name))}
     return statement.model_copy(update=update) if update else statement
 
 
@@ -49,8 +50,9 @@ def resolved_fields(statement_class: type, fields: dict[str, Any], last_month: i
 
 
 def has_bare_fiscal_year(statement: Any) -> bool:
-    """Whether any date of the statement is a bare fiscal year (`FY2026`)."""
-    return any(_bare(value) for _, value in statement)
+    """Whether any date of the statement is a bare fiscal year (`FY2026`): a look at its date fields only,
+    cheap enough for every statement of a large import."""
+    return any(_bare(getattr(statement, name)) for name in date_fields(type(statement)))
 
 
 @lru_cache(maxsize=None)
