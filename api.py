@@ -32,11 +32,7 @@ class Ledger:
 
     def _ask(self, question: str, *args: Any, flat: bool = False, **kwargs: Any) -> Any:
         with self._open() as app:
-            rows = getattr(app, question)(*args, **kwargs)
-        if not flat:
-            return rows
-        from stratlog.application.flat_rows import flat_row, flat_rows
-        return flat_row(rows) if isinstance(rows, dict) else flat_rows(rows)
+            return getattr(app, question)(*args, flat=flat, **kwargs)
 
     # -- questions: lists of rows (dicts) ---------------------------------------------------------
     def timeline(self, brand: str | None = None, as_of: When = None, known_at: When = None, *,

@@ -13,6 +13,7 @@ from eventsourcing.utils import Environment
 
 from stratlog.application.clock import Clock, recording_instant, require_after_latest, system_clock
 from stratlog.application.compact import expanded
+from stratlog.application.fiscal_input import FiscalYearInput
 from stratlog.application.ports import QUIET, Progress, StatementIndex
 from stratlog.domain.aggregate import Subject
 from stratlog.domain.catalogue import AGGREGATES
@@ -131,6 +132,7 @@ class _Batch:
         self.names: dict[tuple[str, str], UUID] = {}
         self.registering: set[str] = set()
         self.errors: list[StratlogError] = []
+        self.fiscal = FiscalYearInput(self._get)  # a restore keeps the dates as they were stored
 
     def apply_all(self, records: Sequence[Any], restored: Sequence[Restored | None]) -> None:
         """Place every record on its subject (in announced order), then check and record subject by subject.
@@ -177,10 +179,10 @@ class _Batch:
             return None
 
     def _raise_errors(self) -> None:
-        if len(self.errors) == 1:
-            raise self.errors[0]
         if self.errors:
-            raise RulesBroken(self.errors[:MAX_ERRORS])
+            error = self.errors[0] if len(self.errors) == 1 else RulesBroken(self.errors[:MAX_ERRORS])
+            error.written_as = self.fiscal.written_as
+            raise error
 
     @staticmethod
     def _identity(record: Any, restore: Restored | None) -> str:
@@ -204,12 +206,15 @@ class _Batch:
         """Which subject a record belongs to (fixes: the subject of the statement they name)."""
         if isinstance(record, Fix):
             record, (subject_type, aggregate_id) = self._resolve_fix(record)
-            return subject_type, aggregate_id, record
+            return subject_type, aggregate_id, record if self.restoring else self.fiscal.fix(record, aggregate_id)
         if record.KIND == "brand-registered":
             self.registering.add(record.brand)
+            self.fiscal.registered(record)
         elif record.brand not in self.registering:
             require_registered_brand(self._registered_brand(record), record)
             self.registering.add(record.brand)  # checked once per brand and command
+        if not self.restoring:
+            record = self.fiscal.statement(record)
         return record.SUBJECT, self._subject_of(record), record
 
     def _registered_brand(self, record: Any) -> object | None:

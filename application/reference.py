@@ -68,11 +68,9 @@ class ReferenceFold:
                                  else {**view, "audit": []})
         return found
 
-    def brand_registered(self, brand: str, known_at: datetime | None = None) -> bool:
+    def brand_registered(self, brand: str) -> bool:
         """Whether the log holds readable statements about the brand (as the read model answers)."""
-        return any(self.brand_of.get(subject) == brand and
-                   any(known_at is None or e.recorded_at <= known_at for e in entries)
-                   for subject, entries in self.by_subject.items())
+        return any(self.brand_of.get(subject) == brand and entries for subject, entries in self.by_subject.items())
 
     def brands(self) -> list[str]:
         """Registered brands, and those with a subject whose events were left out (as the read model lists)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from stratlog.application.flat_rows import answer
 from stratlog.application.ports import QUIET, Progress
 from stratlog.application.query_dates import as_of_value, known_at_value, parse_deadline
 from stratlog.application.use_case_ports import ImportFiles, Outputs, Store
@@ -98,42 +99,50 @@ class Stratlog:
         return self.record([StatementRetracted(retracts=statement_id, reason=reason)], announce=announce)
 
     # -- questions ---------------------------------------------------------------------------
-    def timeline(self, brand: str | None = None, as_of: When = None, known_at: When = None) -> list[dict]:
+    # Answers show dates as written (a fiscal year stored as FY2026/03 reads FY2026); `flat=True` gives
+    # flat rows (application/flat_rows.py) whose date_start/date_end keep the stored span.
+    def timeline(self, brand: str | None = None, as_of: When = None, known_at: When = None, *,
+                 flat: bool = False) -> list[dict]:
         """One row per subject with its status as of a date (the rows of `timeline --format json`)."""
-        return self.store.queries().timeline(brand, as_of_value(as_of), known_at_value(known_at))
+        return answer(self.store.queries().timeline(brand, as_of_value(as_of), known_at_value(known_at)), flat)
 
-    def kpis(self, brand: str | None = None, as_of: When = None, known_at: When = None, live: bool = False) -> list[dict]:
+    def kpis(self, brand: str | None = None, as_of: When = None, known_at: When = None, live: bool = False, *,
+             flat: bool = False) -> list[dict]:
         """Every target under its current deadline with its latest actual, required growth and status."""
-        return self.store.queries().kpis(brand, as_of_value(as_of), known_at_value(known_at), live)
+        return answer(self.store.queries().kpis(brand, as_of_value(as_of), known_at_value(known_at), live), flat)
 
     def audit(self, brand: str, kpi: str | None = None, deadline: str | date | None = None, as_of: When = None,
-              known_at: When = None) -> list[dict]:
-        """Every statement about a brand's targets in fold order."""
+              known_at: When = None, *, flat: bool = False) -> list[dict]:
+        """Every statement about a brand's targets in fold order (`deadline` FY2026 matches any fiscal year 2026)."""
         deadline = deadline.isoformat() if isinstance(deadline, date) else parse_deadline(deadline, "deadline")
-        return self.store.queries().audit(brand, kpi, deadline, as_of_value(as_of), known_at_value(known_at))
+        return answer(self.store.queries().audit(brand, kpi, deadline, as_of_value(as_of), known_at_value(known_at)),
+                      flat)
 
-    def state(self, brand: str, as_of: When = None, known_at: When = None) -> dict:
+    def state(self, brand: str, as_of: When = None, known_at: When = None, *, flat: bool = False) -> dict:
         """A brand's whole picture as of a date (one object)."""
-        return self.store.queries().state(brand, as_of_value(as_of), known_at_value(known_at))
+        return answer(self.store.queries().state(brand, as_of_value(as_of), known_at_value(known_at)), flat)
 
-    def diff(self, before: When, after: When, brand: str | None = None, known_at: When = None) -> list[dict]:
+    def diff(self, before: When, after: When, brand: str | None = None, known_at: When = None, *,
+             flat: bool = False) -> list[dict]:
         """What changed between two as-of dates."""
-        return self.store.queries().diff(brand, as_of_value(before, "before"), as_of_value(after, "after"),
-                                         known_at_value(known_at))
+        return answer(self.store.queries().diff(brand, as_of_value(before, "before"), as_of_value(after, "after"),
+                                                known_at_value(known_at)), flat)
 
-    def checks(self, brand: str | None = None, as_of: When = None, known_at: When = None) -> list[dict]:
+    def checks(self, brand: str | None = None, as_of: When = None, known_at: When = None, *,
+               flat: bool = False) -> list[dict]:
         """Consistency warnings."""
-        return self.store.queries().checks(brand, as_of_value(as_of), known_at_value(known_at))
+        return answer(self.store.queries().checks(brand, as_of_value(as_of), known_at_value(known_at)), flat)
 
     def track_record(self, brands: str | Iterable[str] | None = None, as_of: When = None,
-                     known_at: When = None) -> list[dict]:
+                     known_at: When = None, *, flat: bool = False) -> list[dict]:
         """How far each brand's word has held as of a date: one row per brand (all brands by default),
         sorted by brand, with DESIGN's figures (targets_judged … mean_slip_months); UnknownBrand when a
         named brand was never registered."""
         named = [brands] if isinstance(brands, str) else list(brands or [])
-        return self.store.queries().track_record(named, as_of_value(as_of), known_at_value(known_at))
+        return answer(self.store.queries().track_record(named, as_of_value(as_of), known_at_value(known_at)), flat)
 
-    def events(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[dict]:
+    def events(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None, *,
+               flat: bool = False) -> list[dict]:
         """The raw log: every statement and fix with its three clocks and its position, in recording order."""
         from stratlog.domain.catalogue import BY_KIND
         rows = []
@@ -141,7 +150,7 @@ class Stratlog:
             keys = [record[k] for k in getattr(BY_KIND.get(record["kind"]), "KEY_FIELDS", ()) if record.get(k)]
             fixed = record.get("corrects") or record.get("retracts")
             rows.append({"position": position, **record, "subject": f"fixes {fixed[:8]}" if fixed else " / ".join(keys)})
-        return rows
+        return answer(rows, flat)
 
     def report_html(self, brand: str | Sequence[str] | None = None, as_of: When = None, known_at: When = None) -> str:
         """The self-contained HTML report (scorecard, timeline chart, target charts, KPIs, sources) of one

@@ -1,8 +1,9 @@
 """Partial dates ("2030", "2026-H1", "2025-Q3", "2023-06", "2023-06-14", "2025-04..2026-03", "FY2026").
 
-Each is a period from its start (first day) to its end (last day) and keeps the text it was written
-with for display. A span `A..B` runs from A's start to B's end; `FYyyyy` is a brand's fiscal year
-ending in yyyy, whose last month is the brand's fiscal_year_end (December unless it says otherwise).
+Each is a period from its start (first day) to its end (last day) and keeps its text. A span `A..B`
+runs from A's start to B's end. `FYyyyy/MM` is the fiscal year ending in month MM of yyyy: that is
+how a brand's `FYyyyy` is stored once resolved with its fiscal_year_end at input, so that the text
+alone gives the span; a bare `FYyyyy` ends in December. Both are shown as `FYyyyy` (`shown`).
 """
 
 from __future__ import annotations
@@ -18,19 +19,21 @@ from stratlog.domain.quoting import quoted
 
 _DATE_TIME = re.compile(r"^\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|\s+)[0-9]{1,2}:[0-9]{2}")
 _PATTERN = re.compile(r"^([0-9]{4})(?:-(?:Q([1-4])|H([12])|([0-9]{2}))(?:-([0-9]{2}))?)?$")
-_FISCAL = re.compile(r"^FY([0-9]{4})$")
+_FISCAL = re.compile(r"^FY([0-9]{4})(?:/([0-9]{1,2}))?$")
+_RESOLVED_FISCAL = re.compile(r"\bFY([0-9]{4})/[0-9]{2}\b")
 SPAN = ".."
-FORMATS = "YYYY, YYYY-HN, YYYY-QN, YYYY-MM, YYYY-MM-DD, a span A..B of two of those, or FYYYYY"
+FORMATS = "YYYY, YYYY-HN, YYYY-QN, YYYY-MM, YYYY-MM-DD, a span A..B of two of those, FYYYYY or FYYYYY/MM"
 DECEMBER = 12
 _SIMPLE = r"[0-9]{4}(?:-(?:Q[1-4]|H[12]|[0-9]{2}(?:-[0-9]{2})?))?"
-SCHEMA_PATTERN = rf"^(?:FY[0-9]{{4}}|{_SIMPLE}(?:\.\.{_SIMPLE})?)$"  # what an editor checks; parse() decides
+SCHEMA_PATTERN = rf"^(?:FY[0-9]{{4}}(?:/[0-9]{{1,2}})?|{_SIMPLE}(?:\.\.{_SIMPLE})?)$"  # what an editor checks; parse() decides
 
 
 @total_ordering
 class PartialDate:
     """A date known to the year, half-year, quarter, month or day, a span of two, or a fiscal year.
 
-    It covers the period from `start` to `end` (both dates, inclusive) and shows as `text`.
+    It covers the period from `start` to `end` (both dates, inclusive). `text` is its stored form
+    (`FY2026/03` for a fiscal year ending in March 2026); `shown` is how answers show it (`FY2026`).
     """
 
     __slots__ = ("text", "start", "end")
@@ -62,7 +65,12 @@ class PartialDate:
             return cls._parse_span(text, original)
         fiscal = _FISCAL.match(text)
         if fiscal:
-            return cls.fiscal_year(int(fiscal.group(1)), DECEMBER, text)
+            year, month = fiscal.groups()
+            if month is None:
+                return cls.fiscal_year(int(year), DECEMBER, text)
+            if not 1 <= int(month) <= 12:
+                raise ValueError(f"{quoted(original)} is not a fiscal year (its month {month} is not 1–12)")
+            return cls.fiscal_year(int(year), int(month), f"FY{year}/{int(month):02d}")
         return cls._parse_simple(text, original)
 
     @classmethod
@@ -77,12 +85,14 @@ class PartialDate:
 
     @classmethod
     def fiscal_year(cls, year: int, last_month: int = DECEMBER, text: str | None = None) -> PartialDate:
-        """The fiscal year ending in `year` whose last month is `last_month` (1–12)."""
+        """The fiscal year ending in `year` whose last month is `last_month` (1–12); its text is
+        `FYyyyy` for December and `FYyyyy/MM` otherwise unless `text` is given. ValueError: not a month."""
         if not 1 <= last_month <= 12:
             raise ValueError(f"fiscal_year_end {last_month!r} is not a month (1–12)")
         end = _month_end(year, last_month)
         start_year, start_month = (year, 1) if last_month == 12 else (year - 1, last_month + 1)
-        return cls(text or f"FY{year}", date(start_year, start_month, 1), end)
+        default = f"FY{year}" if last_month == DECEMBER else f"FY{year}/{last_month:02d}"
+        return cls(text or default, date(start_year, start_month, 1), end)
 
     @classmethod
     def _parse_simple(cls, text: str, original: Any) -> PartialDate:
@@ -124,8 +134,19 @@ class PartialDate:
 
     @property
     def is_fiscal(self) -> bool:
-        """Whether it is written as a fiscal year (`FY2026`): its span depends on the brand."""
+        """Whether it is a fiscal year (`FY2026`, `FY2026/03`)."""
         return self.text.startswith("FY")
+
+    @property
+    def is_bare_fiscal(self) -> bool:
+        """Whether it is a fiscal year written without its last month (`FY2026`): input resolves it
+        with the brand's fiscal_year_end."""
+        return self.is_fiscal and "/" not in self.text
+
+    @property
+    def shown(self) -> str:
+        """The text answers show: a fiscal year as `FY2026` whatever month it ends in, any other as stored."""
+        return self.text[:6] if self.is_fiscal else self.text
 
     @property
     def is_annual(self) -> bool:
@@ -134,11 +155,12 @@ class PartialDate:
         months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
         return whole and months == 12
 
-    def in_fiscal_year(self, last_month: int) -> PartialDate:
-        """This date with a fiscal year resolved for a brand whose fiscal year ends in `last_month`."""
-        if not self.is_fiscal or last_month == DECEMBER:
+    def in_fiscal_year(self, last_month: int | None) -> PartialDate:
+        """This date with a bare fiscal year resolved for a brand whose fiscal year ends in `last_month`
+        (`FY2026` with 3 is `FY2026/03`, 2025-04-01..2026-03-31); any other date, or December or None, unchanged."""
+        if not self.is_bare_fiscal or last_month in (None, DECEMBER):
             return self
-        return PartialDate.fiscal_year(int(self.text[2:]), last_month, self.text)
+        return PartialDate.fiscal_year(int(self.text[2:]), last_month)
 
     def __str__(self) -> str:
         return self.text
@@ -196,6 +218,14 @@ def _validate(value: Any) -> PartialDate:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def shown_text(text: Any) -> Any:
+    """A stored date text as answers show it (`FY2026/03` → `FY2026`, also inside a subject name such as
+    `deliveries FY2026/03`); anything else unchanged."""
+    if not isinstance(text, str) or "FY" not in text:
+        return text
+    return _RESOLVED_FISCAL.sub(r"FY\1", text)
 
 
 def end_of(value: Any) -> date:

@@ -5,8 +5,11 @@ class StratlogError(Exception):
     """Raised for any error stratlog reports to its user.
 
     `statement_ids` names the statements the error is about (the refused one first), so that an
-    import can say where in its files each of them was written.
+    import can say where in its files each of them was written; `written_as` maps the id of a
+    statement whose fiscal years input resolved to its id as written in the file.
     """
+
+    written_as: dict[str, str] = {}
 
     def __init__(self, message: str = "", *, statement_ids: tuple[str, ...] = ()):
         super().__init__(message)

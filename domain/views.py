@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from stratlog.domain.dates import PartialDate
+from stratlog.domain.dates import PartialDate, shown_text
 from stratlog.domain.kpi_status import by_period_end, evaluate
 from stratlog.domain.picture import SUBJECTS
 
@@ -77,8 +77,8 @@ def _row(brand, subject_type, subject, when, status, stated_row, identity, value
 
 
 def audit(groups: list[dict], brand: str, kpi: str | None = None, deadline: str | None = None) -> list[dict]:
-    """Every statement about targets (`deadline` may be `open`); a retracted guidance withdrawal, which
-    every targets group folds, is listed once."""
+    """Every statement about targets (`deadline` may be `open`; a fiscal year matches as shown, so FY2026
+    finds FY2026/03); a retracted guidance withdrawal, which every targets group folds, is listed once."""
     rows, seen = [], set()
     for group in by_type(groups, "targets"):
         deadlines = {t["identity"]: t["deadlines"] for t in group["targets"]}
@@ -86,7 +86,7 @@ def audit(groups: list[dict], brand: str, kpi: str | None = None, deadline: str 
             if kpi and row["kpi"] != kpi or (row["identity"], row["statement_id"]) in seen:
                 continue
             seen.add((row["identity"], row["statement_id"]))
-            if deadline and deadline not in _deadlines_of(row, deadlines):
+            if deadline and shown_text(deadline) not in map(shown_text, _deadlines_of(row, deadlines)):
                 continue
             rows.append({"brand": brand, "kpi": row["kpi"], "scope": row["scope"],
                          "deadline": row["new_deadline"] or row["old_deadline"], **row})

@@ -12,11 +12,11 @@ from typing import Callable
 
 from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.config import Settings
-from stratlog.infrastructure.migrations import READ_MODEL_TABLES
+from stratlog.infrastructure.migrations import APPLIED_TABLE, READ_MODEL_TABLES
 from stratlog.infrastructure.serve_snapshot import Snapshot, snapshot_source, take_snapshot
 
 DATABASE = "stratlog"  # the snapshot's file is stratlog.db
-HIDDEN = ("stored_events", *READ_MODEL_TABLES, "stratlog_meta", "stratlog_migrations")
+HIDDEN = ("stored_events", *READ_MODEL_TABLES, "stratlog_meta", APPLIED_TABLE)
 
 
 class CannotListen(StratlogError):

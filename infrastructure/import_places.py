@@ -33,7 +33,8 @@ def placed_refusal(error: StratlogError, files: Sequence[ImportFile]) -> Stratlo
     the error itself when none of its statements comes from the files."""
     errors = getattr(error, "errors", None) or [error]
     wanted = {statement_id for each in errors for statement_id in each.statement_ids}
-    places = _places(wanted, files) if wanted else {}
+    resolved = {written: stored for stored, written in error.written_as.items()}  # fiscal years resolved at input
+    places = _places(wanted, files, resolved) if wanted else {}
     if not places:
         return error
     order = {file.name: n for n, file in enumerate(files)}
@@ -50,12 +51,15 @@ def _rank(error: StratlogError, places: dict[str, Place], order: dict[str, int])
     return (order.get(place.file, 0), place.position) if place else (len(order), 0)
 
 
-def _places(wanted: set[str], files: Sequence[ImportFile]) -> dict[str, Place]:
+def _places(wanted: set[str], files: Sequence[ImportFile], resolved: dict[str, str]) -> dict[str, Place]:
+    """Where each wanted statement was written; `resolved` maps an id as written to the id it was
+    recorded under once its fiscal years were resolved."""
     found: dict[str, Place] = {}
     for file in files:
         for index, record in enumerate(file.records):
             restore = file.restored[index] if file.restored else None
-            for statement_id in _ids_of(record, restore, wanted):
+            for written in _ids_of(record, restore, wanted):
+                statement_id = resolved.get(written, written)
                 if statement_id in wanted and statement_id not in found:
                     line = file.lines[index] if file.lines is not None else 0
                     found[statement_id] = Place(file.place(index), file.name, index + 1, line)

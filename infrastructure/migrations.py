@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Callable
+from functools import partial
+from typing import Any, Callable
 
 import sqlite3
 
@@ -72,46 +72,74 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
 ]
 TOLD_WHERE_THE_LOG_IS = {_m005_statements_view}  # migrations called with holds_log
 READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items", "rm_damage")
+MIGRATION_SET = "stratlog"
+APPLIED_TABLE = "_sqlite_migrations"  # sqlite-utils' own record of applied migrations (sqlite_utils.Migrations)
+NUMBERED_TABLE = "stratlog_migrations"  # where stratlog recorded them before it used sqlite-utils' Migrations
+NAMES = {number: apply.__name__.lstrip("_") for number, _, apply in MIGRATIONS}  # m001_read_model, …
+
+
+def migration_set(holds_log: bool = True) -> Any:
+    """The read model's migrations as one sqlite-utils migration set named `stratlog`, in number order."""
+    from sqlite_utils import Migrations
+    migrations = Migrations(MIGRATION_SET)
+    for number, _, apply in MIGRATIONS:
+        step = partial(apply, holds_log=holds_log) if apply in TOLD_WHERE_THE_LOG_IS else apply
+        migrations(name=NAMES[number])(step)
+    return migrations
 
 
 def up_to_date(conn: sqlite3.Connection) -> bool:
     """Whether every migration is applied (checked with plain sqlite3, so sqlite-utils need not load)."""
     try:
-        applied = {n for (n,) in conn.execute("SELECT id FROM stratlog_migrations")}
+        applied = {name for (name,) in conn.execute(
+            f"SELECT name FROM {APPLIED_TABLE} WHERE migration_set = ?", (MIGRATION_SET,))}
     except sqlite3.OperationalError:
         return False
-    return applied >= {number for number, _, _ in MIGRATIONS}
+    return applied >= set(NAMES.values())
 
 
 def migrate(conn: sqlite3.Connection, holds_log: bool = True) -> list[int]:
-    """Apply the migrations this database has not seen yet; returns their numbers.
+    """Apply the migrations this database has not seen yet with sqlite-utils' Migrations; returns their numbers.
 
-    Each one runs in its own transaction that takes the write lock first and then re-reads what is
-    applied, so two processes creating the same new database at once apply each migration once.
-    `holds_log` says whether the event log lives in this file (False for a team-mode read model).
+    They run in one transaction that takes the write lock first and only then asks which are pending
+    (each migration a savepoint inside it), so two processes creating the same new database at once
+    apply each migration once. `holds_log` says whether the event log lives in this file (False for a
+    team-mode read model).
     """
     if up_to_date(conn):
         return []
     import sqlite_utils
-    db = sqlite_utils.Database(conn)
-    done = []
-    for number, name, apply in MIGRATIONS:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if number not in _applied(conn):
-                apply(db, holds_log) if apply in TOLD_WHERE_THE_LOG_IS else apply(db)
-                conn.execute("INSERT INTO stratlog_migrations (id, name, applied_at) VALUES (?, ?, ?)",
-                             (number, name, datetime.now(timezone.utc).isoformat()))
-                done.append(number)
-            conn.execute("COMMIT")
-        except BaseException as error:
-            roll_back(conn, error)
-            raise
-    return done
+    db, migrations = sqlite_utils.Database(conn), migration_set(holds_log)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        mark_database(conn)
+        migrations.ensure_migrations_table(db)
+        _adopt_numbered(conn)
+        pending = {m.name for m in migrations.pending(db)}
+        migrations.apply(db)
+        conn.execute("COMMIT")
+    except BaseException as error:
+        roll_back(conn, error)
+        raise
+    return [number for number, name in NAMES.items() if name in pending]
 
 
-def _applied(conn: sqlite3.Connection) -> set[int]:
-    """The migrations applied, read inside the caller's write transaction (the table made if missing)."""
-    mark_database(conn)
-    conn.execute("CREATE TABLE IF NOT EXISTS stratlog_migrations (id INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)")
-    return {n for (n,) in conn.execute("SELECT id FROM stratlog_migrations")}
+def _adopt_numbered(conn: sqlite3.Connection) -> None:
+    """A database migrated before sqlite-utils' Migrations: its numbered record is moved to sqlite-utils' table."""
+    try:
+        numbered = conn.execute(f"SELECT id, applied_at FROM {NUMBERED_TABLE} ORDER BY id").fetchall()
+    except sqlite3.OperationalError:
+        return
+    conn.executemany(f"INSERT OR IGNORE INTO {APPLIED_TABLE} (migration_set, name, applied_at) VALUES (?, ?, ?)",
+                     [(MIGRATION_SET, NAMES[number], applied_at) for number, applied_at in numbered if number in NAMES])
+    conn.execute(f"DROP TABLE {NUMBERED_TABLE}")
+
+
+def applied_numbers(conn: sqlite3.Connection) -> list[int]:
+    """The numbers of the migrations recorded as applied to this database, in order (plain sqlite3)."""
+    try:
+        names = {name for (name,) in conn.execute(
+            f"SELECT name FROM {APPLIED_TABLE} WHERE migration_set = ?", (MIGRATION_SET,))}
+    except sqlite3.OperationalError:
+        return []
+    return [number for number, name in NAMES.items() if name in names]

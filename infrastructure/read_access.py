@@ -109,7 +109,7 @@ class ReadAccess:
                 "SELECT DISTINCT brand FROM rm_statements WHERE subject_id IN (SELECT subject_id FROM rm_damage)")}
         return sorted(registered)
 
-    def brand_registered(self, brand: str, known_at: datetime | None = None) -> bool:
+    def brand_registered(self, brand: str) -> bool:
         """Whether the log holds statements about the brand (every one needs the brand registered first,
         so this answers even when the registration itself could not be read)."""
         return self.conn.execute("SELECT 1 FROM rm_statements WHERE brand=? LIMIT 1", (brand,)).fetchone() is not None

@@ -7,11 +7,13 @@ from datetime import date, datetime
 
 import sqlite_utils
 
+from stratlog.application.flat_rows import shown
 from stratlog.application.ports import QUIET, Progress
 
 
 def _flat(row: dict) -> dict:
-    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for k, v in row.items()}
+    """An answer row as a table row, its dates shown as written (a fiscal year stored FY2026/03 reads FY2026)."""
+    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for k, v in shown(row).items()}
 
 
 def write_replay(queries, out: str, as_of: date, known_at: datetime, progress: Progress = QUIET) -> dict[str, int]:

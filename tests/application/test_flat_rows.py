@@ -37,3 +37,17 @@ def test_lists_become_json_text_and_plain_numbers_stay_numbers():
 
 def test_every_row_of_an_answer_is_flattened_in_order():
     assert [r["date_end"] for r in flat_rows([{"date": "2023"}, {"date": "2023-06"}])] == ["2023-12-31", "2023-06-30"]
+
+
+def test_a_resolved_fiscal_year_is_shown_as_written_and_the_flat_row_keeps_its_span():
+    from stratlog.application.flat_rows import answer
+
+    row = {"subject": "deliveries FY2026/03", "deadline": "FY2026/03", "note": "FY2026/27 results",
+           "scheduled": {"event": "opening", "on": "FY2026/03"}, "launches": [{"launched_on": "FY2025/06"}]}
+
+    assert answer([row]) == [{"subject": "deliveries FY2026", "deadline": "FY2026", "note": "FY2026/27 results",
+                              "scheduled": {"event": "opening", "on": "FY2026"}, "launches": [{"launched_on": "FY2025"}]}]
+    (flat,) = answer([row], flat=True)
+    assert (flat["deadline"], flat["deadline_start"], flat["deadline_end"]) == ("FY2026", "2025-04-01", "2026-03-31")
+    assert (flat["subject"], flat["scheduled_on"], flat["scheduled_on_end"]) == ("deliveries FY2026", "FY2026", "2026-03-31")
+    assert flat["launches"] == '[{"launched_on": "FY2025"}]'

@@ -20,12 +20,20 @@ YEARS = st.integers(2021, 2027)
 
 @st.composite
 def partial_dates(draw):
+    """Every shape of partial date: years to days, half-years, spans, and fiscal years (a bare FYyyyy is
+    resolved at input with acme's fiscal year, which ends in March; FYyyyy/MM names its own month)."""
     year = draw(YEARS)
-    precision = draw(st.sampled_from(["year", "quarter", "month", "day"]))
+    precision = draw(st.sampled_from(["year", "quarter", "month", "day", "half", "span", "fiscal"]))
     if precision == "year":
         return str(year)
     if precision == "quarter":
         return f"{year}-Q{draw(st.integers(1, 4))}"
+    if precision == "half":
+        return f"{year}-H{draw(st.integers(1, 2))}"
+    if precision == "span":
+        return draw(st.sampled_from([f"{year}-04..{year + 1}-03", f"{year}..{year + 1}", f"{year}-H2..{year + 1}-Q1"]))
+    if precision == "fiscal":
+        return draw(st.sampled_from([f"FY{year}", f"FY{year}/06", f"FY{year}/12"]))
     month = draw(st.integers(1, 12))
     return f"{year}-{month:02d}" if precision == "month" else f"{year}-{month:02d}-{draw(st.integers(1, 28)):02d}"
 
@@ -46,7 +54,8 @@ def statements(draw):
                                  "guidance-withdrawn", "model-revealed", "model-rescheduled", "model-discontinued",
                                  "market-entered", "market-exited"]))
     announced = draw(partial_dates())
-    kpi, deadline = draw(st.sampled_from(["annual-sales", "annual-sales", "revenue-growth"])), draw(st.sampled_from(["2026", "2028"]))
+    kpi, deadline = (draw(st.sampled_from(["annual-sales", "annual-sales", "revenue-growth"])),
+                     draw(st.sampled_from(["2026", "2028", "FY2026", "2025-07..2026-06"])))
     if kind == "guidance-withdrawn":
         return said(kind, announced, **draw(guidance_terms()))
     if kind == "target-set":
@@ -56,12 +65,14 @@ def statements(draw):
                     unit="vehicles", comparator=draw(st.sampled_from(["at-least", "at-most", "about"])))
     if kind == "target-revised":
         change = draw(st.sampled_from(["value", "deadline"]))
-        extra = {"value": draw(st.integers(10, 200)) * 1000} if change == "value" else {"new_deadline": draw(st.sampled_from(["2026", "2027", "2028"]))}
+        extra = {"value": draw(st.integers(10, 200)) * 1000} if change == "value" else {"new_deadline": draw(st.sampled_from(["2026", "2027", "2028", "FY2027"]))}
         return said(kind, announced, kpi=kpi, deadline=deadline, **extra)
     if kind in ("target-reaffirmed", "target-withdrawn"):
         return said(kind, announced, kpi=kpi, deadline=deadline)
     if kind == "actual-reported":
-        return said(kind, announced, kpi=kpi, period=str(draw(st.integers(2021, 2027))),
+        period = draw(st.sampled_from([str(draw(st.integers(2021, 2027))), "FY2025", "FY2026", "FY2025/06", "2025-H1",
+                                       "2024-07..2025-06"]))
+        return said(kind, announced, kpi=kpi, period=period,
                          value=draw(st.integers(5, 150)) * 1000, unit="vehicles")
     if kind in ("model-planned", "model-rescheduled"):  # undated plans too
         return said(kind, announced, model=draw(st.sampled_from(["A1", "A2"])),
@@ -152,7 +163,7 @@ def assert_read_model_equals_fold(tmp_path_factory, plan, as_of_dates, known_pic
     db = str(tmp_path_factory.mktemp("prop") / "s.db")
     runtime = Runtime(stratlog_settings(db), writing=True)
     try:
-        runtime.ledger.record([statement("brand-registered", brand="acme", source=None, name="Acme")])
+        runtime.ledger.record([statement("brand-registered", brand="acme", source=None, name="Acme", fiscal_year_end=3)])
         instants = apply_commands(runtime, plan)
         fast, slow = Queries(runtime.fresh_read_model()), Queries(ReferenceFold(runtime.ledger))
         known = sorted(instants)[known_pick % len(instants)] if instants else None

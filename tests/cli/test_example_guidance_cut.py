@@ -56,3 +56,12 @@ def test_the_plant_keeps_its_fiscal_year_date_as_written(nordlys_db, stratlog):
     plants = answer(stratlog, nordlys_db, "state", "nordlys")["plants"]
 
     assert [(p["plant"], p["planned_for"], p["capacity"]) for p in plants] == [("Mo i Rana", "FY2026", 60000)]
+
+
+def test_the_plants_fiscal_year_ends_in_march_so_its_plan_is_stale_from_april_2026(nordlys_db, stratlog):
+    def stale(as_of):
+        return [c["subject"] for c in answer(stratlog, nordlys_db, "checks", "--brand", "nordlys", "--as-of", as_of)
+                if c["check"] == "stale-plan"]
+
+    assert (stale("2026-03-31"), stale("2026-04-30")) == ([], ["Mo i Rana"])
+    assert '"planned_for": "FY2026/03"' in stratlog("--db", nordlys_db, "export").out

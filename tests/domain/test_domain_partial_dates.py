@@ -104,7 +104,7 @@ def test_a_value_that_is_neither_text_nor_a_year_nor_a_date_is_refused_naming_it
 
 
 def test_the_refusal_lists_the_accepted_formats():
-    with pytest.raises(ValueError, match="YYYY, YYYY-HN, YYYY-QN, YYYY-MM, YYYY-MM-DD, a span A..B of two of those, or FYYYYY"):
+    with pytest.raises(ValueError, match="YYYY, YYYY-HN, YYYY-QN, YYYY-MM, YYYY-MM-DD, a span A..B of two of those, FYYYYY or FYYYYY/MM"):
         PartialDate.parse("20xx")
 
 
@@ -152,10 +152,13 @@ def test_a_year_written_with_non_ascii_digits_is_refused(value):
         PartialDate.parse(value)
 
 
-def test_a_fiscal_year_ends_in_the_brands_last_fiscal_month_and_keeps_its_text():
+def test_a_fiscal_year_resolved_for_the_brand_ends_in_its_last_fiscal_month_and_is_shown_as_written():
     fiscal = PartialDate.parse("FY2026").in_fiscal_year(3)
-    assert (fiscal.start, fiscal.end, str(fiscal)) == (date(2025, 4, 1), date(2026, 3, 31), "FY2026")
+    assert (fiscal.start, fiscal.end, str(fiscal), fiscal.shown) == (
+        date(2025, 4, 1), date(2026, 3, 31), "FY2026/03", "FY2026")
     assert PartialDate.parse("2026").in_fiscal_year(3) == PartialDate.parse("2026")
+    assert PartialDate.parse("FY2026").in_fiscal_year(12) == PartialDate.parse("FY2026")
+    assert PartialDate.parse("FY2026/06").in_fiscal_year(3) == PartialDate.parse("FY2026/06")  # resolved once only
 
 
 @pytest.mark.parametrize(("text", "annual"), [("2024", True), ("FY2026", True), ("2025-04..2026-03", True),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from stratlog.infrastructure.config import settings
+from stratlog.infrastructure.migrations import applied_numbers
 from stratlog.infrastructure.query_access import open_snapshot_queries
 from stratlog.infrastructure.serve_snapshot import SnapshotFailed, snapshot_source, take_snapshot
 from stratlog.application.query_dates import parse_as_of, parse_known_at
@@ -34,10 +35,10 @@ def test_an_old_database_is_migrated_and_caught_up_in_the_copy_and_only_read_its
     assert snapshot.statements == 18 and snapshot.source == old
     copy = sqlite3.connect(snapshot.path)
     assert copy.execute("SELECT COUNT(*) FROM statements").fetchone() == (18,)
-    assert 5 in {n for (n,) in copy.execute("SELECT id FROM stratlog_migrations")}
+    assert 5 in applied_numbers(copy)
     assert digest(old) == before
     tables = {n for (n,) in sqlite3.connect(old).execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert "stratlog_migrations" not in tables
+    assert "_sqlite_migrations" not in tables
 
 
 def test_the_snapshot_is_one_file_that_an_immutable_reader_sees_whole(alpine_db, tmp_path, stratlog):

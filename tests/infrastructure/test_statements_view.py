@@ -68,7 +68,7 @@ def test_a_corrected_and_a_retracted_statement_say_so_and_the_fixes_name_them(al
 
 def test_the_view_is_migration_5_recorded_once(alpine_db):
     conn = sqlite3.connect(alpine_db)
-    assert conn.execute("SELECT name FROM stratlog_migrations WHERE id=5").fetchone() == ("a readable statements view",)
+    assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations WHERE name='m005_statements_view'").fetchone() == (1,)
     assert conn.execute("SELECT type FROM sqlite_master WHERE name='statements'").fetchone() == ("view",)
 
 

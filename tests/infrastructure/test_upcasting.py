@@ -42,17 +42,32 @@ def test_a_version_1_database_answers_queries_like_a_new_one(tmp_path, stratlog,
     assert len(answers[0]) == 6
 
 
-def test_migrations_are_numbered_recorded_and_applied_once(tmp_path):
-    from stratlog.infrastructure.migrations import MIGRATIONS
+def test_migrations_are_numbered_recorded_by_sqlite_utils_and_applied_once(tmp_path):
+    from stratlog.infrastructure.migrations import MIGRATIONS, applied_numbers
     path = copy_fixture("v1-alpine.db", tmp_path)
     Runtime(settings(path), writing=False).close()
     conn = sqlite3.connect(path)
-    applied = [row[0] for row in conn.execute("SELECT id FROM stratlog_migrations ORDER BY id")]
     indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert applied == [number for number, _, _ in MIGRATIONS] == [1, 2, 3, 4, 5]
+    assert applied_numbers(conn) == [number for number, _, _ in MIGRATIONS] == [1, 2, 3, 4, 5]
     assert "idx_rm_items_answer" in indexes
     Runtime(settings(path), writing=False).close()
-    assert conn.execute("SELECT COUNT(*) FROM stratlog_migrations").fetchone()[0] == len(MIGRATIONS)
+    recorded = conn.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY rowid").fetchall()
+    assert recorded == [("stratlog", f"m00{n}_{name}") for n, name in enumerate(
+        ("read_model", "answering_index", "statements_by_subject", "damage", "statements_view"), 1)]
+
+
+def test_a_database_migrated_before_sqlite_utils_migrations_keeps_its_record_and_reapplies_nothing(tmp_path):
+    from stratlog.infrastructure.migrations import applied_numbers
+    path = copy_fixture("r1-alpine.db", tmp_path)
+    old = sqlite3.connect(path).execute("SELECT id, applied_at FROM stratlog_migrations ORDER BY id").fetchall()
+    Runtime(settings(path), writing=False).close()
+    conn = sqlite3.connect(path)
+    tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "stratlog_migrations" not in tables and applied_numbers(conn) == [1, 2, 3, 4, 5]
+    adopted = dict(conn.execute("SELECT name, applied_at FROM _sqlite_migrations").fetchall())
+    assert [n for n, _ in old] == [1, 2, 3]  # the release-1 database had three; 4 and 5 are applied now
+    assert [adopted[name] for name in ("m001_read_model", "m002_answering_index", "m003_statements_by_subject")] == [
+        applied_at for _, applied_at in old]
 
 
 def test_the_release_1_fixture_holds_the_topics_of_the_single_aggregates_module(tmp_path):
