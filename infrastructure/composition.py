@@ -16,7 +16,7 @@ from stratlog.infrastructure import config
 from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.notices import StratlogWarning
 
-__all__ = ["open_stratlog", "StratlogWarning", "refusal_for", "field_errors"]
+__all__ = ["open_stratlog", "StratlogWarning", "refusal_for", "field_errors", "import_schema_text"]
 
 
 def open_stratlog(db: str | None = None, read_model: str | None = None, *, writing: bool = False,
@@ -92,3 +92,9 @@ def field_errors(error: Exception) -> list[str]:
     """A pydantic ValidationError as 'field: message' lines (what the CLI maps to its options)."""
     from stratlog.infrastructure.messages import field_errors as lines
     return lines(error)
+
+
+def import_schema_text() -> str:
+    """The JSON Schema of the import file as indented JSON text (what the package ships)."""
+    from stratlog.infrastructure.import_schema import schema_text
+    return schema_text()
