@@ -135,6 +135,13 @@ class Stratlog:
             rows.append({"position": position, **record, "subject": f"fixes {fixed[:8]}" if fixed else " / ".join(keys)})
         return rows
 
+    def show(self, statement_id: str) -> dict:
+        """One statement whole by its id or a unique prefix of 8 or more characters (see statement_card);
+        InvalidInput lists the candidates of an ambiguous prefix, StatementNotFound says none matched."""
+        from stratlog.application.statement_card import CANDIDATES, one_statement, statement_card
+        full = one_statement(statement_id, self.store.find_statements(statement_id.strip().lower(), CANDIDATES))
+        return statement_card(self.store.statement_and_fixes(full))
+
     def report_html(self, brand: str | None = None, as_of: When = None, known_at: When = None) -> str:
         """The self-contained HTML report (timeline chart, target charts, KPIs, sources)."""
         from stratlog.application.report_data import build_report
@@ -146,6 +153,17 @@ class Stratlog:
     def status(self) -> tuple[int, int, int]:
         """(events in the log, read-model position, item rows)."""
         return self.store.status()
+
+    def info(self) -> dict:
+        """Which database and read model this is and how far the read model is behind, changing nothing:
+        the store's facts plus `behind` (events not folded yet), `current_projection_version` (this code's
+        fold) and `refold_needed` (the next query refolds a read model built by an older fold)."""
+        from stratlog.application.fold_version import PROJECTION_VERSION
+        facts = self.store.facts()
+        built_by = facts["projection_version"]
+        return {**facts, "behind": max(facts["events"] - facts["position"], 0),
+                "current_projection_version": PROJECTION_VERSION,
+                "refold_needed": built_by is not None and built_by != PROJECTION_VERSION}
 
     def rebuild(self, progress: Progress = QUIET) -> int:
         """Recreate the read model from the events; returns how many were folded."""

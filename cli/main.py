@@ -17,6 +17,7 @@ COMMANDS = {
     "correct": "stratlog.cli.cmd_record:correct",
     "retract": "stratlog.cli.cmd_record:retract",
     "events": "stratlog.cli.cmd_queries:events",
+    "show": "stratlog.cli.cmd_show:show",
     "timeline": "stratlog.cli.cmd_queries:timeline",
     "kpis": "stratlog.cli.cmd_queries:kpis",
     "audit": "stratlog.cli.cmd_queries:audit",
@@ -30,6 +31,7 @@ COMMANDS = {
     "backup": "stratlog.cli.cmd_data:backup",
     "schema": "stratlog.cli.cmd_data:schema",
     "serve": "stratlog.cli.cmd_serve:serve",
+    "info": "stratlog.cli.cmd_show:info",
 }
 SUMMARIES = {
     "demo": "Load the bundled Alpine scenario and show it as of 2023-06-30.",
@@ -38,6 +40,7 @@ SUMMARIES = {
     "correct": "Correct a statement we recorded wrongly (not a revision by the brand).",
     "retract": "Retract a statement we should not have recorded.",
     "events": "The raw log of statements with all three clocks.",
+    "show": "One statement whole: fields, clocks, source and quote, corrections.",
     **VIEW_TITLES,
     "report": "Write a self-contained HTML report (timeline, target charts, KPIs, sources).",
     "replay": "Write the answers as of a date to a standalone SQLite file.",
@@ -45,6 +48,7 @@ SUMMARIES = {
     "export": "Export every statement as JSON Lines (a faithful backup).",
     "backup": "Copy the database file consistently.",
     "schema": "Print the JSON Schema of the import format.",
+    "info": "Which database and read model, how many events, how far behind.",
     "serve": "Browse the database in Datasette, read-only, with a page per view (pip install 'stratlog[serve]').",
 }
 
