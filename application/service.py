@@ -135,12 +135,20 @@ class Stratlog:
             rows.append({"position": position, **record, "subject": f"fixes {fixed[:8]}" if fixed else " / ".join(keys)})
         return rows
 
-    def show(self, statement_id: str) -> dict:
+    def show(self, statement_id: str, place: str = "STATEMENT_ID") -> dict:
         """One statement whole by its id or a unique prefix of 8 or more characters (see statement_card);
-        InvalidInput lists the candidates of an ambiguous prefix, StatementNotFound says none matched."""
+        InvalidInput lists the candidates of an ambiguous prefix, StatementNotFound says none matched
+        (`place` names where the id was given in those messages)."""
         from stratlog.application.statement_card import CANDIDATES, one_statement, statement_card
-        full = one_statement(statement_id, self.store.find_statements(statement_id.strip().lower(), CANDIDATES))
-        return statement_card(self.store.statement_and_fixes(full))
+        refs = self.store.find_statements(statement_id.strip().lower(), CANDIDATES)
+        return statement_card(self.store.statement_and_fixes(one_statement(statement_id, refs, place)))
+
+    def like(self, statement_id: str, place: str = "--like") -> dict[str, tuple[Any, str]]:
+        """What `record --like ID` reuses of an earlier statement, as corrected: its announced_on and its
+        source without the quote (each statement quotes its own words), as {field path: (value, origin)}.
+        InvalidInput when the statement has neither (a fix)."""
+        from stratlog.application.statement_card import like_fields
+        return like_fields(self.show(statement_id, place), place)
 
     def report_html(self, brand: str | None = None, as_of: When = None, known_at: When = None) -> str:
         """The self-contained HTML report (timeline chart, target charts, KPIs, sources)."""

@@ -90,3 +90,17 @@ def one_statement(text: str, refs: list, place: str = "STATEMENT_ID") -> str:
         raise AmbiguousStatementId(f"{place}: {quoted(text)} matches {more}{len(refs)} statements: {listed}; "
                                    f"give more of the id")
     return refs[0].statement_id
+
+
+def like_fields(card: dict, place: str = "--like") -> dict[str, tuple[Any, str]]:
+    """{field path: (value, origin)} of a card's announced_on and source fields except the quote, as corrected."""
+    from stratlog.domain.errors import InvalidInput
+    current = card["as_corrected"] or card
+    origin = f"{place} {card['statement_id'][:8]}"
+    found = {"announced_on": (current["announced_on"], origin)} if current.get("announced_on") else {}
+    found.update({f"source.{name}": (value, origin) for name, value in (current.get("source") or {}).items()
+                  if name != "quote" and value is not None})
+    if not found:
+        raise InvalidInput(f"{place}: {card['statement_id']} is a {card['kind']}, which has no announced_on or "
+                           f"source to reuse; name a statement")
+    return found

@@ -16,7 +16,7 @@ from stratlog.infrastructure import config
 from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.notices import StratlogWarning
 
-__all__ = ["open_stratlog", "StratlogWarning", "refusal_for", "field_errors", "import_schema_text"]
+__all__ = ["open_stratlog", "StratlogWarning", "refusal_for", "field_errors", "import_schema_text", "recording_defaults"]
 
 
 def open_stratlog(db: str | None = None, read_model: str | None = None, *, writing: bool = False,
@@ -98,3 +98,9 @@ def import_schema_text() -> str:
     """The JSON Schema of the import file as indented JSON text (what the package ships)."""
     from stratlog.infrastructure.import_schema import schema_text
     return schema_text()
+
+
+def recording_defaults() -> dict[str, tuple[str, str]]:
+    """The announcement date and source fields the environment gives `record` ($STRATLOG_ANNOUNCED_ON,
+    $STRATLOG_SOURCE_*): {field path: (value, variable)}."""
+    return config.recording_defaults()

@@ -96,6 +96,25 @@ def settings(db: str | None = None, read_model: str | None = None) -> Settings:
     return Settings(target, target, timeout)
 
 
+RECORDING_VARIABLES = {  # what `record` takes from the environment for an option not given
+    "STRATLOG_ANNOUNCED_ON": "announced_on", "STRATLOG_SOURCE_TITLE": "source.title",
+    "STRATLOG_SOURCE_URL": "source.url", "STRATLOG_SOURCE_PUBLISHER": "source.publisher",
+    "STRATLOG_SOURCE_SPEAKER": "source.speaker", "STRATLOG_SOURCE_LANGUAGE": "source.language",
+}
+
+
+def recording_defaults() -> dict[str, tuple[str, str]]:
+    """{field path: (value, the variable it came from)} of the set, non-blank $STRATLOG_ANNOUNCED_ON and
+    $STRATLOG_SOURCE_TITLE, _URL, _PUBLISHER, _SPEAKER, _LANGUAGE (`source.title`…): what `record` uses
+    for the announcement date and source fields not given as options (never the quote)."""
+    found = {}
+    for variable, path in RECORDING_VARIABLES.items():
+        value = os.environ.get(variable, "").strip()
+        if value:
+            found[path] = (value, f"${variable}")
+    return found
+
+
 def is_url(target: str) -> bool:
     """Whether a --db target has a URL scheme (then it is a URL, supported or not, never a file path)."""
     return URL_SCHEME.match(target) is not None or MISTYPED_TEAM_URL.match(target) is not None
