@@ -197,8 +197,11 @@ def shown_mistyped(text: str) -> str:
 
 
 def _cache_file(address: ServerAddress) -> Path:
-    """The default read model of an event store: named (and hashed) after its URL without the password."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stratlog"
+    """The default read model of an event store, in the user's cache folder as the platform places it
+    (platformdirs: $XDG_CACHE_HOME/stratlog or ~/.cache/stratlog on Linux, ~/Library/Caches/stratlog on
+    macOS, %LOCALAPPDATA%\\stratlog\\Cache on Windows): named (and hashed) after its URL without the password."""
+    from platformdirs import user_cache_dir
+    base = Path(user_cache_dir("stratlog", appauthor=False))
     url = address.url
     safe = re.sub(r"[^A-Za-z0-9]+", "-", url.removeprefix("postgresql://")).strip("-")[:60]
     digest = hashlib.sha256(url.encode()).hexdigest()[:10]
