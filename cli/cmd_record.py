@@ -63,7 +63,16 @@ def _kind_command(cls: type) -> click.Command:
     command = click.Command(cls.KIND, params=params, callback=callback,
                             help=KIND_HELP.format(kind=cls.KIND, summary=summary(cls), example=example(cls)),
                             short_help=summary(cls))
-    return db_options_params(command)
+    return _completing(db_options_params(command))
+
+
+def _completing(command: click.Command) -> click.Command:
+    """Brands, models, KPIs and statement ids complete from the database while the shell asks for them."""
+    import os
+    if "_STRATLOG_COMPLETE" in os.environ:
+        from stratlog.cli.completion import with_completion
+        with_completion(command)
+    return command
 
 
 def db_options_params(command: click.Command) -> click.Command:
@@ -168,7 +177,7 @@ def _correct_command() -> click.Command:
     params += [click.Option(["--announced-on"], metavar="DATE", help="The corrected announcement date.")]
     params += [click.Option([f"--{name.replace('_', '-')}", name], metavar="TEXT") for name in SOURCE_OPTIONS]
     params += [click.Option(["--note"], metavar="TEXT", help="Why we correct it.")]
-    return db_options_params(click.Command("correct", params=params, callback=_correct, help=CORRECT_HELP))
+    return _completing(db_options_params(click.Command("correct", params=params, callback=_correct, help=CORRECT_HELP)))
 
 
 CORRECT_HELP = """Correct a statement WE recorded wrongly (never shown as the brand's revision).

@@ -66,7 +66,11 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module, attribute = COMMANDS[name].split(":")
-        return getattr(importlib.import_module(module), attribute)
+        command = getattr(importlib.import_module(module), attribute)
+        if "_STRATLOG_COMPLETE" in os.environ:  # only while the shell asks for completions
+            from stratlog.cli.completion import with_completion
+            with_completion(command)
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):

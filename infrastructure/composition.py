@@ -16,7 +16,8 @@ from stratlog.infrastructure import config
 from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.notices import StratlogWarning
 
-__all__ = ["open_stratlog", "StratlogWarning", "refusal_for", "field_errors", "import_schema_text", "recording_defaults"]
+__all__ = ["open_stratlog", "StratlogWarning", "refusal_for", "field_errors", "import_schema_text", "recording_defaults",
+           "completion_candidates"]
 
 
 def open_stratlog(db: str | None = None, read_model: str | None = None, *, writing: bool = False,
@@ -104,3 +105,11 @@ def recording_defaults() -> dict[str, tuple[str, str]]:
     """The announcement date and source fields the environment gives `record` ($STRATLOG_ANNOUNCED_ON,
     $STRATLOG_SOURCE_*): {field path: (value, variable)}."""
     return config.recording_defaults()
+
+
+def completion_candidates(what: str, incomplete: str, db: str | None = None, read_model: str | None = None,
+                          brand: str | None = None) -> list[tuple[str, str | None]]:
+    """Shell-completion candidates (value, help) of a brand, kpi, model or statement, read without writing;
+    [] when the database cannot be read."""
+    from stratlog.infrastructure.completion import candidates
+    return candidates(what, incomplete, db, read_model, brand)
