@@ -126,13 +126,15 @@ class Stratlog:
         return self.store.queries().checks(brand, as_of_value(as_of), known_at_value(known_at))
 
     def events(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[dict]:
-        """The raw log: every statement and fix with its three clocks and its position, in recording order."""
+        """The raw log: every statement and fix with its three clocks and its position, in recording order;
+        each row also has `subject` (as the timeline names it) and `details` (its value, period or dates)."""
+        from stratlog.application.event_details import event_details, event_subject
         from stratlog.domain.catalogue import BY_KIND
         rows = []
         for position, record in self.store.records(brand, kind, since):
             keys = [record[k] for k in getattr(BY_KIND.get(record["kind"]), "KEY_FIELDS", ()) if record.get(k)]
-            fixed = record.get("corrects") or record.get("retracts")
-            rows.append({"position": position, **record, "subject": f"fixes {fixed[:8]}" if fixed else " / ".join(keys)})
+            rows.append({"position": position, **record, "subject": event_subject(record, keys),
+                         "details": event_details(record)})
         return rows
 
     def show(self, statement_id: str, place: str = "STATEMENT_ID") -> dict:
