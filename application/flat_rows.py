@@ -25,7 +25,7 @@ DATE_KEYS = frozenset({
     "cancelled_on", "discontinued_on", "exited_on", "ended_on", "terminated_on", "effective_on", "on", "as_of",
     "published_on",
 })
-NAMING_DATES = frozenset({"subject", "message", "identity"})  # texts that may name a deadline ("deliveries FY2026/03")
+NAMING_DATES = frozenset({"subject", "message", "identity", "details"})  # texts that may name a deadline ("deliveries FY2026/03")
 SHOWN = DATE_KEYS | NAMING_DATES
 
 

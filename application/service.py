@@ -143,14 +143,31 @@ class Stratlog:
 
     def events(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None, *,
                flat: bool = False) -> list[dict]:
-        """The raw log: every statement and fix with its three clocks and its position, in recording order."""
+        """The raw log: every statement and fix with its three clocks and its position, in recording order;
+        each row also has `subject` (as the timeline names it) and `details` (its value, period or dates)."""
+        from stratlog.application.event_details import event_details, event_subject
         from stratlog.domain.catalogue import BY_KIND
         rows = []
         for position, record in self.store.records(brand, kind, since):
             keys = [record[k] for k in getattr(BY_KIND.get(record["kind"]), "KEY_FIELDS", ()) if record.get(k)]
-            fixed = record.get("corrects") or record.get("retracts")
-            rows.append({"position": position, **record, "subject": f"fixes {fixed[:8]}" if fixed else " / ".join(keys)})
+            rows.append({"position": position, **record, "subject": event_subject(record, keys),
+                         "details": event_details(record)})
         return answer(rows, flat)
+
+    def show(self, statement_id: str, place: str = "STATEMENT_ID") -> dict:
+        """One statement whole by its id or a unique prefix of 8 or more characters (see statement_card);
+        InvalidInput lists the candidates of an ambiguous prefix, StatementNotFound says none matched
+        (`place` names where the id was given in those messages)."""
+        from stratlog.application.statement_card import CANDIDATES, one_statement, statement_card
+        refs = self.store.find_statements(statement_id.strip().lower(), CANDIDATES)
+        return statement_card(self.store.statement_and_fixes(one_statement(statement_id, refs, place)))
+
+    def like(self, statement_id: str, place: str = "--like") -> dict[str, tuple[Any, str]]:
+        """What `record --like ID` reuses of an earlier statement, as corrected: its announced_on and its
+        source without the quote (each statement quotes its own words), as {field path: (value, origin)}.
+        InvalidInput when the statement has neither (a fix)."""
+        from stratlog.application.statement_card import like_fields
+        return like_fields(self.show(statement_id, place), place)
 
     def report_html(self, brand: str | Sequence[str] | None = None, as_of: When = None, known_at: When = None) -> str:
         """The self-contained HTML report (scorecard, timeline chart, target charts, KPIs, sources) of one
@@ -164,6 +181,17 @@ class Stratlog:
     def status(self) -> tuple[int, int, int]:
         """(events in the log, read-model position, item rows)."""
         return self.store.status()
+
+    def info(self) -> dict:
+        """Which database and read model this is and how far the read model is behind, changing nothing:
+        the store's facts plus `behind` (events not folded yet), `current_projection_version` (this code's
+        fold) and `refold_needed` (the next query refolds a read model built by an older fold)."""
+        from stratlog.application.fold_version import PROJECTION_VERSION
+        facts = self.store.facts()
+        built_by = facts["projection_version"]
+        return {**facts, "behind": max(facts["events"] - facts["position"], 0),
+                "current_projection_version": PROJECTION_VERSION,
+                "refold_needed": built_by is not None and built_by != PROJECTION_VERSION}
 
     def rebuild(self, progress: Progress = QUIET) -> int:
         """Recreate the read model from the events; returns how many were folded."""

@@ -29,11 +29,19 @@ class Store(Protocol):
     def record_of(self, statement_id: str) -> dict | None:
         """One statement's record by its full id."""
 
-    def find_statements(self, prefix: str) -> list[StatementRef]:
-        """Statements whose id starts with `prefix`."""
+    def find_statements(self, prefix: str, limit: int = 20) -> list[StatementRef]:
+        """Statements whose id starts with `prefix` (at most `limit`), on a caught-up read model."""
+
+    def statement_and_fixes(self, statement_id: str) -> list[tuple[int, str, dict]]:
+        """(position, subject type, record) of a statement by its full id, then of its fixes in log order."""
 
     def status(self) -> tuple[int, int, int]:
         """(events in the log, read-model position, item rows)."""
+
+    def facts(self) -> dict:
+        """What `info` tells, without catching anything up: database (printable), mode (sqlite or team),
+        read_model (its file in team mode, else None), events (the log's last position), position (the
+        read model's), projection_version (the fold that built it; None before any), statements, brands."""
 
     def rebuild(self, progress: Progress) -> int:
         """Refold the read model from every event; returns how many."""

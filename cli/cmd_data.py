@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 
 import click
@@ -106,27 +105,18 @@ def backup(file, db=None, read_model=None) -> None:
 @click.option("--out", default="-", metavar="FILE", help=OUT_HELP)
 @db_options
 def schema(out, db=None, read_model=None) -> None:
-    """Print the JSON Schema of the import format (built from the pydantic models).
+    """Print the JSON Schema of the import format (built from the pydantic models), for editors.
 
-    --db only names the database that --out must never overwrite.
+    Every field has a description. The package ships the same file beside its examples, whose first
+    line names it for the YAML extension of VS Code (set yaml.yamlVersion to "1.1": the importer
+    reads YAML 1.1). --db only names the database that --out must never overwrite.
 
     \b
     Example:
       stratlog schema --out stratlog-import.schema.json
+      # then, first line of an import file:
+      # yaml-language-server: $schema=stratlog-import.schema.json
     """
-    from stratlog.domain.catalogue import RECORD_ADAPTER
-    from stratlog.infrastructure.composition import open_stratlog
-    statement = RECORD_ADAPTER.json_schema()
-    document = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "stratlog import file",
-        "oneOf": [
-            {"type": "array", "items": {"$ref": "#/$defs/Statement"}},
-            {"type": "object", "additionalProperties": False, "required": ["statements"], "properties": {
-                "defaults": {"type": "object", "description": "Merged into every statement (announced_on, source, …)."},
-                "statements": {"type": "array", "items": {"$ref": "#/$defs/Statement"}}}},
-        ],
-        "$defs": {**statement.pop("$defs", {}), "Statement": statement},
-    }
+    from stratlog.infrastructure.composition import import_schema_text, open_stratlog
     with open_stratlog(db, read_model) as app:
-        app.write_text(out, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        app.write_text(out, import_schema_text())

@@ -19,7 +19,7 @@ AUDIT = (("kpi", "kpi"), ("scope", "scope"), ("change", "change"), ("old_value",
 DIFF = (("change", "change"), ("subject_type", "type"), ("subject", "subject"), ("before_text", "before"),
         ("after_text", "after"))
 CHECKS = (("check", "check"), ("subject", "subject"), ("status", "status"), ("message", "message"))
-EVENTS = (("position", "#"), ("short_id", "statement"), ("kind", "kind"), ("subject", "subject"),
+EVENTS = (("position", "#"), ("short_id", "statement"), ("kind", "kind"), ("subject", "subject"), ("details", "details"),
           ("announced_on", "announced"), ("recorded_at", "recorded"), ("source_label", "source"))
 
 

@@ -11,6 +11,10 @@ SOURCE_HELP = {"source_title": "Title of the source (a title or a url is require
                "source_url": "Address of the source (http or https).", "publisher": "Who published it.",
                "speaker": "Who spoke.", "quote": "The words quoted, verbatim.", "language": "Language code (fr, en…).",
                "source_published_on": "When the source was published."}
+LIKE_HELP = ("Reuse --announced-on and the source (not its quote) of an earlier statement (its id or 8+ "
+             "characters of it); options given win, and the $STRATLOG_* defaults are then not used.")
+
+
 class KindGroup(click.Group):
     """One subcommand per statement kind, built from its pydantic model when asked for."""
 
@@ -27,6 +31,11 @@ class KindGroup(click.Group):
 @click.group(cls=KindGroup)
 def record() -> None:
     """Record one statement: keys are arguments, payload fields are options.
+
+    A run of statements from one article need not repeat its date and source: --like ID reuses
+    those of an earlier statement (not its quote), and otherwise $STRATLOG_ANNOUNCED_ON,
+    $STRATLOG_SOURCE_TITLE, _URL, _PUBLISHER, _SPEAKER and _LANGUAGE fill the options not given.
+    Options given always win; with --like the environment is not read.
 
     \b
     Example:
@@ -45,6 +54,7 @@ def _kind_command(cls: type) -> click.Command:
     params += [click.Option([f"--{name.replace('_', '-')}", name], metavar="TEXT", help=SOURCE_HELP[name])
                for name in SOURCE_OPTIONS]
     params += [click.Option(["--note"], metavar="TEXT", help="Our remark on this statement.")]
+    params += [click.Option(["--like"], metavar="ID", help=LIKE_HELP)]
 
     @db_options
     def callback(db=None, read_model=None, **values):
@@ -53,7 +63,16 @@ def _kind_command(cls: type) -> click.Command:
     command = click.Command(cls.KIND, params=params, callback=callback,
                             help=KIND_HELP.format(kind=cls.KIND, summary=summary(cls), example=example(cls)),
                             short_help=summary(cls))
-    return db_options_params(command)
+    return _completing(db_options_params(command))
+
+
+def _completing(command: click.Command) -> click.Command:
+    """Brands, models, KPIs and statement ids complete from the database while the shell asks for them."""
+    import os
+    if "_STRATLOG_COMPLETE" in os.environ:
+        from stratlog.cli.completion import with_completion
+        with_completion(command)
+    return command
 
 
 def db_options_params(command: click.Command) -> click.Command:
@@ -70,22 +89,45 @@ def _record_statement(cls, specs, db, read_model, values) -> None:
         if values.get(spec.name) not in (None, ()):
             data[spec.name] = convert(spec, values[spec.name])
     source = {field: values[name] for name, field in SOURCE_OPTIONS.items() if values.get(name) is not None}
-    if source:
-        data["source"] = source
     for name in ("announced_on", "note"):
         if values.get(name) is not None:
             data[name] = values[name]
-    statement = _validated(cls, data)
+    origins = _inherit(data, source, _inherited(values.get("like"), db, read_model))
+    if source:
+        data["source"] = source
+    statement = _validated(cls, data, origins)
     _save(db, read_model, [statement])
 
 
-def _validated(cls, data: dict):
+def _inherited(like: str | None, db, read_model) -> dict:
+    """The announcement date and source fields an earlier statement (--like) or else the environment gives."""
+    from stratlog.infrastructure.composition import open_stratlog, recording_defaults
+    if like is None:
+        return recording_defaults()
+    with open_stratlog(db, read_model) as app:
+        return app.like(like)
+
+
+def _inherit(data: dict, source: dict, inherited: dict) -> dict:
+    """Fill what the options left out from `inherited`; returns {field path: where it came from}."""
+    origins = {}
+    for path, (value, origin) in inherited.items():
+        head, _, field = path.partition(".")
+        into, name = (source, field) if head == "source" else (data, head)
+        if name not in into:
+            into[name] = value
+            origins[path] = origin
+    return origins
+
+
+def _validated(cls, data: dict, origins: dict | None = None):
     from pydantic import ValidationError
 
     from stratlog.cli.fields import SOURCE_OPTIONS
     from stratlog.domain.errors import InvalidInput
     from stratlog.infrastructure.composition import field_errors
     options = {f"source.{field}": f"--{name.replace('_', '-')}" for name, field in SOURCE_OPTIONS.items()}
+    options.update(origins or {})
     try:
         return cls.model_validate(data)
     except ValidationError as error:
@@ -135,7 +177,7 @@ def _correct_command() -> click.Command:
     params += [click.Option(["--announced-on"], metavar="DATE", help="The corrected announcement date.")]
     params += [click.Option([f"--{name.replace('_', '-')}", name], metavar="TEXT") for name in SOURCE_OPTIONS]
     params += [click.Option(["--note"], metavar="TEXT", help="Why we correct it.")]
-    return db_options_params(click.Command("correct", params=params, callback=_correct, help=CORRECT_HELP))
+    return _completing(db_options_params(click.Command("correct", params=params, callback=_correct, help=CORRECT_HELP)))
 
 
 CORRECT_HELP = """Correct a statement WE recorded wrongly (never shown as the brand's revision).

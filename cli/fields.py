@@ -8,32 +8,12 @@ from dataclasses import dataclass
 import click
 
 from stratlog.domain.errors import InvalidInput
+from stratlog.domain.field_notes import field_note
 from stratlog.domain.quoting import quoted
 
 SOURCE_OPTIONS = {"source_title": "title", "source_url": "url", "publisher": "publisher", "speaker": "speaker",
                   "quote": "quote", "language": "language", "source_published_on": "published_on"}
 COMMON = {"kind", "brand", "announced_on", "source", "note"}
-FIELD_HELP = {
-    "name": "The brand's name as written.", "parent": "Its parent group.", "country": "Home country (ISO code).",
-    "value": "A number, money as 'AMOUNT CUR', or true/false.", "valued_on": "The date the value refers to.",
-    "basis": "What was valued (brand value, market cap…).", "stance": "Where the brand stands on listing.",
-    "venue": "Stock exchange.", "by": "Who said it.", "kpi": "KPI slug: annual-sales, revenue, revenue-growth…",
-    "deadline": "The target's current deadline (2030, 2026-Q4…, or open).", "horizon": "by (at the latest) or in (during).",
-    "scope": "A market or segment the target is for.", "low": "Low end of a range.", "high": "High end of a range.",
-    "unit": "vehicles, percent, models… (money and yes/no need none).", "comparator": "How the actual is judged.",
-    "new_deadline": "The deadline the target moves to.", "reason": "Why, in the source's words.",
-    "period": "The period the figure covers (2024, 2024-Q3…).", "planned_for": "When it is planned.",
-    "segment": "Segment (city car, GT crossover…).", "body": "Body style.", "powertrain": "Powertrain.",
-    "markets": "Markets: ISO codes, repeated or comma-separated (US,CN).",
-    "kpis": "KPI slugs, repeated or comma-separated (none: every KPI).",
-    "baseline": "The period a growth or cumulative target counts from (2023).",
-    "condition": "The brand's own hedge, in its words.", "revealed_on": "When it was revealed.",
-    "launched_on": "When it went on sale (none: on sale by the announcement).", "new_name": "The new name.",
-    "cancelled_on": "When it was cancelled.", "discontinued_on": "When it went off sale.",
-    "exited_on": "When the brand left the market.", "ended_on": "When the talks ended.",
-    "terminated_on": "When the deal ended.", "rationale": "Why the market matters.", "entered_on": "When the brand entered.",
-    "signed_on": "When the deal was signed.",
-}
 
 
 @dataclass(frozen=True)
@@ -116,4 +96,4 @@ def click_option(spec: FieldSpec) -> click.Option:
     many = spec.shape == "list"
     return click.Option([spec.option, spec.name], type=kind, required=spec.required, multiple=many,
                         default=None, metavar=None if spec.shape == "choice" else hint,
-                        help=spec.description or FIELD_HELP.get(spec.name) or ("Repeat it for each." if many else None))
+                        help=field_note(spec.name, spec.description) or ("Repeat it for each." if many else None))

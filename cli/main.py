@@ -17,6 +17,7 @@ COMMANDS = {
     "correct": "stratlog.cli.cmd_record:correct",
     "retract": "stratlog.cli.cmd_record:retract",
     "events": "stratlog.cli.cmd_queries:events",
+    "show": "stratlog.cli.cmd_show:show",
     "timeline": "stratlog.cli.cmd_queries:timeline",
     "kpis": "stratlog.cli.cmd_queries:kpis",
     "audit": "stratlog.cli.cmd_queries:audit",
@@ -31,6 +32,7 @@ COMMANDS = {
     "backup": "stratlog.cli.cmd_data:backup",
     "schema": "stratlog.cli.cmd_data:schema",
     "serve": "stratlog.cli.cmd_serve:serve",
+    "info": "stratlog.cli.cmd_show:info",
 }
 SUMMARIES = {
     "demo": "Load the bundled Alpine scenario and show it as of 2023-06-30.",
@@ -39,6 +41,7 @@ SUMMARIES = {
     "correct": "Correct a statement we recorded wrongly (not a revision by the brand).",
     "retract": "Retract a statement we should not have recorded.",
     "events": "The raw log of statements with all three clocks.",
+    "show": "One statement whole: fields, clocks, source and quote, corrections.",
     **VIEW_TITLES,
     "track-record": "How far each brand's word has held: targets kept, cut or raised, plans delivered or slipped.",
     "report": "Write a self-contained HTML report (timeline, target charts, KPIs, sources).",
@@ -47,6 +50,7 @@ SUMMARIES = {
     "export": "Export every statement as JSON Lines (a faithful backup).",
     "backup": "Copy the database file consistently.",
     "schema": "Print the JSON Schema of the import format.",
+    "info": "Which database and read model, how many events, how far behind.",
     "serve": "Browse the database in Datasette, read-only, with a page per view (pip install 'stratlog[serve]').",
 }
 
@@ -64,7 +68,11 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module, attribute = COMMANDS[name].split(":")
-        return getattr(importlib.import_module(module), attribute)
+        command = getattr(importlib.import_module(module), attribute)
+        if "_STRATLOG_COMPLETE" in os.environ:  # only while the shell asks for completions
+            from stratlog.cli.completion import with_completion
+            with_completion(command)
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):

@@ -51,13 +51,26 @@ class CommandStore:
         from stratlog.infrastructure.log_records import statement_record
         return statement_record(self.runtime().read_model, self.runtime().log, statement_id)
 
-    def find_statements(self, prefix: str) -> list:
-        return self.runtime().read_model.find_statements(prefix)
+    def find_statements(self, prefix: str, limit: int = 20) -> list:
+        return self.runtime().fresh_read_model().find_statements(prefix, limit)
+
+    def statement_and_fixes(self, statement_id: str) -> list:
+        from stratlog.infrastructure.log_records import statement_and_fixes
+        runtime = self.runtime()
+        return statement_and_fixes(runtime.fresh_read_model(), runtime.log, statement_id)
 
     def status(self) -> tuple[int, int, int]:
         runtime = self.runtime()
         rows = runtime.read_model.conn.execute("SELECT COUNT(*) FROM rm_items").fetchone()[0]
         return runtime._log_position(), runtime.read_model.position(), rows
+
+    def facts(self) -> dict:
+        from stratlog.infrastructure.read_model_facts import read_model_facts
+        runtime = self.runtime()
+        settings = runtime.settings
+        return {"database": self.label, "mode": "team" if settings.team_mode else "sqlite",
+                "read_model": settings.read_model if settings.team_mode else None,
+                "events": runtime._log_position(), **read_model_facts(runtime.read_model.conn)}
 
     def rebuild(self, progress: Progress) -> int:
         from stratlog.infrastructure.event_source import EventSource

@@ -16,7 +16,8 @@ from stratlog.infrastructure import config
 from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.notices import StratlogWarning
 
-__all__ = ["open_stratlog", "StratlogWarning", "refusal_for", "field_errors"]
+__all__ = ["open_stratlog", "StratlogWarning", "refusal_for", "field_errors", "import_schema_text", "recording_defaults",
+           "completion_candidates"]
 
 
 def open_stratlog(db: str | None = None, read_model: str | None = None, *, writing: bool = False,
@@ -92,3 +93,23 @@ def field_errors(error: Exception) -> list[str]:
     """A pydantic ValidationError as 'field: message' lines (what the CLI maps to its options)."""
     from stratlog.infrastructure.messages import field_errors as lines
     return lines(error)
+
+
+def import_schema_text() -> str:
+    """The JSON Schema of the import file as indented JSON text (what the package ships)."""
+    from stratlog.infrastructure.import_schema import schema_text
+    return schema_text()
+
+
+def recording_defaults() -> dict[str, tuple[str, str]]:
+    """The announcement date and source fields the environment gives `record` ($STRATLOG_ANNOUNCED_ON,
+    $STRATLOG_SOURCE_*): {field path: (value, variable)}."""
+    return config.recording_defaults()
+
+
+def completion_candidates(what: str, incomplete: str, db: str | None = None, read_model: str | None = None,
+                          brand: str | None = None) -> list[tuple[str, str | None]]:
+    """Shell-completion candidates (value, help) of a brand, kpi, model or statement, read without writing;
+    [] when the database cannot be read."""
+    from stratlog.infrastructure.completion import candidates
+    return candidates(what, incomplete, db, read_model, brand)

@@ -96,6 +96,25 @@ def settings(db: str | None = None, read_model: str | None = None) -> Settings:
     return Settings(target, target, timeout)
 
 
+RECORDING_VARIABLES = {  # what `record` takes from the environment for an option not given
+    "STRATLOG_ANNOUNCED_ON": "announced_on", "STRATLOG_SOURCE_TITLE": "source.title",
+    "STRATLOG_SOURCE_URL": "source.url", "STRATLOG_SOURCE_PUBLISHER": "source.publisher",
+    "STRATLOG_SOURCE_SPEAKER": "source.speaker", "STRATLOG_SOURCE_LANGUAGE": "source.language",
+}
+
+
+def recording_defaults() -> dict[str, tuple[str, str]]:
+    """{field path: (value, the variable it came from)} of the set, non-blank $STRATLOG_ANNOUNCED_ON and
+    $STRATLOG_SOURCE_TITLE, _URL, _PUBLISHER, _SPEAKER, _LANGUAGE (`source.title`…): what `record` uses
+    for the announcement date and source fields not given as options (never the quote)."""
+    found = {}
+    for variable, path in RECORDING_VARIABLES.items():
+        value = os.environ.get(variable, "").strip()
+        if value:
+            found[path] = (value, f"${variable}")
+    return found
+
+
 def is_url(target: str) -> bool:
     """Whether a --db target has a URL scheme (then it is a URL, supported or not, never a file path)."""
     return URL_SCHEME.match(target) is not None or MISTYPED_TEAM_URL.match(target) is not None
@@ -178,8 +197,11 @@ def shown_mistyped(text: str) -> str:
 
 
 def _cache_file(address: ServerAddress) -> Path:
-    """The default read model of an event store: named (and hashed) after its URL without the password."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stratlog"
+    """The default read model of an event store, in the user's cache folder as the platform places it
+    (platformdirs: $XDG_CACHE_HOME/stratlog or ~/.cache/stratlog on Linux, ~/Library/Caches/stratlog on
+    macOS, %LOCALAPPDATA%\\stratlog\\Cache on Windows): named (and hashed) after its URL without the password."""
+    from platformdirs import user_cache_dir
+    base = Path(user_cache_dir("stratlog", appauthor=False))
     url = address.url
     safe = re.sub(r"[^A-Za-z0-9]+", "-", url.removeprefix("postgresql://")).strip("-")[:60]
     digest = hashlib.sha256(url.encode()).hexdigest()[:10]

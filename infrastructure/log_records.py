@@ -37,3 +37,17 @@ def statement_record(read_model: ReadModel, source: EventSource, statement_id: s
         return None
     logged = source.events_of(*where[:1], [where[1]])
     return as_record(logged[0]) if logged else None
+
+
+def statement_and_fixes(read_model: ReadModel, source: EventSource, statement_id: str) -> list[tuple[int, str, dict]]:
+    """(position, subject type, record) of a statement (by its full id) and then of its corrections and
+    retraction, in recording order; empty when no statement has that id."""
+    rows = read_model.conn.execute(
+        "SELECT statement_id, position, subject_type FROM rm_statements WHERE statement_id=? OR fixes=? "
+        "ORDER BY statement_id<>?, position", (statement_id, statement_id, statement_id)).fetchall()
+    found = []
+    for sid, position, subject_type in rows:
+        record = statement_record(read_model, source, sid)
+        if record is not None:
+            found.append((position, subject_type, record))
+    return found

@@ -64,7 +64,7 @@ CLI_MAY_IMPORT = {
     "stratlog.application.service", "stratlog.application.ports", "stratlog.application.query_dates",
     "stratlog.application.view_titles",
     "stratlog.domain.errors", "stratlog.domain.quoting", "stratlog.domain.jsonvalues", "stratlog.domain.dates",
-    "stratlog.domain.picture", "stratlog.domain.catalogue",
+    "stratlog.domain.picture", "stratlog.domain.catalogue", "stratlog.domain.field_notes",
 }
 
 

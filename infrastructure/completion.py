@@ -1,0 +1,59 @@
+"""Shell-completion candidates read from the read model: brands, KPIs, models and statement ids.
+
+Completion runs inside the user's shell at every TAB: it opens the SQLite file read-only (never
+creating or writing anything, not even a journal), and any failure (no file, not a stratlog
+database, a locked or damaged file, a bad --db) gives no candidates rather than a message.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from stratlog.domain.errors import StratlogError
+from stratlog.infrastructure.config import settings
+
+LIMIT = 200  # candidates offered at most
+QUERIES = {
+    "brand": "SELECT DISTINCT brand FROM rm_statements WHERE brand LIKE :like ESCAPE '\\' ORDER BY brand LIMIT :limit",
+    "kpi": "SELECT DISTINCT substr(grp, 9, instr(substr(grp, 9), ':') - 1) AS kpi FROM rm_groups "
+           "WHERE grp LIKE 'targets:%' AND (:brand IS NULL OR brand = :brand) AND kpi LIKE :like ESCAPE '\\' "
+           "ORDER BY kpi LIMIT :limit",
+    "model": "SELECT DISTINCT json_extract(data, '$.subject') AS model FROM rm_items WHERE kind = 'model' "
+             "AND (:brand IS NULL OR brand = :brand) AND model LIKE :like ESCAPE '\\' ORDER BY model LIMIT :limit",
+    "statement": "SELECT statement_id, kind, brand FROM rm_statements WHERE statement_id LIKE :like ESCAPE '\\' "
+                 "ORDER BY position DESC LIMIT :limit",
+}
+
+
+def candidates(what: str, incomplete: str, db: str | None = None, read_model: str | None = None,
+               brand: str | None = None) -> list[tuple[str, str | None]]:
+    """(value, help) pairs starting with `incomplete` for `what` (brand, kpi, model or statement), of
+    one brand when given; [] whenever the read model cannot be read."""
+    try:
+        path = Path(settings(db, read_model).read_model)
+    except StratlogError:
+        return []
+    if not path.is_file():
+        return []
+    like = incomplete.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=0.2)
+    except sqlite3.Error:
+        return []
+    try:
+        rows = conn.execute(QUERIES[what], {"like": like, "brand": brand, "limit": LIMIT}).fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+    return [(row[0], f"{row[1]}, {row[2]}" if len(row) > 2 else None) for row in rows if row[0]]
+
+
+def _read_only_uri(path: Path) -> str:
+    """A URI that reads without creating anything: while a writer's -wal and -shm are there, a read-only
+    reader shares them (the log's newest pages are in the -wal); without them every page is in the file
+    and `immutable` reads it alone (a read-only WAL reader would otherwise create both)."""
+    uri = path.resolve().as_uri()
+    live = Path(f"{path}-wal").is_file() and Path(f"{path}-shm").is_file()
+    return f"{uri}?mode=ro" if live else f"{uri}?immutable=1"
