@@ -42,9 +42,9 @@ def _put(flat: dict, name: str, key: str, value: Any) -> None:
         flat.update(flat_row(value, f"{name}_"))
     elif isinstance(value, list):
         flat[name] = json.dumps(value, ensure_ascii=False, default=str)
-    elif key in DATE_KEYS and isinstance(value, str):
-        flat[name] = value
-        flat[f"{name}_start"], flat[f"{name}_end"] = _span(value)
+    elif key in DATE_KEYS and (value is None or isinstance(value, str)):
+        flat[name] = value  # an undated row still has the columns, empty: every row has the same shape
+        flat[f"{name}_start"], flat[f"{name}_end"] = _span(value) if value else (None, None)
     elif key == "amount" or (isinstance(value, str) and key in ("low", "high")):
         flat[name] = number(value)
     else:
