@@ -46,7 +46,10 @@ def _spreadsheet(rows: list[dict], fmt: str, output: OutputChoice) -> str | byte
     from stratlog.application.flat_rows import flat_rows
     flat = flat_rows(rows)
     if fmt == "xlsx":
-        from stratlog.cli.render_xlsx import XlsxMissing, as_xlsx
+        from stratlog.cli.render_xlsx import MOST_ROWS, XlsxMissing, as_xlsx
+        if len(flat) + output.headers > MOST_ROWS:
+            raise click.UsageError(f"--format xlsx holds at most {MOST_ROWS:,} rows and this answer has "
+                                   f"{len(flat):,}: use --csv, or narrow it (--brand, --kind)")
         try:
             return as_xlsx(flat, output.headers)
         except XlsxMissing as missing:

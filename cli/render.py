@@ -86,11 +86,13 @@ def all_columns(rows: Sequence[dict]) -> list[str]:
     """Every key of the rows, each in the place its row gives it: a key first seen in a later row goes right
     after the key before it there (so `value_amount` sits beside `value`, not at the end)."""
     columns: list[str] = []
+    seen: set[str] = set()
     for row in rows:
         previous = None
         for key in row:
-            if key not in columns:
+            if key not in seen:
                 columns.insert(columns.index(previous) + 1 if previous is not None else 0, key)
+                seen.add(key)
             previous = key
     return columns
 

@@ -13,6 +13,7 @@ INSTALL = "--format xlsx needs openpyxl, which is not installed; install it with
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
 SHEET = "stratlog"
+MOST_ROWS = 1_048_576  # the rows of one Excel sheet
 
 
 class XlsxMissing(Exception):
@@ -28,26 +29,29 @@ def as_xlsx(rows: Sequence[dict], headers: bool = True) -> bytes:
     never as a formula. Raises XlsxMissing when openpyxl is not installed."""
     try:
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
     except ImportError:
         raise XlsxMissing() from None
     columns = all_columns(rows)
-    kinds = {c: _kind([row.get(c) for row in rows]) for c in columns}
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
+    kinds = [_kind([row.get(c) for row in rows]) for c in columns]
+    book = Workbook(write_only=True)  # streamed: a large answer is written in constant memory per row
+    sheet = book.create_sheet(SHEET)
     if headers:
-        sheet.append(columns)
-        for header in sheet[1]:
-            header.font = Font(bold=True)
         sheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        sheet.append([_cell(WriteOnlyCell(sheet, value=c), font=bold) for c in columns])
     for row in rows:
-        sheet.append([_typed(row.get(c), kinds[c]) for c in columns])
-    _text_stays_text(sheet)
-    _formats(sheet, columns, kinds, 2 if headers else 1)
+        sheet.append([_typed(sheet, WriteOnlyCell, row.get(c), kind) for c, kind in zip(columns, kinds)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(cell, **style):
+    for name, value in style.items():
+        setattr(cell, name, value)
+    return cell
 
 
 def _kind(values: list[Any]) -> str:
@@ -60,32 +64,19 @@ def _kind(values: list[Any]) -> str:
     return "as is"
 
 
-def _typed(value: Any, kind: str) -> Any:
+def _typed(sheet, make_cell, value: Any, kind: str) -> Any:
+    """A value as its cell: a day or an instant as a date cell shown ISO-style, a text never as a formula."""
     if value in (None, ""):
         return None
     if kind == "day":
-        return date.fromisoformat(value)
+        return _cell(make_cell(sheet, value=date.fromisoformat(value)), number_format="yyyy-mm-dd")
     if kind == "instant":
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        moment = moment.astimezone(timezone.utc) if moment.tzinfo else moment
-        return moment.replace(tzinfo=None)  # Excel has no time zones: the column is UTC
+        moment = (moment.astimezone(timezone.utc) if moment.tzinfo else moment).replace(tzinfo=None)  # Excel: no zones
+        return _cell(make_cell(sheet, value=moment), number_format="yyyy-mm-dd hh:mm:ss")
     if isinstance(value, (bool, int, float)):
         return value
-    return safe_text(value if isinstance(value, str) else str(value))
-
-
-def _text_stays_text(sheet) -> None:
-    """A text starting with '=' is stored as text: a title from a source never runs as a formula."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-
-
-def _formats(sheet, columns: list[str], kinds: dict[str, str], first_row: int) -> None:
-    """Days shown as yyyy-mm-dd and instants as yyyy-mm-dd hh:mm:ss, whatever the spreadsheet's locale."""
-    shown = {"day": "yyyy-mm-dd", "instant": "yyyy-mm-dd hh:mm:ss"}
-    for index, column in enumerate(columns, start=1):
-        if kinds[column] in shown:
-            for (cell,) in sheet.iter_rows(min_row=first_row, min_col=index, max_col=index):
-                cell.number_format = shown[kinds[column]]
+    text = safe_text(value if isinstance(value, str) else str(value))
+    if text.startswith("="):  # a title from a source never runs as a formula
+        return _cell(make_cell(sheet, value=text), data_type="s")
+    return text

@@ -210,3 +210,20 @@ def test_a_date_object_in_the_flat_rows_of_a_day_is_the_day(alpine_db):
     import stratlog as api
     rows = api.open(alpine_db).kpis("alpine", as_of=date(2023, 6, 30), flat=True)
     assert {r["announced_on_end"] for r in rows} == {"2023-06-30"}
+
+
+def test_an_answer_longer_than_an_excel_sheet_is_refused_before_writing(alpine_db, stratlog, tmp_path, monkeypatch):
+    monkeypatch.setattr("stratlog.cli.render_xlsx.MOST_ROWS", 5)  # a sheet of 5 rows: the header and 4
+    out = tmp_path / "kpis.xlsx"
+
+    result = stratlog("--db", alpine_db, "kpis", "--brand", "alpine", "--as-of", "2023-06", "--format", "xlsx",
+                      "--out", str(out))
+
+    assert result.code == 2 and "--format xlsx holds at most 5 rows and this answer has 6: use --csv" in result.err
+    assert not out.exists()
+
+
+def test_a_column_first_seen_in_a_later_row_sits_beside_its_neighbour_not_at_the_end():
+    from stratlog.cli.render import all_columns
+    rows = [{"kpi": "sales", "value": 5, "unit": "vehicles"}, {"kpi": "revenue", "value_amount": 2, "unit": "EUR"}]
+    assert all_columns(rows) == ["kpi", "value_amount", "value", "unit"]
