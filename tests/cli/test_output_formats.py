@@ -227,3 +227,10 @@ def test_a_column_first_seen_in_a_later_row_sits_beside_its_neighbour_not_at_the
     from stratlog.cli.render import all_columns
     rows = [{"kpi": "sales", "value": 5, "unit": "vehicles"}, {"kpi": "revenue", "value_amount": 2, "unit": "EUR"}]
     assert all_columns(rows) == ["kpi", "value_amount", "value", "unit"]
+
+
+def test_control_characters_in_a_text_are_escaped_in_xlsx_not_refused():
+    from stratlog.cli.render_xlsx import as_xlsx
+    data = as_xlsx([{"title": "red \x1b[31m text \u202e"}])
+
+    assert openpyxl.load_workbook(io.BytesIO(data)).active["A2"].value == "red \\u001b[31m text \\u202e"
