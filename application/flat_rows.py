@@ -63,9 +63,9 @@ def _put(flat: dict, name: str, key: str, value: Any) -> None:
         flat.update(flat_row(value, f"{name}_"))
     elif isinstance(value, list):
         flat[name] = json.dumps(shown(value, key), ensure_ascii=False, default=str)
-    elif key in DATE_KEYS and isinstance(value, str):
-        flat[name] = shown_text(value)
-        flat[f"{name}_start"], flat[f"{name}_end"] = _span(value)
+    elif key in DATE_KEYS and (value is None or isinstance(value, str)):
+        flat[name] = shown_text(value)  # an undated row still has the columns, empty: every row has the same shape
+        flat[f"{name}_start"], flat[f"{name}_end"] = _span(value) if value else (None, None)
     elif key in NAMING_DATES:
         flat[name] = shown_text(value)
     elif key == "amount" or (isinstance(value, str) and key in ("low", "high")):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Callable
 
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.errors import InvalidInput
 
 LAST_DAY = date(9999, 12, 30)  # the read model's open end is 9999-12-31: answers stop the day before
+MONTHS_IN = {"month": 1, "quarter": 3, "half": 6, "year": 12}  # the periods of an as-of series
+MOST_DATES = 1000  # an as-of series asks at most this many questions
 
 
 class InvalidQueryDate(InvalidInput):
@@ -80,3 +83,51 @@ def known_at_value(value: datetime | date | str | None, option: str = "known_at"
     if isinstance(value, date):
         return datetime.combine(value, time.max, timezone.utc)
     return parse_known_at(value, option)
+
+
+def as_of_series(text: str | None, every: str, option: str = "--as-of") -> list[date]:
+    """The last day of every calendar month, quarter, half or year (`every`) that ends within the span `text`.
+
+    `2023-Q1..2025-Q4` every quarter is 2023-03-31, 2023-06-30 … 2025-12-31 (12 dates). Raises
+    InvalidQueryDate when there is no span (none, or a single day), the span cannot be read, holds no
+    end of such a period, or would give more than MOST_DATES dates.
+    """
+    if every not in MONTHS_IN:
+        raise InvalidQueryDate("--every", f"{every!r} is not one of {', '.join(MONTHS_IN)}")
+    example = "such as 2023-Q1..2025-Q4"
+    if not text:
+        raise InvalidQueryDate(option, f"--every {every} needs a span of dates to step through, {example}")
+    try:
+        span = PartialDate.parse(text)
+    except ValueError as error:
+        raise InvalidQueryDate(option, str(error)) from None
+    if span.start == span.end:
+        raise InvalidQueryDate(option, f"{text!r} is a single day; --every {every} needs a span, {example}")
+    if span.end > LAST_DAY:
+        raise InvalidQueryDate(option, f"{text!r} is beyond the dates stratlog answers for (up to {LAST_DAY})")
+    dates = _period_ends(span.start, span.end, MONTHS_IN[every])
+    if not dates:
+        raise InvalidQueryDate(option, f"{text!r} holds no end of a {every}; give a longer span, {example}")
+    if len(dates) > MOST_DATES:
+        raise InvalidQueryDate(option, f"{text!r} every {every} gives more than {MOST_DATES} dates; ask a shorter span")
+    return dates
+
+
+def _period_ends(start: date, end: date, months: int) -> list[date]:
+    """The last days of the calendar periods of `months` months (aligned on January) within [start, end]."""
+    index = (start.year * 12 + start.month - 1) // months  # the period holding `start`, counted from year 0
+    ends = []
+    while len(ends) <= MOST_DATES:
+        following = (index + 1) * months  # the first month of the next period, counted from year 0
+        last = date(following // 12, following % 12 + 1, 1) - timedelta(days=1)
+        if last > end:
+            break
+        if last >= start:
+            ends.append(last)
+        index += 1
+    return ends
+
+
+def in_series(dates: list[date], ask: Callable[[date], list[dict]]) -> list[dict]:
+    """The rows of one question asked as of each date, each row led by its `as_of` (ISO day), in date order."""
+    return [{"as_of": day.isoformat(), **row} for day in dates for row in ask(day)]

@@ -237,6 +237,12 @@ class Stratlog:
         with self.outputs.text(self.output(out, option)) as handle:
             handle.write(text)
 
+    def write_bytes(self, out: str, data: bytes, option: str = "--out") -> None:
+        """Write bytes (e.g. an .xlsx workbook) to a checked output, replaced whole once complete."""
+        with self.outputs.text(self.output(out, option)) as handle:
+            handle.flush()
+            handle.buffer.write(data)
+
     def serve(self, host: str, port: int, ready: Callable[[str, Any], None]) -> None:
         """Serve a caught-up read-only snapshot in Datasette until stopped."""
         self.store.serve(host, port, ready)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-
 import click
 
-from stratlog.cli.options import brand_option, db_options, format_options, parse_as_of, time_options
-from stratlog.cli.render import as_csv, as_json, as_table
+from stratlog.application.query_dates import in_series
+from stratlog.cli.emit import deliver, heading, refuse_binary_on_terminal, rendered
+from stratlog.cli.options import (OutputChoice, brand_option, db_options, format_options, output_options,
+                                  parse_as_of, series_option, time_options)
 
 TIMELINE = (("date", "date"), ("subject_type", "type"), ("subject", "subject"), ("status", "status"),
             ("announced_on", "stated"), ("source", "source"), ("short_id", "statement"))
@@ -23,43 +24,48 @@ EVENTS = (("position", "#"), ("short_id", "statement"), ("kind", "kind"), ("subj
           ("announced_on", "announced"), ("recorded_at", "recorded"), ("source_label", "source"))
 
 
-def emit(rows, fmt: str, columns, empty: str = "(nothing)") -> None:
-    if fmt == "json":
-        click.echo(as_json(rows))
-    elif fmt == "csv":
-        click.echo(as_csv(rows), nl=False)
-    elif not rows:
-        click.echo(empty)
-    else:
-        shown = [dict(r, short_id=(r.get("statement_id") or "")[:8]) for r in rows]
-        columns = with_brand(columns, rows)
-        click.echo(as_table(shown, [c for c, _ in columns], [h for _, h in columns]))
-
-
-def with_brand(columns, rows):
-    """A brand column first whenever the rows are of more than one brand."""
-    if len({r.get("brand") for r in rows}) > 1 and all(c != "brand" for c, _ in columns):
-        return (("brand", "brand"), *columns)
-    return columns
-
-
-def _run(db, read_model, ask):
-    """Open the application on --db, ask it one question, close it."""
+def _answer(db, read_model, ask, show, fmt: str, output: OutputChoice) -> None:
+    """Open the application on --db, ask it one question, write the answer as `show(rows)` renders it."""
     from stratlog.cli.progress import progress_for
     from stratlog.infrastructure.composition import open_stratlog
+    refuse_binary_on_terminal(fmt, output)
     with open_stratlog(db, read_model, progress=progress_for()) as app:
-        return ask(app)
+        deliver(app, show(ask(app)), output)
 
 
-def print_timeline(rows, fmt):
+def _once_or_series(as_of, series, question):
+    """`question(app, as_of)` asked once, or as of every date of the series with each row's as_of."""
+    if not series:
+        return lambda app: question(app, as_of)
+    return lambda app: in_series(series, lambda day: question(app, day))
+
+
+def print_timeline(rows, fmt) -> None:
+    """Timeline rows as `fmt` on standard output, without a heading (the demo prints its own titles)."""
+    click.echo(timeline_text(rows, fmt), nl=False)
+
+
+def timeline_text(rows, fmt, output: OutputChoice = OutputChoice(), title=None, series=None):
+    """Timeline rows rendered; a table reads a scheduled event beside the status and starts with `title`."""
     from stratlog.cli.render import with_schedule
-    emit([with_schedule(r) for r in rows] if fmt == "table" else rows, fmt, TIMELINE, "(nothing announced yet)")
+    shown = [with_schedule(r) for r in rows] if fmt == "table" else rows
+    return rendered(shown, fmt, _in_series(TIMELINE, series), output, empty="(nothing announced yet)", title=title)
 
 
-def print_kpis(rows, fmt):
+def print_kpis(rows, fmt) -> None:
+    """KPI rows as `fmt` on standard output, without a heading (the demo prints its own titles)."""
+    click.echo(kpis_text(rows, fmt), nl=False)
+
+
+def kpis_text(rows, fmt, output: OutputChoice = OutputChoice(), title=None, series=None):
+    """KPI rows rendered; a table shows ranges as low–high, an open deadline as `open`, and starts with `title`."""
     from stratlog.cli.render import deadline_cell, term
     shown = rows if fmt != "table" else [dict(r, target=term(r), deadline=deadline_cell(r)) for r in rows]
-    emit(shown, fmt, KPIS, "(no targets)")
+    return rendered(shown, fmt, _in_series(KPIS, series), output, empty="(no targets)", title=title)
+
+
+def _in_series(columns, series):
+    return (("as_of", "as of"), *columns) if series else columns
 
 
 def audit_table(rows: list[dict]) -> list[dict]:
@@ -76,33 +82,43 @@ def audit_table(rows: list[dict]) -> list[dict]:
 
 @click.command()
 @brand_option
+@series_option
 @time_options
 @format_options
+@output_options
 @db_options
-def timeline(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
+def timeline(brand, as_of, known_at, series, fmt, output, db=None, read_model=None) -> None:
     """One row per model, market, dealer agreement, target, valuation and IPO stance, with its status.
 
     \b
     Example:
       stratlog timeline --brand alpine --as-of 2023-06-30
+      stratlog timeline --brand alpine --as-of 2023..2025 --every year --csv --out timeline.csv
     """
-    print_timeline(_run(db, read_model, lambda app: app.timeline(brand, as_of, known_at)), fmt)
+    ask = _once_or_series(as_of, series, lambda app, day: app.timeline(brand, day, known_at))
+    title = heading(as_of, known_at, series)
+    _answer(db, read_model, ask, lambda rows: timeline_text(rows, fmt, output, title, series), fmt, output)
 
 
 @click.command()
 @brand_option
 @click.option("--live", is_flag=True, help="Only targets still in play (pending, on-track, at-risk, off-track, overdue).")
+@series_option
 @time_options
 @format_options
+@output_options
 @db_options
-def kpis(brand, live, as_of, known_at, fmt, db=None, read_model=None) -> None:
+def kpis(brand, live, as_of, known_at, series, fmt, output, db=None, read_model=None) -> None:
     """Every target under its current deadline: latest actual, growth required per year, status.
 
     \b
     Example:
       stratlog kpis --brand alpine --as-of 2023-06-30 --json
+      stratlog kpis --brand alpine --as-of 2023-Q1..2025-Q4 --every quarter --csv --bom --out kpis.csv
     """
-    print_kpis(_run(db, read_model, lambda app: app.kpis(brand, as_of, known_at, live)), fmt)
+    ask = _once_or_series(as_of, series, lambda app, day: app.kpis(brand, day, known_at, live))
+    title = heading(as_of, known_at, series)
+    _answer(db, read_model, ask, lambda rows: kpis_text(rows, fmt, output, title, series), fmt, output)
 
 
 @click.command()
@@ -111,8 +127,9 @@ def kpis(brand, live, as_of, known_at, fmt, db=None, read_model=None) -> None:
 @click.option("--deadline", metavar="DATE", help="Only the target whose current or any earlier deadline is DATE.")
 @time_options
 @format_options
+@output_options
 @db_options
-def audit(brand, kpi, deadline, as_of, known_at, fmt, db=None, read_model=None) -> None:
+def audit(brand, kpi, deadline, as_of, known_at, fmt, output, db=None, read_model=None) -> None:
     """Every statement about a brand's targets in fold order: set, raised, lowered, moved, … and our fixes.
 
     \b
@@ -121,30 +138,42 @@ def audit(brand, kpi, deadline, as_of, known_at, fmt, db=None, read_model=None) 
     """
     from stratlog.cli.options import parse_deadline
     deadline = parse_deadline(deadline)
-    rows = _run(db, read_model, lambda app: app.audit(brand, kpi, deadline, as_of, known_at))
-    emit(audit_table(rows) if fmt == "table" else rows, fmt, AUDIT, "(no target statements)")
+    title = heading(as_of, known_at)
+    _answer(db, read_model, lambda app: app.audit(brand, kpi, deadline, as_of, known_at),
+            lambda rows: rendered(audit_table(rows) if fmt == "table" else rows, fmt, AUDIT, output,
+                                  empty="(no target statements)", title=title), fmt, output)
 
 
 @click.command()
 @click.argument("brand")
 @time_options
 @format_options
+@output_options
 @db_options
-def state(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
+def state(brand, as_of, known_at, fmt, output, db=None, read_model=None) -> None:
     """A brand's picture as of a date: valuation, IPO stance, models, markets, agreements, targets.
+
+    State is one object: --format table, json or nl (for rows, see timeline and kpis --csv).
 
     \b
     Example:
       stratlog state alpine --as-of 2023-06
     """
-    picture = _run(db, read_model, lambda app: app.state(brand, as_of, known_at))
+    if fmt in ("csv", "tsv", "xlsx"):
+        raise click.UsageError(f"state is one object, not rows: use --format table, json or nl, not {fmt} "
+                               f"(timeline and kpis give its rows as {fmt})")
+    _answer(db, read_model, lambda app: app.state(brand, as_of, known_at),
+            lambda picture: _state_text(picture, fmt, heading(as_of, known_at)), fmt, output)
+
+
+def _state_text(picture: dict, fmt: str, title: str) -> str:
+    from stratlog.cli.render import as_json, as_lines
     if fmt == "json":
-        click.echo(as_json(picture))
-        return
-    if fmt == "csv":
-        raise click.UsageError("state is one object; use --format table or json", ctx=click.get_current_context())
+        return as_json(picture) + "\n"
+    if fmt == "nl":
+        return as_lines([picture])
     from stratlog.cli.state_text import state_text
-    click.echo(state_text(picture))
+    return f"{title}\n{state_text(picture)}\n"
 
 
 @click.command()
@@ -153,8 +182,9 @@ def state(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
 @brand_option
 @click.option("--known-at", "known_at", metavar="INSTANT", help="What this database contained at INSTANT.")
 @format_options
+@output_options
 @db_options
-def diff(before, after, brand, known_at, fmt, db=None, read_model=None) -> None:
+def diff(before, after, brand, known_at, fmt, output, db=None, read_model=None) -> None:
     """What changed between two as-of dates: subjects added, changed or removed.
 
     \b
@@ -163,12 +193,17 @@ def diff(before, after, brand, known_at, fmt, db=None, read_model=None) -> None:
     """
     from stratlog.cli.options import parse_known_at
     d1, d2, t = parse_as_of(before, "--from"), parse_as_of(after, "--to"), parse_known_at(known_at)
-    rows = _run(db, read_model, lambda app: app.diff(d1, d2, brand, t))
-    shown = rows if fmt != "table" else [dict(r, before_text=_answer(r["before"]), after_text=_answer(r["after"])) for r in rows]
-    emit(shown, fmt, DIFF, "(no change)")
+    title = heading(None, t, span=(d1, d2))
+    _answer(db, read_model, lambda app: app.diff(d1, d2, brand, t),
+            lambda rows: rendered(_diff_table(rows) if fmt == "table" else rows, fmt, DIFF, output,
+                                  empty="(no change)", title=title), fmt, output)
 
 
-def _answer(answer) -> str:
+def _diff_table(rows: list[dict]) -> list[dict]:
+    return [dict(r, before_text=_answer_text(r["before"]), after_text=_answer_text(r["after"])) for r in rows]
+
+
+def _answer_text(answer) -> str:
     from stratlog.domain.jsonvalues import display
     if not answer:
         return ""
@@ -182,15 +217,18 @@ def _answer(answer) -> str:
 @brand_option
 @time_options
 @format_options
+@output_options
 @db_options
-def checks(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
+def checks(brand, as_of, known_at, fmt, output, db=None, read_model=None) -> None:
     """Consistency warnings: growth-rate targets vs the revenue targets they imply, odd dates.
 
     \b
     Example:
       stratlog checks --brand alpine
     """
-    emit(_run(db, read_model, lambda app: app.checks(brand, as_of, known_at)), fmt, CHECKS, "(no findings)")
+    title = heading(as_of, known_at)
+    _answer(db, read_model, lambda app: app.checks(brand, as_of, known_at),
+            lambda rows: rendered(rows, fmt, CHECKS, output, empty="(no findings)", title=title), fmt, output)
 
 
 @click.command()
@@ -198,8 +236,9 @@ def checks(brand, as_of, known_at, fmt, db=None, read_model=None) -> None:
 @click.option("--kind", metavar="KIND", help="Only statements of this kind (e.g. target-set).")
 @click.option("--since", metavar="INSTANT", help="Only statements recorded at or after INSTANT (ISO date-time or date).")
 @format_options
+@output_options
 @db_options
-def events(brand, kind, since, fmt, db=None, read_model=None) -> None:
+def events(brand, kind, since, fmt, output, db=None, read_model=None) -> None:
     """The raw log: every statement and fix with its three clocks, in recording order.
 
     \b
@@ -207,11 +246,14 @@ def events(brand, kind, since, fmt, db=None, read_model=None) -> None:
       stratlog events --brand alpine --kind target-set --format csv
     """
     moment = _since(since)
-    rows = _run(db, read_model, lambda app: app.events(brand, kind, moment))
-    if fmt == "table":
-        rows = [dict(r, source_label=(r.get("source") or {}).get("title") or (r.get("source") or {}).get("url"))
-                for r in rows]
-    emit(rows, fmt, EVENTS, "(no statements)")
+    _answer(db, read_model, lambda app: app.events(brand, kind, moment),
+            lambda rows: rendered(_events_table(rows) if fmt == "table" else rows, fmt, EVENTS, output,
+                                  empty="(no statements)"), fmt, output)
+
+
+def _events_table(rows: list[dict]) -> list[dict]:
+    return [dict(r, source_label=(r.get("source") or {}).get("title") or (r.get("source") or {}).get("url"))
+            for r in rows]
 
 
 def _since(text):
@@ -225,4 +267,3 @@ def _since(text):
         return datetime.combine(PartialDate.parse(text).start, time.min, timezone.utc)
     except ValueError:
         return parse_known_at(text, "--since")
-

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import click
 
-FORMATS = ("table", "json", "csv")
+FORMATS = ("table", "json", "csv", "tsv", "nl", "xlsx")
+SHORTCUTS = ("json", "csv", "tsv", "nl")  # --json is --format json, and so on (as sqlite-utils has them)
+EVERY = ("month", "quarter", "half", "year")
+
+
+@dataclass(frozen=True)
+class OutputChoice:
+    """Where and how an answer is written: a BOM before CSV/TSV, a header row or not, a file (None: stdout)."""
+
+    bom: bool = False
+    headers: bool = True
+    out: str | None = None
 
 
 def parse_as_of(text: str | None, option: str = "--as-of") -> date:
@@ -59,12 +71,56 @@ def time_options(command):
 
 
 def format_options(command):
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
-    @click.option("--json", "as_json", is_flag=True, help="Short for --format json.")
+    """--format and its shortcuts --json, --csv, --tsv, --nl; the command receives `fmt`, one of FORMATS."""
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                  help="Output format: table (default), json, csv, tsv, nl (one JSON row a line) or xlsx.")
+    @click.option("--json", "short_json", is_flag=True, help="Short for --format json.")
+    @click.option("--csv", "short_csv", is_flag=True, help="Short for --format csv (flat, typed columns).")
+    @click.option("--tsv", "short_tsv", is_flag=True, help="Short for --format tsv (tab-separated, flat columns).")
+    @click.option("--nl", "short_nl", is_flag=True, help="Short for --format nl (newline-delimited JSON).")
     @functools.wraps(command)
-    def wrapper(*args, fmt="table", as_json=False, **kwargs):
-        return command(*args, fmt="json" if as_json else fmt, **kwargs)
+    def wrapper(*args, fmt=None, short_json=False, short_csv=False, short_tsv=False, short_nl=False, **kwargs):
+        chosen = {f"--{name}" for name, on in zip(SHORTCUTS, (short_json, short_csv, short_tsv, short_nl)) if on}
+        if fmt:
+            chosen.add(f"--format {fmt}")
+        if len(chosen) > 1:
+            raise click.UsageError(f"choose one output format, not {' and '.join(sorted(chosen))}")
+        name = chosen.pop().removeprefix("--").removeprefix("format ") if chosen else "table"
+        return command(*args, fmt=name, **kwargs)
     return wrapper
+
+
+def output_options(command):
+    """--bom, --no-headers and --out; the command receives `output`, an OutputChoice (after `fmt` is chosen)."""
+    @click.option("--bom", is_flag=True, help="Start CSV/TSV with a UTF-8 byte-order mark, so spreadsheets read accents right.")
+    @click.option("--no-headers", "no_headers", is_flag=True, help="Leave out the header row (table, csv, tsv, xlsx).")
+    @click.option("--out", metavar="FILE", help="Write to FILE, replaced whole once complete ('-': standard output).")
+    @functools.wraps(command)
+    def wrapper(*args, bom=False, no_headers=False, out=None, **kwargs):
+        fmt = kwargs.get("fmt", "table")
+        if bom and fmt not in ("csv", "tsv"):
+            raise click.UsageError(f"--bom applies to --format csv or tsv, not {fmt}")
+        if no_headers and fmt in ("json", "nl"):
+            raise click.UsageError(f"--no-headers applies to table, csv, tsv and xlsx, not {fmt}")
+        return command(*args, output=OutputChoice(bom, not no_headers, out), **kwargs)
+    return wrapper
+
+
+def series_option(command):
+    """--every: the command receives `series`, the as-of dates of a span (or None); put it above time_options."""
+    @click.option("--every", type=click.Choice(EVERY), default=None, metavar="PERIOD",
+                  help="With --as-of A..B: one block of rows as of the end of every month, quarter, half or year of "
+                       "the span, each row with its as_of (e.g. --as-of 2023-Q1..2025-Q4 --every quarter).")
+    @functools.wraps(command)
+    def wrapper(*args, every=None, **kwargs):
+        series = _as_bad_parameter(_series_of(every), kwargs.get("as_of"), "--as-of") if every else None
+        return command(*args, series=series, **kwargs)
+    return wrapper
+
+
+def _series_of(every: str):
+    import stratlog.application.query_dates as query_dates
+    return lambda text, option: query_dates.as_of_series(text, every, option)
 
 
 def brand_option(command):

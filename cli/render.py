@@ -1,4 +1,4 @@
-"""Rendering rows as a terminal table, JSON or CSV, with untrusted text made harmless."""
+"""Rendering rows as a terminal table, JSON, JSON lines, CSV or TSV, with untrusted text made harmless."""
 
 from __future__ import annotations
 
@@ -37,14 +37,27 @@ def with_schedule(row: dict) -> dict:
 
 
 def as_json(data: Any) -> str:
+    """Rows (or one object) as indented JSON, non-ASCII kept as is."""
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def as_csv(rows: Sequence[dict], columns: Sequence[str] | None = None) -> str:
-    columns = list(columns or _all_columns(rows))
+def as_lines(rows: Sequence[dict]) -> str:
+    """Newline-delimited JSON: one row a line (`--nl`), each line the object `--format json` lists."""
+    return "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows)
+
+
+def as_csv(rows: Sequence[dict], columns: Sequence[str] | None = None, *, delimiter: str = ",",
+           headers: bool = True) -> str:
+    """Rows as CSV (TSV with delimiter "\t"); columns: every key in order of appearance unless given.
+
+    Nested values are written as JSON text (flatten rows first for typed columns); a text a spreadsheet
+    would run as a formula starts with an apostrophe; control characters are escaped.
+    """
+    columns = list(columns or all_columns(rows))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    writer = csv.writer(out, lineterminator="\n", delimiter=delimiter)
+    if headers:
+        writer.writerow(columns)
     for row in rows:
         writer.writerow([_csv_cell(row.get(c)) for c in columns])
     return out.getvalue()
@@ -69,21 +82,30 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def _all_columns(rows: Sequence[dict]) -> list[str]:
+def all_columns(rows: Sequence[dict]) -> list[str]:
+    """Every key of the rows, each in the place its row gives it: a key first seen in a later row goes right
+    after the key before it there (so `value_amount` sits beside `value`, not at the end)."""
     columns: list[str] = []
+    seen: set[str] = set()
     for row in rows:
-        columns += [k for k in row if k not in columns]
+        previous = None
+        for key in row:
+            if key not in seen:
+                columns.insert(columns.index(previous) + 1 if previous is not None else 0, key)
+                seen.add(key)
+            previous = key
     return columns
 
 
-def as_table(rows: Sequence[dict], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
+def as_table(rows: Sequence[dict], columns: Sequence[str], headers: Sequence[str] | None = None,
+             show_headers: bool = True) -> str:
     """A plain aligned table; the widest column is cut to fit the terminal."""
     headers = list(headers or columns)
     body = [[cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
+    widths = [max([len(h) if show_headers else 1] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
     _fit(widths, shutil.get_terminal_size((160, 24)).columns)
     rule = "─" if shows_boxes() else "-"
-    lines = [_line(headers, widths), _line([rule * w for w in widths], widths)]
+    lines = [_line(headers, widths), _line([rule * w for w in widths], widths)] if show_headers else []
     lines += [_line(r, widths) for r in body]
     return "\n".join(lines)
 

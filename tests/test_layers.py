@@ -62,7 +62,7 @@ def test_every_module_starts_with_a_docstring_saying_what_belongs_in_it():
 CLI_MAY_IMPORT = {
     "stratlog.infrastructure.composition",
     "stratlog.application.service", "stratlog.application.ports", "stratlog.application.query_dates",
-    "stratlog.application.view_titles",
+    "stratlog.application.view_titles", "stratlog.application.flat_rows",
     "stratlog.domain.errors", "stratlog.domain.quoting", "stratlog.domain.jsonvalues", "stratlog.domain.dates",
     "stratlog.domain.picture", "stratlog.domain.catalogue", "stratlog.domain.field_notes",
 }

@@ -15,7 +15,12 @@ def test_a_partial_date_keeps_its_text_and_gains_its_first_and_last_day():
     row = flat_row({"date": "2024-Q3", "deadline": "2030", "announced_on": None})
     assert row == {"date": "2024-Q3", "date_start": "2024-07-01", "date_end": "2024-09-30",
                    "deadline": "2030", "deadline_start": "2030-01-01", "deadline_end": "2030-12-31",
-                   "announced_on": None}
+                   "announced_on": None, "announced_on_start": None, "announced_on_end": None}
+
+
+def test_an_undated_row_has_the_same_date_columns_as_a_dated_one_left_empty():
+    dated, undated = flat_rows([{"subject": "A290", "date": "2024"}, {"subject": "A110", "date": None}])
+    assert list(dated) == list(undated) and (undated["date_start"], undated["date_end"]) == (None, None)
 
 
 def test_a_range_of_money_spells_each_bound_as_columns():
