@@ -132,9 +132,11 @@ def test_the_table_has_a_row_per_brand_and_the_csv_a_header_of_every_figure(vela
     table = stratlog("--db", vela_db, "track-record", "--as-of", "2025-06-30")
     csv = stratlog("--db", vela_db, "track-record", "--as-of", "2025-06-30", "--format", "csv")
     assert table.code == csv.code == 0
-    assert [line.split()[0] for line in table.out.splitlines()[2:]] == ["orbis", "vela"]
-    assert csv.out.splitlines()[0] == ",".join(VELA_2025_06)
-    assert csv.out.splitlines()[2] == "vela,2025-06-30,3,1,1,1,1,33.3,2,2,4,2,2,1,1,10.0"
+    assert table.out.startswith("As of 2025-06-30 · known at ")
+    assert [line.split()[0] for line in table.out.splitlines()[3:]] == ["orbis", "vela"]
+    flat_header = [*VELA_2025_06][:2] + ["as_of_start", "as_of_end"] + [*VELA_2025_06][2:]  # flat rows: a date's days
+    assert csv.out.splitlines()[0] == ",".join(flat_header)
+    assert csv.out.splitlines()[2] == "vela,2025-06-30,2025-06-30,2025-06-30,3,1,1,1,1,33.3,2,2,4,2,2,1,1,10.0"
 
 
 def test_the_python_api_returns_the_rows_of_the_json_format(vela_db):
