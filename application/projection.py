@@ -39,13 +39,13 @@ def dated_items(group: str, entries: list[Entry], known_at: datetime | None) -> 
     fixed = apply_fixes(entries, known_at)
     members = [e for e in fixed if not e.is_fix and belongs(e.statement, group)]
     opened: dict[str, tuple[str, dict]] = {}
-    for step, items in items_over_dates(group, members):
+    for step, changes in items_over_dates(group, members):
         since = FIRST_DATE if step == date.min else step.isoformat()
-        for key in [k for k, (_, item) in opened.items() if items.get(k) is not item and items.get(k) != item]:
-            start, data = opened.pop(key)
-            yield key, start, since, _text(data)
-        for key, data in items.items():
-            if key not in opened:
+        for key, data in changes.items():
+            if key in opened:
+                start, before = opened.pop(key)
+                yield key, start, since, _text(before)
+            if data is not None:
                 opened[key] = (since, data)
     for key, (start, data) in opened.items():
         yield key, start, OPEN_DATE, _text(data)
