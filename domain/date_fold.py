@@ -47,7 +47,7 @@ class DateFold:
         self.last_step: date | None = None
         self.members: list[Entry] = []
         self.first: Entry | None = None
-        self._pending: list[date] = []
+        self._pending: list[date] = []  # the date steps still to fold, latest first
         self._plan_keys: list[tuple] = []
         self._by_step: dict[date, list[Entry]] = {}
         self._retract_at: dict[date, list[Entry]] = {}
@@ -68,20 +68,20 @@ class DateFold:
         if self.group == "brand" and self.last_step is None:
             steps.add(date.min)
         for entry in sorted(live, key=fold_key):
-            self._by_step.setdefault(entry.takes_effect, []).append(entry)
+            insort(self._by_step.setdefault(entry.takes_effect, []), entry, key=fold_key)
             if entry.takes_effect > entry.end or entry is self.first:
                 insort(self._sched, entry, key=fold_key)
                 self._sched_steps |= {entry.end, entry.takes_effect}
         for entry in members:
             if entry.retracted_by is not None:
                 self._retract_at.setdefault(entry.end, []).append(entry)
-        self._pending = sorted(set(self._pending) | steps)
+        self._pending = sorted(set(self._pending) | steps, reverse=True)  # the next step last
         self._plan()
 
     def _plan(self) -> None:
         """Which applied lengths a later step returns to, so that the fold keeps a checkpoint there."""
         keys = list(self.applied_keys)
-        for index, step in enumerate(self._pending):
+        for index, step in enumerate(reversed(self._pending)):
             new = self._by_step.get(step, ())
             if not new:
                 continue
@@ -94,7 +94,7 @@ class DateFold:
     def changes(self) -> Iterator[tuple[date, Changes]]:
         """(step, changed items) for each pending date step, in date order; only steps where something changed."""
         while self._pending:
-            step = self._pending.pop(0)
+            step = self._pending.pop()
             changed = self._step(step, self._step_index)
             self._step_index += 1
             self.last_step = step
@@ -102,6 +102,7 @@ class DateFold:
                 yield step, changed
 
     def _step(self, step: date, index: int) -> Changes:
+        """Fold one date step: what takes effect, what is scheduled, what retracted statement is counted."""
         everything = False
         new = self._by_step.pop(step, [])
         if new:
@@ -110,12 +111,16 @@ class DateFold:
             everything = self._schedule(step) or everything
         changed = self._folder_changes(everything or not hasattr(self.folder, "touched"), bool(new) or everything)
         if step in self._retract_at:
-            insort_all = self.retracted + self._retract_at.pop(step)
-            self.retracted = sorted(insort_all, key=fold_key)
-            now = self.folder.retracted_items(self.retracted)
-            changed.update({k: v for k, v in now.items() if self.shown_retracted.get(k) != v})
-            changed.update({k: self.shown.get(k) for k in self.shown_retracted if k not in now})
-            self.shown_retracted = now
+            changed.update(self._retracted_changes(self._retract_at.pop(step)))
+        return changed
+
+    def _retracted_changes(self, counted: list[Entry]) -> Changes:
+        """The flagged rows of retracted statements once `counted` are counted too (rows are numbered in fold order)."""
+        self.retracted = sorted(self.retracted + counted, key=fold_key)
+        now = self.folder.retracted_items(self.retracted)
+        changed = {k: v for k, v in now.items() if self.shown_retracted.get(k) != v}
+        changed.update({k: self.shown.get(k) for k in self.shown_retracted if k not in now})
+        self.shown_retracted = now
         return changed
 
     def _apply(self, new: list[Entry], index: int) -> bool:
@@ -132,6 +137,7 @@ class DateFold:
         return True
 
     def _restore(self, place: int, index: int) -> Any:
+        """A folder that applied exactly the first `place` entries folded so far."""
         if place == 0:
             return _new_folder(self.group)
         saved = self.checkpoints.get(place)
@@ -166,6 +172,8 @@ class DateFold:
         return True
 
     def _folder_changes(self, everything: bool, moved: bool) -> Changes:
+        """The folder's items that changed since the last step: all compared after a refold or a schedule
+        change (or for a folder that cannot say what it touched), else only those it touched."""
         if not moved:
             return {}
         if everything:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from stratlog.application.projection import OPEN_INSTANT, KnownFold, dated_items, item_rows
 from stratlog.domain.dates import instant_text
 from stratlog.domain.groups import group_of
+from stratlog.domain.history import Entry
 from tests.application.test_known_at_folds import T0, brand_statement, operations, stored_history
 
 
@@ -55,7 +56,6 @@ def test_a_statement_announced_after_everything_extends_the_fold_instead_of_fold
                             announced_on="2023-01-01")]
     said += [brand_statement("target-reaffirmed", kpi="sales", deadline=2030,
                              announced_on=(date(2023, 1, 1) + timedelta(days=d)).isoformat()) for d in range(1, 40)]
-    from stratlog.domain.history import Entry
     entries = [Entry(s.statement_id(), n, T0 + timedelta(minutes=n), s) for n, s in enumerate(said, 1)]
     fold = KnownFold("targets:sales:", entries)
     folds = []
