@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import tempfile
 import time
 from datetime import date, timedelta
@@ -69,19 +70,32 @@ def _import(workdir: str, db: str, rows: list[dict]) -> float:
     return run.seconds
 
 
-def measure_record(workdir: str, shape: str, size: int, runs: int) -> tuple[Series, Series]:
-    """Whole-process `record` on the long brand and on an empty one, interleaved, one fresh copy per run."""
+def _timed(command: list[str], workdir: str) -> tuple[float, float]:
+    """(wall ms, CPU ms) of one whole process: the CPU time (user + system) stays meaningful on a loaded machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = run_process(command, workdir, workdir).seconds * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+
+
+def measure_record(workdir: str, shape: str, size: int, runs: int) -> tuple[Series, Series, Series, Series]:
+    """Whole-process `record` on the long brand and on an empty one, interleaved, one fresh copy per run:
+    wall and CPU milliseconds of each."""
     db = str(Path(workdir) / "long.db")
     _import(workdir, db, long_history("long", shape, size) + [{"kind": "brand-registered", "brand": "empty",
                                                                   "name": "Empty"}])
-    times: dict[str, list[float]] = {"long": [], "empty": []}
+    wall: dict[str, list[float]] = {"long": [], "empty": []}
+    cpu: dict[str, list[float]] = {"long": [], "empty": []}
     copy = str(Path(workdir) / "copy.db")
     for n in range(runs):
-        for brand in times:
+        for brand in wall:
             copy_database(db, copy)
-            times[brand].append(run_process(record_command(copy, brand, shape, n), workdir, workdir).seconds * 1000)
-    return (Series(f"record on a {shape} subject of {size} statements", "ms", times["long"]),
-            Series("record on an empty brand", "ms", times["empty"]))
+            ms, cpu_ms = _timed(record_command(copy, brand, shape, n), workdir)
+            wall[brand].append(ms)
+            cpu[brand].append(cpu_ms)
+    long = f"record on a {shape} subject of {size} statements"
+    return (Series(long, "ms", wall["long"]), Series("record on an empty brand", "ms", wall["empty"]),
+            Series(f"{long} (CPU)", "ms", cpu["long"]), Series("record on an empty brand (CPU)", "ms", cpu["empty"]))
 
 
 def measure_catch_up(workdir: str, size: int) -> float:
@@ -124,9 +138,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         if args.only in (None, "record"):
-            long, empty = measure_record(workdir, args.shape, args.size, args.runs)
-            print(f"{long.name}: median {long.median:.0f} ms (min {long.min:.0f}); {empty.name}: median "
-                  f"{empty.median:.0f} ms (min {empty.min:.0f}); ratio {long.median / empty.median:.2f}")
+            for long, empty in zip(*[iter(measure_record(workdir, args.shape, args.size, args.runs))] * 2):
+                print(f"{long.name}: median {long.median:.0f} ms (min {long.min:.0f}); {empty.name}: median "
+                      f"{empty.median:.0f} ms (min {empty.min:.0f}); ratio {long.median / empty.median:.2f}")
         if args.only in (None, "catch-up"):
             print(f"catch-up after 4000 actuals: {measure_catch_up(workdir, 4000):.2f} ms per statement")
         if args.only in (None, "instants"):
