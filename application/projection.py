@@ -9,6 +9,7 @@ from typing import Iterator
 
 from stratlog.application.fold_version import PROJECTION_VERSION  # noqa: F401 - bump it when this fold changes
 from stratlog.domain.dates import instant_text
+from stratlog.domain.date_fold import DateFold
 from stratlog.domain.groups import belongs, items_over_dates
 from stratlog.domain.history import Entry, apply_fixes
 
@@ -39,13 +40,13 @@ def dated_items(group: str, entries: list[Entry], known_at: datetime | None) -> 
     fixed = apply_fixes(entries, known_at)
     members = [e for e in fixed if not e.is_fix and belongs(e.statement, group)]
     opened: dict[str, tuple[str, dict]] = {}
-    for step, items in items_over_dates(group, members):
+    for step, changes in items_over_dates(group, members):
         since = FIRST_DATE if step == date.min else step.isoformat()
-        for key in [k for k, (_, item) in opened.items() if items.get(k) is not item and items.get(k) != item]:
-            start, data = opened.pop(key)
-            yield key, start, since, _text(data)
-        for key, data in items.items():
-            if key not in opened:
+        for key, data in changes.items():
+            if key in opened:
+                start, before = opened.pop(key)
+                yield key, start, since, _text(before)
+            if data is not None:
                 opened[key] = (since, data)
     for key, (start, data) in opened.items():
         yield key, start, OPEN_DATE, _text(data)
@@ -55,23 +56,97 @@ def _text(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+class KnownFold:
+    """A group's dated items at successive known-at instants (taken in order), each folded only from
+    what that instant adds.
+
+    Statements new at an instant are counted from their announced end on, so the dates before the
+    earliest of those ends answer as before: when that end is after every date already folded (the
+    usual case: a record announced after everything it adds to) the fold over dates simply goes on;
+    otherwise (a back-dated statement, a correction, a retraction) it is folded again.
+    """
+
+    def __init__(self, group: str, entries: list[Entry]):
+        self.group = group
+        self.entries = sorted(entries, key=lambda e: e.position)
+        self.has_fixes = any(e.is_fix for e in entries)
+        self.members: dict[str, Entry] = {}
+        self.fold: DateFold | None = None
+        self.opened: dict[str, tuple[str, str]] = {}  # item -> (valid_from, data text)
+        self.closed: set[tuple[str, str, str, str]] = set()
+
+    def answers(self) -> set[tuple[str, str, str, str]]:
+        """Every (item, valid_from, valid_to, data) of the instant folded last."""
+        return self.closed | {(key, since, OPEN_DATE, text) for key, (since, text) in self.opened.items()}
+
+    def advance(self, known_at: datetime) -> tuple[set, set] | None:
+        """Fold what `known_at` adds: the answers it ends and those it adds (None: nothing changed)."""
+        members = self._members(known_at)
+        new = [e for sid, e in members.items() if sid not in self.members]
+        changed = [e for sid, e in members.items() if sid in self.members and not _same(self.members[sid], e)]
+        gone = [e for sid, e in self.members.items() if sid not in members]
+        if not (new or changed or gone):
+            return None
+        earliest = min(e.end for e in [*new, *changed, *gone, *(self.members[e.statement_id] for e in changed)])
+        before = self.answers()
+        if self.fold is not None and not (changed or gone) and earliest > self.fold.last_step:
+            self.members.update((e.statement_id, e) for e in new)
+            self.fold.extend(new)
+        else:
+            self.members = members
+            self.fold, self.opened, self.closed = DateFold(self.group, list(members.values())), {}, set()
+        self._consume()
+        after = self.answers()
+        return before - after, after - before
+
+    def _members(self, known_at: datetime) -> dict[str, Entry]:
+        if self.has_fixes:  # a known fix may wait for an earlier fix of its statement that is not known yet
+            fixed = apply_fixes(self.entries, known_at)
+        else:
+            fixed = [e for e in self.entries if e.recorded_at <= known_at]
+        return {e.statement_id: e for e in fixed if not e.is_fix and belongs(e.statement, self.group)}
+
+    def _consume(self) -> None:
+        for step, changes in self.fold.changes():
+            since = FIRST_DATE if step == date.min else step.isoformat()
+            for key, data in changes.items():
+                if key in self.opened:
+                    start, text = self.opened.pop(key)
+                    self.closed.add((key, start, since, text))
+                if data is not None:
+                    self.opened[key] = (since, _text(data))
+
+
+def _same(before: Entry, after: Entry) -> bool:
+    """Whether a member folds the same at two instants (our fixes of it the same)."""
+    return before is after or (before.statement == after.statement and before.corrections == after.corrections
+                               and (before.retracted_by is None) == (after.retracted_by is None))
+
+
 def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = ()) -> list[ItemRow]:
     """All rows of a group from the open rows on: those whose known period ended, and those still open.
 
     `open_rows` are the group's rows still known now (known_to open); the instants after their
-    latest known_from are folded in order, and a row whose answer does not change stays open.
-    Called with no open rows, it materialises the group's whole history.
+    latest known_from are folded in order (see KnownFold), and a row whose answer does not change
+    stays open. Called with no open rows, it materialises the group's whole history.
     """
     latest = max((r.known_from for r in open_rows), default="")
     instants = sorted({e.recorded_at for e in entries if instant_text(e.recorded_at) > latest})
     current = {r.answer: r.known_from for r in open_rows}
     rows: list[ItemRow] = []
-    for instant in instants:
+    fold = KnownFold(group, entries)
+    for number, instant in enumerate(instants):
         at = instant_text(instant)
-        answers = set(dated_items(group, entries, instant))
-        for answer in [a for a in current if a not in answers]:
+        if number == 0:
+            fold.advance(instant)
+            answers = fold.answers()
+            ended, added = current.keys() - answers, answers - current.keys()
+        else:
+            moved = fold.advance(instant)
+            ended, added = moved if moved is not None else (set(), set())
+        for answer in ended:
             rows.append(_row(answer, current.pop(answer), at))
-        for answer in answers - current.keys():
+        for answer in added:
             current[answer] = at
     return rows + [_row(answer, since, OPEN_INSTANT) for answer, since in current.items()]
 

@@ -150,11 +150,14 @@ class LatestFolder:
         self.latest: dict[Any, Entry] = {}
         self.built: dict[Any, tuple[Entry, str, dict]] = {}
         self.header: dict | None = None
+        self.changed: set[Any] = set()
 
     def apply(self, entry: Entry) -> None:
         if self.header is None and self.make_header is not None:
             self.header = self.make_header(entry.statement)  # a list group's header: its first statement's
-        self.latest[latest_key(entry.statement)] = entry
+        key = latest_key(entry.statement)
+        self.latest[key] = entry
+        self.changed.add(key)
 
     def finish(self) -> None:
         """Nothing waits in a last-word fold."""
@@ -168,10 +171,19 @@ class LatestFolder:
         return all(step.dispatch(statement_class) is not step.dispatch(object) for step in (latest_key, latest_item))
 
     def items(self) -> dict[str, dict]:
-        found = {}
-        for key, entry in self.latest.items():
-            cached = self.built.get(key)
-            if cached is None or cached[0] is not entry:
-                cached = self.built[key] = (entry, *latest_item(entry.statement, entry, self.header))
-            found[cached[1]] = cached[2]
+        return dict(self._built(key) for key in self.latest)
+
+    def touched(self) -> dict[str, dict]:
+        """The items whose statement changed since the last call (key -> item): a fold over dates asks
+        for these instead of every item at every date."""
+        found = dict(self._built(key) for key in self.changed)
+        self.changed = set()
         return found
+
+    def _built(self, key: Any) -> tuple[str, dict]:
+        """(item key, item) of the last word under `key`, built once per entry."""
+        entry = self.latest[key]
+        cached = self.built.get(key)
+        if cached is None or cached[0] is not entry:
+            cached = self.built[key] = (entry, *latest_item(entry.statement, entry, self.header))
+        return cached[1], cached[2]

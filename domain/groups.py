@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Iterable, Iterator
 
 from stratlog.domain.catalogue import FOLDERS
+from stratlog.domain.date_fold import DateFold
 from stratlog.domain.guidance import BRAND_TARGETS
 from stratlog.domain.history import Entry, counted, fold_key, in_effect
 from stratlog.domain.items import regroup
@@ -75,25 +76,11 @@ def _schedule(folder, scheduled: list[Entry]) -> None:
         schedule(scheduled)
 
 
-def items_over_dates(group: str, members: list[Entry]) -> Iterator[tuple[date, dict[str, dict]]]:
-    """The group's items at each date its answer may change (each announced end and each effective
-    date's end), folded incrementally.
+def items_over_dates(group: str, members: list[Entry]) -> Iterator[tuple[date, dict[str, dict | None]]]:
+    """(step, changed items) at each date the group's answer changes (an announced end or an effective
+    date's end), in date order: only the items whose answer changed at that step (None: gone).
 
-    Statements counted at a later date usually come after those already folded, and the fold
-    simply goes on; when one sorts before them (a `2023` statement counted after a `2023-06` one),
-    the unit is folded again from the start.
+    Folded change by change (domain/date_fold.py): an entry counted late that sorts before those
+    already folded refolds from a checkpoint before its place, not from the start.
     """
-    live = sorted((e for e in members if e.retracted_by is None), key=fold_key)
-    folder, applied = make_folder(group), []
-    first = {date.min} if group == "brand" else set()
-    for step in sorted(first | {e.end for e in members} | {e.takes_effect for e in members}):
-        now, scheduled = in_effect(_counted_at(group, live, step), step)
-        if now[:len(applied)] != applied:
-            folder, applied = make_folder(group), []
-        for entry in now[len(applied):]:
-            folder.apply(entry)
-        applied = now
-        _schedule(folder, scheduled)
-        items = folder.items()
-        items.update(folder.retracted_items(_retracted(members, step)))
-        yield step, items
+    return DateFold(group, members).changes()

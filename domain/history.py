@@ -52,6 +52,10 @@ class Entry:
         effective = getattr(self.statement, "effective_date", None)
         return max(self.end, effective.end) if effective is not None else self.end
 
+    def __deepcopy__(self, memo: dict) -> Entry:
+        """An entry is never changed once made: a copied fold state shares it (see domain/date_fold.py)."""
+        return self
+
     def describe(self) -> str:
         announced = getattr(self.statement, "announced_on", None)
         when = f"announced {announced}" if announced else "undated"

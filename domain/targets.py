@@ -183,6 +183,7 @@ class TargetsFolder:
         self.targets: list[Target] = []
         self.audit: dict[str, dict] = {}
         self.waiting: dict[str, list[Entry]] = {}
+        self.new_audit: list[str] = []
 
     def live(self, deadline_key: str) -> Target | None:
         return next((t for t in self.targets if not t.withdrawn and t.key == deadline_key), None)
@@ -202,6 +203,13 @@ class TargetsFolder:
     def items(self) -> dict[str, dict]:
         found = {f"t:{t.identity}": t.as_item() for t in self.targets}
         found.update(self.audit)
+        return found
+
+    def touched(self) -> dict[str, dict]:
+        """The items changed since the last call: targets whose item was reset, and new audit rows."""
+        found = {f"t:{t.identity}": t.as_item() for t in self.targets if t.item is None}
+        found.update((key, self.audit[key]) for key in self.new_audit)
+        self.new_audit = []
         return found
 
     def retracted_items(self, entries: list[Entry]) -> dict[str, dict]:
@@ -295,7 +303,9 @@ class TargetsFolder:
 
     def _record(self, target: Target, entry: Entry, change: str, old_terms: Terms | None, old_deadline,
                 suffix: str = "") -> None:
-        self.audit.update(audit_rows(target, entry, change, old_terms, old_deadline, len(self.audit), suffix))
+        rows = audit_rows(target, entry, change, old_terms, old_deadline, len(self.audit), suffix)
+        self.audit.update(rows)
+        self.new_audit += rows
 
 
 def _label(statement: Any) -> str:
