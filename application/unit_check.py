@@ -18,6 +18,7 @@ from stratlog.domain.items import regroup
 SAMPLED_INSTANTS = 2  # earlier recording instants of each subject at which its units are also compared
 # a stored row: (group, brand, kind, item, valid_from, valid_to, known_from, known_to, data)
 GROUP, BRAND, KIND, ITEM, VALID_FROM, VALID_TO, KNOWN_FROM, KNOWN_TO, DATA = range(9)
+PARSED = 9  # the data read once, appended to the row
 
 
 @dataclass
@@ -37,7 +38,7 @@ class UnitComparison:
         """
         by_group: dict[str, list[tuple]] = defaultdict(list)
         for row in rows:
-            by_group[row[GROUP]].append(row)
+            by_group[row[GROUP]].append((*row, json.loads(row[DATA])))
         groups, brand = reference.unit_groups(subject), reference.brand_of.get(subject, "?")
         for group in sorted(by_group.keys() - groups):
             self.problems.append(lacking(brand, group, subject.hex, len(by_group[group])))
@@ -113,8 +114,8 @@ def differs(unit: UnitFold, group: str, as_of: date, active: list[tuple]) -> str
         twice = sorted({i for i in items if items.count(i) > 1})
         return f"item {twice[0]!r} has more than one stored row"
     view = unit.view(as_of)
-    stored = regroup((group, json.loads(r[DATA])) for r in active)
-    if _canonical(stored) == _canonical([view] if view is not None else []):
+    stored, expected = regroup((group, r[PARSED]) for r in active), [view] if view is not None else []
+    if stored == expected or _canonical(stored) == _canonical(expected):  # (a tuple in the fold is a JSON list)
         return None
     if view is None or not stored:
         return "stored rows where the fold has nothing" if stored else "no stored row where the fold has a view"

@@ -17,7 +17,7 @@ from stratlog.application.unit_check import UnitComparison, lacking
 from stratlog.domain.dates import instant_text
 
 MAX_REPORTED = 20
-ANSWER_PAIRS = 60  # (brand, as-of date) pairs whose assembled answers are compared, at most
+ANSWER_PAIRS = 24  # (brand, as-of date) pairs whose assembled answers are compared, at most
 SEED = 2023
 
 
@@ -69,7 +69,7 @@ def _compare(result: Verification, reference: ReferenceFold, read_model, max_dat
     """Brand by brand: the stored rows of its subjects' units, then the sampled answers about it."""
     now = datetime.now(timezone.utc)
     units, answers = UnitComparison(), _Answers(Queries(read_model), Queries(reference))
-    questions = _questions(reference, read_model, max_dates, now)
+    questions = sample_questions(reference, read_model, max_dates, now)
     stored = read_model.item_subjects()
     damaged = {s.notification.originator_id for s in reference.skipped}
     for brand in sorted(reference.subjects_of.keys() | questions.keys()):
@@ -90,22 +90,24 @@ def _compare(result: Verification, reference: ReferenceFold, read_model, max_dat
     result.lines.append(f"compared {answers.checked} answers")
 
 
-def _questions(reference: ReferenceFold, read_model, max_dates: int, now: datetime) -> dict[str, list]:
-    """The (as-of date, known-at) questions asked per brand: every brand at its sampled dates when that makes
-    at most ANSWER_PAIRS pairs, else ANSWER_PAIRS pairs drawn with a fixed seed; each pair as known now, and
-    about half of them also as known at one of the brand's earlier recording instants."""
+def sample_questions(reference: ReferenceFold, read_model, max_dates: int, now: datetime) -> dict[str, list]:
+    """The (as-of date, known-at) questions asked per brand: every brand at its sampled dates (see `_sample`)
+    when that makes at most ANSWER_PAIRS pairs, else ANSWER_PAIRS pairs drawn with a fixed seed; each pair as
+    known now, and about half of them also as known at one of the brand's earlier recording instants."""
     rng, brands = random.Random(SEED), reference.brands()
-    dates = {}
-    if len(brands) * (max_dates + 1) <= ANSWER_PAIRS:
+    if len(brands) <= ANSWER_PAIRS:  # few brands: every brand at its sampled dates, if that makes few pairs
         pairs = [(brand, as_of) for brand in brands for as_of in _sample(read_model.valid_dates(brand), max_dates)]
+        if len(pairs) > ANSWER_PAIRS:
+            pairs = sorted(rng.sample(pairs, ANSWER_PAIRS))
     else:
-        pairs = set()
+        dates: dict[str, list[date]] = {}
+        chosen = set()
         for _ in range(ANSWER_PAIRS):
             brand = rng.choice(brands)
             if brand not in dates:
                 dates[brand] = _sample(read_model.valid_dates(brand), max_dates)
-            pairs.add((brand, rng.choice(dates[brand])))
-        pairs = sorted(pairs)
+            chosen.add((brand, rng.choice(dates[brand])))
+        pairs = sorted(chosen)
     questions: dict[str, list] = defaultdict(list)
     for brand, as_of in pairs:
         questions[brand].append((as_of, now))

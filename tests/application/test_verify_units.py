@@ -131,3 +131,29 @@ def test_the_notification_log_is_read_whole_and_in_order_whatever_the_page_size(
     finally:
         runtime.close()
     assert by_two == at_once and [i for i, _ in at_once] == [1, 2, 3] and after_one == [2, 3]
+
+
+class _ManyBrands:
+    """A reference and read model of 100 brands, each with 50 dates where its answers change and 3 instants."""
+
+    instants = [datetime(2024, 1, day, tzinfo=timezone.utc) for day in (1, 2, 3)]
+
+    def brands(self):
+        return [f"b{n:03d}" for n in range(100)]
+
+    def brand_instants(self, brand):
+        return self.instants
+
+    def valid_dates(self, brand):
+        return [f"20{year:02d}-06-30" for year in range(50)]
+
+
+def test_the_answers_are_checked_on_a_bounded_repeatable_sample_of_brand_date_and_known_at():
+    from stratlog.application.verification import ANSWER_PAIRS, sample_questions
+    now = datetime.now(timezone.utc)
+    many = _ManyBrands()
+    questions = sample_questions(many, many, 40, now)
+    asked = [(brand, as_of, known_at) for brand, pairs in questions.items() for as_of, known_at in pairs]
+    assert 1 < len({(b, d) for b, d, _ in asked}) <= ANSWER_PAIRS
+    assert {t for _, _, t in asked} - {now} and {t for _, _, t in asked} <= {now, *many.instants[:2]}
+    assert sample_questions(many, many, 40, now) == questions
