@@ -74,9 +74,10 @@ def _commit() -> str:
     return (done.stdout.strip() + " (plus any uncommitted changes)") if done.returncode == 0 else "unknown"
 
 
-def render(command: str, settings: list[str], sizes: list[SizeReport]) -> str:
+def render(command: str, settings: list[str], sizes: list[SizeReport], note: str = "") -> str:
+    """The whole report: when and how it was measured, the machine, the versions, then each section."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    out = ["# stratlog benchmarks", "", f"Measured {now} by `{command}`.", "",
+    out = ["# stratlog benchmarks", "", f"Measured {now} by `{command}`.", "", *([f"**{note}**", ""] if note else []),
            "| machine | |", "|---|---|", *[f"| {k} | {v} |" for k, v in machine()], "",
            "| software | version |", "|---|---|", *[f"| {k} | {v} |" for k, v in versions()], "",
            "## How to read this", "", *settings, ""]

@@ -38,6 +38,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="statements on the subject one `record` is timed on [default: 10000; smoke: 100]")
     parser.add_argument("--one-brand", type=int,
                         help="statements of the one-brand history [default: 20000; smoke: the largest size]")
+    parser.add_argument("--note", default="", help="a line on the conditions of the run (a shared machine…)")
     parser.add_argument("--out", default="BENCHMARKS.md", help="the report to write [default: BENCHMARKS.md]")
     parser.add_argument("--workdir", help="where histories and databases go, kept [default: a temporary folder]")
     parser.add_argument("--smoke", action="store_true", help="one small size, one run, few queries: a quick check")
@@ -207,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         across = scaling(reports)
         reports += [across] if across else []
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(render(command, how_to_read(args), reports), encoding="utf-8")
+    Path(args.out).write_text(render(command, how_to_read(args), reports, args.note), encoding="utf-8")
     failures = sum(len(r.failures) for r in reports)
     mismatches = sum(len(r.answers.mismatches) for r in reports if r.answers is not None)
     _progress(f"wrote {args.out}: {failures} failures, {mismatches} mismatched answers")
