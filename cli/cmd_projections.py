@@ -56,7 +56,8 @@ def rebuild(db=None, read_model=None) -> None:
 
 
 @projections.command()
-@click.option("--max-dates", default=40, show_default=True, help="As-of dates checked per brand.")
+@click.option("--max-dates", default=40, show_default=True,
+              help="As-of dates per brand from which the sample of compared answers is drawn.")
 @db_options
 def verify(max_dates, db=None, read_model=None) -> None:
     """Prove the read model gives the answers of the reference fold over the event log.
