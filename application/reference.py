@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_right
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Iterable
+from uuid import UUID
 
 from eventsourcing.persistence import MapperDeserialisationError
+from pydantic import ValidationError
 
-from stratlog.domain.fixes import Fix
-from stratlog.domain.groups import fold_group, grouped
+from stratlog.application.notification_log import notifications
+from stratlog.domain.fixes import Fix, StatementCorrected
+from stratlog.domain.groups import belongs, fold_group, group_of, grouped
+from stratlog.domain.guidance import BRAND_TARGETS
 from stratlog.domain.history import Entry, apply_fixes
+
+KEPT_SUBJECTS = 4096  # (subject, known_at) states kept folded at once: memory stays bounded on any log
 
 
 @dataclass(frozen=True)
@@ -23,20 +30,56 @@ class Skipped:
     decodes: bool = False
 
 
-class ReferenceFold:
-    """Answers the ViewSource questions by replaying every stored event that can be read."""
+class UnitFold:
+    """One fold unit (a model, a KPI's targets, …) as known at one instant, folded as of any date.
 
-    def __init__(self, ledger):
-        self.by_subject: dict = defaultdict(list)
-        self.brand_of: dict = {}
+    The view as of D depends on D only through which members are counted (announced end ≤ D) and
+    which are in effect (effective end ≤ D); so it is folded once per distinct pair of those counts
+    and shared by every question (timeline, kpis, audit, verify) asked of the unit.
+    """
+
+    def __init__(self, group: str, members: list[Entry]):
+        self.group, self.members = group, members
+        self._ends = sorted(e.end for e in members)
+        self._effects = sorted(e.takes_effect for e in members)
+        self._views: dict[tuple[int, int], dict | None] = {}
+
+    def change_points(self) -> set[date]:
+        """Every date from which the unit's view may differ from the day before (and the first day)."""
+        return {date.min, *self._ends, *self._effects}
+
+    def view(self, as_of: date) -> dict | None:
+        """The unit's view as of `as_of` (None when nothing is counted); do not modify it, it is shared."""
+        key = (bisect_right(self._ends, as_of), bisect_right(self._effects, as_of))
+        if key not in self._views:
+            self._views[key] = fold_group(self.group, self.members, as_of)
+        return self._views[key]
+
+
+class ReferenceFold:
+    """Answers the ViewSource questions by replaying every stored event that can be read.
+
+    The log is read once (`log`: notifications in log order, the whole log by default) and indexed
+    by subject and by brand; a subject's units are folded per known-at instant on demand (the
+    latest KEPT_SUBJECTS kept), each unit once per distinct set of counted statements.
+    """
+
+    def __init__(self, ledger, log: Iterable[Any] | None = None):
+        self.by_subject: dict[UUID, list[Entry]] = defaultdict(list)
+        self.brand_of: dict[UUID, str] = {}
         self.count = 0
         self.skipped: list[Skipped] = []
         self._read: set[str] = set()  # ids of the statements folded so far
-        after = 0
-        while notifications := ledger.recorder.select_notifications(start=after, limit=5000, inclusive_of_start=False):
-            for n in notifications:
-                self._add(ledger, n)
-            after = notifications[-1].id
+        for notification in notifications(ledger) if log is None else log:
+            self._add(ledger, notification)
+        self.subjects_of: dict[str, list[UUID]] = defaultdict(list)  # brand → its subjects, in log order
+        for subject in self.by_subject:
+            if subject in self.brand_of:
+                self.subjects_of[self.brand_of[subject]].append(subject)
+        self._first_known = {brand: min(e.recorded_at for s in subjects for e in self.by_subject[s])
+                             for brand, subjects in self.subjects_of.items()}
+        self._brands = self._registered_brands()
+        self._units: OrderedDict[tuple[UUID, datetime], dict[str, UnitFold]] = OrderedDict()
 
     def _add(self, ledger, notification) -> None:
         try:
@@ -55,14 +98,70 @@ class ReferenceFold:
         if not isinstance(event.statement, Fix):
             self.brand_of[event.originator_id] = event.statement.brand
 
-    def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
-        found = []
-        for subject, entries in self.by_subject.items():
-            if self.brand_of.get(subject) != brand:
+    def _registered_brands(self) -> list[str]:
+        registered = {e.statement.brand for entries in self.by_subject.values() for e in entries
+                      if e.kind == "brand-registered"}
+        damaged = {self.brand_of.get(s.notification.originator_id) for s in self.skipped}
+        return sorted(registered | (damaged - {None}))
+
+    # -- units -------------------------------------------------------------------------------
+    def units(self, subject: UUID, known_at: datetime) -> dict[str, UnitFold]:
+        """The subject's fold units as known at `known_at`, by group (brand-wide target statements folded
+        into each targets unit)."""
+        key = (subject, known_at)
+        if key in self._units:
+            self._units.move_to_end(key)
+            return self._units[key]
+        fixed = [e for e in apply_fixes(self.by_subject.get(subject, ()), known_at) if not e.is_fix]
+        units = {group: UnitFold(group, members) for group, members in grouped(fixed).items()}
+        self._units[key] = units
+        if len(self._units) > KEPT_SUBJECTS:
+            self._units.popitem(last=False)
+        return units
+
+    def unit(self, subject: UUID, group: str, known_at: datetime) -> UnitFold:
+        """One unit of the subject as known at `known_at`: its members are the statements that belong to it
+        (see `belongs`), as the read model materialises it, even when no statement of its own is left."""
+        found = self.units(subject, known_at).get(group)
+        if found is not None:
+            return found
+        fixed = [e for e in apply_fixes(self.by_subject.get(subject, ()), known_at) if not e.is_fix]
+        return UnitFold(group, [e for e in fixed if belongs(e.statement, group)])
+
+    def unit_groups(self, subject: UUID) -> set[str]:
+        """Every group the subject's statements ever belonged to (a correction may move one to another)."""
+        current: dict[str, Any] = {}
+        groups: set[str] = set()
+        for entry in self.by_subject.get(subject, ()):
+            statement = entry.statement
+            if isinstance(statement, StatementCorrected) and statement.target in current:
+                try:
+                    statement = current[statement.target].corrected(statement.fields)
+                except ValidationError:  # a correction that was refused on the way in corrects nothing
+                    continue
+                current[entry.statement.target] = statement
+            elif not entry.is_fix:
+                current[entry.statement_id] = statement
+            else:
                 continue
-            fixed = [e for e in apply_fixes(entries, known_at) if not e.is_fix]
-            for group, members in grouped(fixed).items():
-                view = fold_group(group, members, as_of)
+            groups.add(group_of(statement))
+        return groups - {BRAND_TARGETS}
+
+    def instants(self, subject: UUID) -> list[datetime]:
+        """The distinct recorded_at instants of the subject's statements and fixes, oldest first."""
+        return sorted({e.recorded_at for e in self.by_subject.get(subject, ())})
+
+    def brand_instants(self, brand: str) -> list[datetime]:
+        """The distinct recorded_at instants of the brand's statements and fixes, oldest first."""
+        return sorted({i for subject in self.subjects_of.get(brand, ()) for i in self.instants(subject)})
+
+    # -- ViewSource --------------------------------------------------------------------------
+    def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
+        """Every unit view of the brand as of `as_of`, as known at `known_at` (only `kinds` if given)."""
+        found = []
+        for subject in self.subjects_of.get(brand, ()):
+            for unit in self.units(subject, known_at).values():
+                view = unit.view(as_of)
                 if view is not None and (not kinds or view["type"] in kinds):
                     found.append(view if not kinds or "audit" in kinds or "audit" not in view
                                  else {**view, "audit": []})
@@ -70,11 +169,8 @@ class ReferenceFold:
 
     def brand_registered(self, brand: str) -> bool:
         """Whether the log holds readable statements about the brand (as the read model answers)."""
-        return any(self.brand_of.get(subject) == brand and entries for subject, entries in self.by_subject.items())
+        return self._first_known.get(brand) is not None
 
     def brands(self) -> list[str]:
         """Registered brands, and those with a subject whose events were left out (as the read model lists)."""
-        registered = {e.statement.brand for entries in self.by_subject.values() for e in entries
-                      if e.kind == "brand-registered"}
-        damaged = {self.brand_of.get(s.notification.originator_id) for s in self.skipped}
-        return sorted(registered | (damaged - {None}))
+        return list(self._brands)

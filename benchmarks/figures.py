@@ -81,4 +81,8 @@ def show(value: float, unit: str) -> str:
         return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
     if unit == "MB":
         return f"{value:.1f} MB"
+    if unit in ("s", "µs"):
+        return f"{value:.2f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
+    if unit == "B":
+        return f"{value:,.0f} B"
     return f"{value:g} {unit}".strip()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import random
 import sys
-from typing import Iterator
+from itertools import count
+from typing import Iterable, Iterator
 
 STATEMENTS_PER_BRAND = 3300
 KPIS = (("annual-sales", "vehicles"), ("revenue", None), ("ev-share", "percent"), ("new-models", "models"))
@@ -92,8 +93,8 @@ def _actuals(brand: str, rng: random.Random) -> Iterator[dict]:
                            **({"scope": scope} if scope else {}), **extra)
 
 
-def _models(brand: str, rng: random.Random) -> Iterator[dict]:
-    for number in range(120):
+def _models(brand: str, rng: random.Random, numbers: Iterable[int] = range(120)) -> Iterator[dict]:
+    for number in numbers:
         model, year = f"M{number:03d}", rng.randint(2012, 2030)
         planned = year + rng.randint(1, 3)
         yield _say("model-planned", brand, rng, year, model=model, planned_for=str(planned), segment=rng.choice(("SUV", "city car", "sedan")))
@@ -119,8 +120,8 @@ def _valuations(brand: str, rng: random.Random) -> Iterator[dict]:
         yield _say("ipo-considered", brand, rng, year, stance=rng.choice(("considered", "potential", "planned")))
 
 
-def _dealers(brand: str, rng: random.Random) -> Iterator[dict]:
-    for number in range(60):
+def _dealers(brand: str, rng: random.Random, numbers: Iterable[int] = range(60)) -> Iterator[dict]:
+    for number in numbers:
         year = rng.randint(2012, 2030)
         dealer, market = f"Dealer {number}", rng.choice(REGIONS)
         yield _say("dealer-talks-started", brand, rng, year, dealer=dealer, market=market)
@@ -140,6 +141,22 @@ def generate(size: int, seed: int = 2023) -> list[dict]:
     rest = registrations + rest
     rng.shuffle(rest)
     return rest
+
+
+def one_brand(size: int, seed: int = 2023) -> list[dict]:
+    """`size` statements about one brand: a brand's usual history, then ever more models and dealers
+    (each with its own name), shuffled deterministically like `generate`."""
+    rng = random.Random(seed)
+    brand = "brand-0000"
+    history = [{"kind": "brand-registered", "brand": brand, "name": "Brand 0", "parent": "Group 0"}]
+    for generate_part in (_targets, _actuals, _markets, _valuations):
+        history.extend(generate_part(brand, rng))
+    more = (s for n in count(120, 2) for s in [*_models(brand, rng, [n, n + 1]), *_dealers(brand, rng, [n // 2])])
+    while len(history) < size:
+        history.append(next(more))
+    rest = history[1:size]
+    rng.shuffle(rest)
+    return history[:1] + rest
 
 
 def write_jsonl(statements: list[dict], path: str) -> None:

@@ -22,11 +22,13 @@ class SizeReport:
     """Everything measured on one history size."""
 
     size: int
+    title: str = ""
     facts: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     answers: object | None = None
     queries: str = ""
     failures: list[str] = field(default_factory=list)
+    costs: dict[str, list[float]] = field(default_factory=dict)  # µs per statement of import, rebuild, verify
 
 
 def machine() -> list[tuple[str, str]]:
@@ -72,9 +74,10 @@ def _commit() -> str:
     return (done.stdout.strip() + " (plus any uncommitted changes)") if done.returncode == 0 else "unknown"
 
 
-def render(command: str, settings: list[str], sizes: list[SizeReport]) -> str:
+def render(command: str, settings: list[str], sizes: list[SizeReport], note: str = "") -> str:
+    """The whole report: when and how it was measured, the machine, the versions, then each section."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    out = ["# stratlog benchmarks", "", f"Measured {now} by `{command}`.", "",
+    out = ["# stratlog benchmarks", "", f"Measured {now} by `{command}`.", "", *([f"**{note}**", ""] if note else []),
            "| machine | |", "|---|---|", *[f"| {k} | {v} |" for k, v in machine()], "",
            "| software | version |", "|---|---|", *[f"| {k} | {v} |" for k, v in versions()], "",
            "## How to read this", "", *settings, ""]
@@ -86,7 +89,7 @@ def render(command: str, settings: list[str], sizes: list[SizeReport]) -> str:
 
 
 def _size_section(size: SizeReport) -> list[str]:
-    out = [f"## {size.size:,} statements", "", *[f"- {fact}" for fact in size.facts], ""]
+    out = [f"## {size.title or f'{size.size:,} statements'}", "", *[f"- {fact}" for fact in size.facts], ""]
     if size.figures:
         out += ["| figure | min | median | max | baseline (median) | ratio | target (DESIGN 8b, at 1M) | met? |",
                 "|---|---:|---:|---:|---:|---:|---|---|"]

@@ -56,13 +56,16 @@ def rebuild(db=None, read_model=None) -> None:
 
 
 @projections.command()
-@click.option("--max-dates", default=40, show_default=True, help="As-of dates checked per brand.")
+@click.option("--max-dates", default=40, show_default=True,
+              help="As-of dates per brand from which the sample of compared answers is drawn.")
 @db_options
 def verify(max_dates, db=None, read_model=None) -> None:
     """Prove the read model gives the answers of the reference fold over the event log.
 
-    Every stored event must decode and validate; then timeline, kpis and audit are compared
-    for every brand at the dates where its answers change (up to --max-dates) and today.
+    Every stored event must decode and validate; then every fold unit's stored rows are compared
+    with the fold at each date its answer changes and today (as known now, and at sampled earlier
+    recording instants), and timeline, kpis and audit on a sample of brands at the dates where their
+    answers change (up to --max-dates per brand) and today. Nothing is written.
 
     \b
     Example:
@@ -74,14 +77,21 @@ def verify(max_dates, db=None, read_model=None) -> None:
     for line in report.lines:
         click.echo(line)
     if report.log_problems:
-        differing = len(report.problems) - len(report.log_problems)
-        also = f"\nThe read model also differs from the fold in {differing} answers (run 'stratlog projections " \
+        differing = _differing(report)
+        also = f"\nThe read model also differs from the fold in {differing} (run 'stratlog projections " \
                f"rebuild')." if differing else ""
         raise StratlogError(_damaged_log(report.log_problems) + also)
     if report.problems:
-        raise StratlogError(f"the read model differs from the fold in {len(report.problems)} answers "
-                            f"(run 'stratlog projections rebuild'):\n" + "\n".join(report.problems[:20]))
+        shown = report.unit_problems[:20] + report.answer_problems[:max(0, 20 - len(report.unit_problems))]
+        raise StratlogError(f"the read model differs from the fold in {_differing(report)} (run 'stratlog "
+                            f"projections rebuild'):\n" + "\n".join(shown))
     click.echo("OK: the read model equals the fold.")
+
+
+def _differing(report) -> str:
+    """'2 units and 3 answers': where the read model differs from the fold ('' when nowhere)."""
+    counts = [(len(report.unit_problems), "unit"), (len(report.answer_problems), "answer")]
+    return " and ".join(f"{n} {word}{'s' * (n != 1)}" for n, word in counts if n)
 
 
 def _damaged_log(problems: list[str]) -> str:

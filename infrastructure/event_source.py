@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 
 from stratlog.application.ledger import Ledger
+from stratlog.application.notification_log import page
 from stratlog.domain.catalogue import SUBJECT_OF_AGGREGATE
 from stratlog.infrastructure.damage import Damage
 
@@ -54,7 +55,7 @@ class EventSource:
     def read_chunk(self, after: int, limit: int = 5000) -> tuple[list[LoggedEvent], int]:
         """The decodable events among the next `limit` after position `after`, and the last position read
         (`after` itself at the end of the log)."""
-        notifications = self.ledger.recorder.select_notifications(start=after, limit=limit, inclusive_of_start=False)
+        notifications = page(self.ledger, after, limit)
         decoded = [self._decoded(n, n.id) for n in notifications]
         return [e for e in decoded if e is not None], (notifications[-1].id if notifications else after)
 

@@ -138,3 +138,15 @@ class ReadAccess:
     def valid_dates(self, brand: str) -> list[str]:
         return [d for (d,) in self.conn.execute(
             "SELECT DISTINCT valid_from FROM rm_items WHERE brand=? ORDER BY valid_from", (brand,))]
+
+    # -- the stored rows, unit by unit (verify) ----------------------------------------------
+    def item_subjects(self) -> set[str]:
+        """The subjects (hex ids) that have stored item rows."""
+        return {s for (s,) in self.conn.execute("SELECT DISTINCT subject_id FROM rm_items")}
+
+    def subject_items(self, subject_id: str) -> list[tuple[str, str, str, str, str, str, str, str, str]]:
+        """Every stored item row of one subject: (group, brand, kind, item, valid_from, valid_to, known_from,
+        known_to, data), dates and instants as the fixed-width texts they are stored as."""
+        return self.conn.execute(
+            "SELECT grp, brand, kind, item, valid_from, valid_to, known_from, known_to, data FROM rm_items "
+            "WHERE subject_id=?", (subject_id,)).fetchall()
