@@ -62,15 +62,15 @@ class TimeAxis:
     def inside(self, day: date) -> bool:
         return self.start <= day <= self.end
 
-    def ticks(self, top: float, bottom: float, labels_at: float, labels: Labels) -> str:
-        """A grid line at each 1 January, a year label in the middle of each year that has room."""
+    def ticks(self, top: float, bottom: float, labels_at: float, labels: Labels) -> tuple[str, str]:
+        """(a grid line at each 1 January, a year label in the middle of each year that has room)."""
         years = range(self.start.year, self.end.year + 1)
         every = 1 if len(years) <= 16 else 2 if len(years) <= 32 else 5
-        out = [f'<line class="grid" x1="{self.x(date(y, 1, 1))}" y1="{top}" x2="{self.x(date(y, 1, 1))}" '
-               f'y2="{bottom}"/>' for y in years]
-        out += [label(labels, str(y), [Spot(self.x(date(y, 7, 1)), labels_at, "middle")], "year")
-                for y in years if y % every == 0 and y < self.end.year]
-        return "".join(out)
+        grid = [f'<line class="grid" x1="{self.x(date(y, 1, 1))}" y1="{top}" x2="{self.x(date(y, 1, 1))}" '
+                f'y2="{bottom}"/>' for y in years]
+        names = [label(labels, str(y), [Spot(self.x(date(y, 7, 1)), labels_at, "middle")], "year")
+                 for y in years if y % every == 0 and y < self.end.year]
+        return "".join(grid), "".join(names)
 
 
 def period_dates(texts: Iterable[str | None]) -> list[date]:
@@ -103,7 +103,7 @@ def timeline_svg(report: BrandReport, as_of: date) -> str:
     axis = TimeAxis(period_dates(texts), as_of, LABELS, W - RIGHT)
     labels, top = Labels(W), 30
     rows_end = top + ROW * len(subjects)
-    ticks, marker = axis.ticks(top - 6, rows_end, top - 12, labels), as_of_line(axis, as_of, top - 6, rows_end, labels)
+    (grid, years), marker = axis.ticks(top - 6, rows_end, top - 12, labels), as_of_line(axis, as_of, top - 6, rows_end, labels)
     body = [_subject_row(s, axis, top + i * ROW, i, labels) for i, s in enumerate(subjects)]
     bottom = rows_end
     if tracks:
@@ -111,7 +111,7 @@ def timeline_svg(report: BrandReport, as_of: date) -> str:
         body.append(deadlines)
     down = f'<line class="asof" x1="{axis.x(as_of)}" y1="{rows_end}" x2="{axis.x(as_of)}" y2="{bottom}"/>'
     # placed first (they matter most), painted last (over the row stripes)
-    return svg("timeline", W, bottom + 8, "Timeline of planned and actual dates", "".join(body) + ticks + marker + down)
+    return svg("timeline", W, bottom + 8, "Timeline of planned and actual dates", "".join(body) + grid + years + marker + down)
 
 
 def _subject_row(slip: SubjectSlip, axis: TimeAxis, y0: float, index: int, labels: Labels) -> str:

@@ -63,7 +63,7 @@ def target_svg(track: TargetTrack, as_of: date) -> str:
         return round(TOP + (top - value) / (top - bottom) * (TH - TOP - BOTTOM), 1)
 
     labels, unit = Labels(TW, TH), track.kpi["unit"]
-    parts = [axis.ticks(TOP, TH - BOTTOM, TH - BOTTOM + 16, labels)]
+    parts = list(axis.ticks(TOP, TH - BOTTOM, TH - BOTTOM + 16, labels))
     parts += [f'<line class="grid" x1="{LEFT}" y1="{y(v)}" x2="{TW - PAD}" y2="{y(v)}"/>' +
               label(labels, compact(v, unit), [Spot(LEFT - 6, y(v) + 4, "end")], "value") for v in _ticks(bottom, top, tick)]
     parts += [_deadlines(track, axis, labels), as_of_line(axis, as_of, TOP, TH - BOTTOM, labels),
