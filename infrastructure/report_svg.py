@@ -13,7 +13,7 @@ from stratlog.infrastructure.report_format import esc
 from stratlog.infrastructure.report_labels import Labels, Spot, text_width
 
 MARK = {name.removesuffix("_on"): mark for subject in SUBJECTS for name, mark in subject["milestones"]}
-W, LABELS, RIGHT, ROW, LANE, MAX_LANES = 1200, 170, 30, 46, 13, 16
+W, LABELS, RIGHT, ROW, LANE, MAX_LANES = 1200, 170, 30, 46, 14, 16
 
 
 def middle(text: str) -> date:
@@ -118,8 +118,8 @@ def _subject_row(slip: SubjectSlip, axis: TimeAxis, y0: float, index: int, label
     y = y0 + ROW / 2
     name, kind = fit(slip.subject, LABELS - 14, "subject"), fit(f"{slip.subject_type} · {slip.status}", LABELS - 14, "status")
     out = [f'<rect class="{"stripe" if index % 2 else "plain"}" x="0" y="{y0}" width="{W}" height="{ROW}"/>',
-           label(labels, name, [Spot(8, y - 2)], "subject", slip.subject if name != slip.subject else None),
-           label(labels, kind, [Spot(8, y + 12)], "status")]
+           label(labels, name, [Spot(8, y - 3)], "subject", slip.subject if name != slip.subject else None),
+           label(labels, kind, [Spot(8, y + 14)], "status")]
     plans = slip.dated_plans
     if plans and slip.plans[-1].planned_for:
         latest = PartialDate.parse(plans[-1].planned_for)

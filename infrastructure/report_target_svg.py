@@ -160,10 +160,11 @@ def _trend(kind: str, trend: Trend, track: TargetTrack, axis: TimeAxis, y: Calla
     """The required path (dashed) or the observed trend (dotted, coloured by the status) from the trend's
     actual to the deadline, sampled along the compounding curve and stopped at the chart's edge."""
     start, end = middle(trend.period), middle(track.kpi["deadline"])
+    drawn = _to_goal(trend, track.kpi, end) if kind == "required" else trend
     points = []
     for i in range(SAMPLES + 1):
         day = start + (end - start) * i / SAMPLES
-        points.append((axis.x(day), y(growth(trend, day))))
+        points.append((axis.x(day), y(growth(drawn, day))))
         if points[-1][1] in (TOP, TH - BOTTOM) and i:
             break
     status = track.kpi["status"]
@@ -177,3 +178,15 @@ def _trend(kind: str, trend: Trend, track: TargetTrack, axis: TimeAxis, y: Calla
              Spot(x - 8, ye - 20, "end"), Spot(x - 8, ye + 27, "end")]
     return (f'<polyline class="{line_css}" points="{" ".join(f"{px},{py}" for px, py in points)}">'
             f'<title>{esc(tip)}</title></polyline>' + label(labels, words, spots, css, tip))
+
+
+def _to_goal(trend: Trend, kpi: dict, end: date) -> Trend:
+    """The required trend at the unrounded rate that reaches the target's number exactly at `end` (the
+    required_cagr shown is rounded to one decimal)."""
+    k = kpi
+    goal = k["value"] if k["value"] is not None else {"at-least": k["low"], "at-most": k["high"]}.get(k["comparator"])
+    goal = goal.get("amount") if isinstance(goal, dict) else goal
+    years = (end - middle(trend.period)).days / 365.25
+    if goal is None or years <= 0 or float(goal) <= 0:
+        return trend
+    return Trend(trend.period, trend.number, ((float(goal) / float(trend.number)) ** (1 / years) - 1) * 100)
