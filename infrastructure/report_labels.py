@@ -17,7 +17,7 @@ _WIDTHS = {" ": .318, ".": .318, ",": .318, ":": .337, ";": .337, "-": .361, "â€
            "s": .521, "t": .392, "u": .634, "v": .592, "w": .818, "x": .592, "y": .592, "z": .525,
            "I": .295, "J": .295, "M": .863, "W": .989}
 _UPPER, _DIGIT, _OTHER, _WIDE = .77, .636, .7, 1.0
-ASCENT, DESCENT, SAFETY, BOLD = .95, .26, 1.04, 1.1
+ASCENT, DESCENT, SAFETY, BOLD = .95, .26, 1.06, 1.1
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
