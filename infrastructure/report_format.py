@@ -1,4 +1,4 @@
-"""The report's one compact number format: 4,585 · 125k · 1.2 bn EUR · 40 % · 150k–200k · +25.7 %/yr."""
+"""The report's text: one compact number format (4,585 · 125k · 1.2 bn EUR · 40 % · +25.7 %/yr) and escaping."""
 
 from __future__ import annotations
 
@@ -68,7 +68,11 @@ def per_year(rate: float | None) -> str:
     return f"{'+' if rate > 0 else ''}{compact_number(round(Decimal(str(rate)), 1))} %/yr"
 
 
+def visible(text) -> str:
+    """Data text as it is shown: control and bidi characters written as escapes (\\u202e)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", "" if text is None else str(text))
+
+
 def esc(text) -> str:
     """Data text made safe for HTML and SVG: markup escaped, control and bidi characters shown as escapes."""
-    text = "" if text is None else str(text)
-    return html.escape(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text), quote=True)
+    return html.escape(visible(text), quote=True)

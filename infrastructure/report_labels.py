@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from stratlog.infrastructure.report_format import esc
+from stratlog.infrastructure.report_format import esc, visible
 
 # Advance widths in em of DejaVu Sans, the widest of the usual sans-serif fonts (so an estimate is an upper
 # bound for the others); characters not listed take the width of their class below.
@@ -70,6 +70,7 @@ class Labels:
               tip: str | None = None) -> str:
         """The `<text>` element (data text escaped) at the first free spot, or '' when every spot is taken;
         `size` is the font size in px the class `css` gives it, `tip` an optional tooltip."""
+        text = visible(text)  # measured as it is shown
         for spot in spots:
             box = box_of(text, spot.x, spot.y, spot.anchor, size, bold)
             if box.left < 0 or box.right > self.width or box.top < 0:

@@ -9,7 +9,7 @@ from stratlog.application.report_data import BrandReport, SubjectSlip, TargetTra
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.picture import SUBJECTS
 from stratlog.infrastructure.report_chart_style import BOLD, SVG_CSS, TEXT_SIZES
-from stratlog.infrastructure.report_format import esc
+from stratlog.infrastructure.report_format import esc, visible
 from stratlog.infrastructure.report_labels import Labels, Spot, text_width
 
 MARK = {name.removesuffix("_on"): mark for subject in SUBJECTS for name, mark in subject["milestones"]}
@@ -35,7 +35,7 @@ def label(labels: Labels, text: str, spots: Iterable[Spot], css: str, tip: str |
 
 def fit(text: str, width: float, css: str) -> str:
     """`text` cut with an ellipsis to fit `width` px in class `css`."""
-    size, bold = TEXT_SIZES[css], css in BOLD
+    size, bold, text = TEXT_SIZES[css], css in BOLD, visible(text)
     while len(text) > 1 and text_width(text, size, bold) > width:
         text = text[:-2] + "…"
     return text

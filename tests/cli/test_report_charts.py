@@ -141,6 +141,14 @@ def test_a_label_with_no_free_spot_is_left_out_and_the_first_free_spot_is_taken(
     assert labels.place("a label far too wide for this chart", [Spot(150, 80)], "actual-label", 10) == ""
 
 
+def test_a_label_is_measured_and_written_as_shown_with_markup_escaped_and_bidi_characters_spelled_out():
+    placed = Labels(400).place("<b>\u202eA290", [Spot(10, 20)], "actual-label", 10)
+    assert ">&lt;b&gt;\\u202eA290</text>" in placed
+    labels = Labels(400)
+    labels.place("<b>\u202eA290", [Spot(10, 20)], "actual-label", 10)
+    assert labels.boxes[0].right - labels.boxes[0].left > 10 * 12 * 0.5  # the 12 characters shown, not 8
+
+
 @pytest.mark.parametrize("value, unit, shown", [
     (4585, "vehicles", "4,585"), (125000, "vehicles", "125k"), (12500, None, "12.5k"), (999_999, None, "1 M"),
     ({"amount": "1200000000", "currency": "EUR"}, "EUR", "1.2 bn EUR"), (40, "percent", "40 %"),
@@ -260,3 +268,16 @@ def test_neither_out_nor_charts_is_a_usage_error(demo_db, stratlog):
     result = stratlog("--db", demo_db, "report")
     assert result.code == 2
     assert "Missing option '--out' (or '--charts DIR')" in result.err
+
+
+def test_a_long_subject_name_with_markup_is_cut_to_its_column_with_the_whole_name_in_a_tooltip(db, stratlog, tmp_path):
+    name = "Very Long Model Name <b>Edition</b> 2025 Grand Tourer"
+    data = ("statements:\n  - {kind: brand-registered, brand: acme, name: Acme}\n"
+            f"  - {{kind: model-planned, brand: acme, model: {json.dumps(name)}, planned_for: 2025, announced_on: 2023-06,"
+            " source: {title: t}}\n")
+    assert stratlog("--db", db, "import", write(tmp_path, "long.yaml", data)).code == 0
+    page = report(stratlog, db, tmp_path, "--brand", "acme", "--as-of", "2024-06-30")
+    subject = next(t for t in charts_of(page)[0].iter("text") if t.get("class") == "subject")
+    assert subject.text.endswith("…") and subject.text.startswith("Very Long Model")
+    assert subject.find("title").text == name
+    assert "<b>Edition" not in page and "&lt;b&gt;Edition" in page
