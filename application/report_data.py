@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterable, Sequence
 from stratlog.application.queries import Queries
 from stratlog.domain.dates import PartialDate, instant_text
 from stratlog.domain.jsonvalues import number_of
+from stratlog.domain.kpi_status import by_period_end, judged_annuals, observed_growth
 from stratlog.domain.picture import STATUSES, SUBJECTS
 from stratlog.domain.views import target_subject
 
@@ -80,8 +81,19 @@ class ActualPoint:
 
 
 @dataclass(frozen=True)
+class Trend:
+    """A compounding path: from `number`, the actual reported for `period`, at `rate` percent per year
+    (the required growth to the target, or the growth observed between the last two annual actuals)."""
+
+    period: str
+    number: Decimal
+    rate: float
+
+
+@dataclass(frozen=True)
 class TargetTrack:
-    """One target under its current deadline: its KPI row, its revision steps and the KPI's actuals."""
+    """One target under its current deadline: its KPI row, its revision steps and the KPI's actuals; the
+    path its required growth draws from the latest actual, and the observed trend (None when unknown)."""
 
     label: str
     kpi: dict
@@ -89,10 +101,17 @@ class TargetTrack:
     withdrawn: bool
     steps: tuple[Step, ...]
     actuals: tuple[ActualPoint, ...]
+    required: Trend | None = None
+    observed: Trend | None = None
 
     @property
     def numeric(self) -> bool:
         return any(s.low is not None for s in self.steps)
+
+    @property
+    def observed_cagr(self) -> float | None:
+        """Growth between the target's last two annual actuals in percent per year (None when unknown)."""
+        return self.observed.rate if self.observed else None
 
 
 @dataclass(frozen=True)
@@ -192,8 +211,21 @@ def target_tracks(groups: list[dict], kpis: list[dict]) -> tuple[TargetTrack, ..
         found = actuals.get((row["kpi"], (row["scope"] or "").casefold()), [])
         dated = tuple(d for d in target["deadlines"] if d != "open")  # an open target has no date to draw
         tracks.append(TargetTrack(target_subject(row), row, dated, target["withdrawn"], steps,
-                                  tuple(_actual(a, row["unit"]) for a in found)))
+                                  tuple(_actual(a, row["unit"]) for a in found), *trends(row, found)))
     return tuple(tracks)
+
+
+def trends(row: dict, actuals: list[dict]) -> tuple[Trend | None, Trend | None]:
+    """The required path (from the latest actual at required_cagr) and the observed trend (from the last
+    annual actual at the growth between the last two) of a kpis row, given its KPI's actuals."""
+    ordered = by_period_end(actuals)
+    latest = next((a for _, a in reversed(ordered) if a["period"] == row["actual_period"]), None)
+    start = number_of(latest["value"]) if latest else None
+    required = Trend(latest["period"], start, row["required_cagr"]) \
+        if start is not None and row["required_cagr"] is not None else None
+    rate, annual = observed_growth(row, ordered), judged_annuals(row, ordered)
+    observed = Trend(annual[-1]["period"], number_of(annual[-1]["value"]), rate) if rate is not None else None
+    return required, observed
 
 
 def _step(row: dict) -> Step:

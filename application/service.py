@@ -172,10 +172,12 @@ class Stratlog:
     def report_html(self, brand: str | Sequence[str] | None = None, as_of: When = None, known_at: When = None) -> str:
         """The self-contained HTML report (scorecard, timeline chart, target charts, KPIs, sources) of one
         brand, several, or every brand (None)."""
+        return self.outputs.report_html(self._report_data(brand, as_of, known_at))
+
+    def _report_data(self, brand: str | Sequence[str] | None, as_of: When, known_at: When) -> Any:
         from stratlog.application.report_data import build_report
-        data = build_report(self.store.queries(), brand, as_of_value(as_of), known_at_value(known_at),
+        return build_report(self.store.queries(), brand, as_of_value(as_of), known_at_value(known_at),
                             lambda b: (record for _, record in self.store.records(b)))
-        return self.outputs.report_html(data)
 
     # -- the read model --------------------------------------------------------------------------
     def status(self) -> tuple[int, int, int]:
@@ -219,14 +221,23 @@ class Stratlog:
         output = self.output(out, option, sqlite=True)
         return self.outputs.replay(self.store.queries(), output, as_of, moment, progress)
 
-    def report(self, out: str, brand: str | Sequence[str] | None = None, as_of: When = None, known_at: When = None,
-               option: str = "--out") -> bool:
-        """Write the HTML report to `out` ('-': standard output); True when it went to a file."""
-        output = self.output(out, option)
-        page = self.report_html(brand, as_of, known_at)
-        with self.outputs.text(output) as handle:
-            handle.write(page)
-        return output.path is not None
+    def report(self, out: str | None, brand: str | Sequence[str] | None = None, as_of: When = None, known_at: When = None,
+               option: str = "--out", charts: str | None = None, charts_option: str = "--charts") -> list[str]:
+        """Write the HTML report to `out` ('-': standard output; None: no page) and, given `charts`, each of
+        its charts as a standalone SVG file in that folder (created if missing). Both targets are checked
+        before anything is written (InvalidInput). Returns the files written, the page first."""
+        output = self.output(out, option) if out is not None else None
+        folder = self.outputs.chart_folder(charts, charts_option) if charts is not None else None
+        data = self._report_data(brand, as_of, known_at)
+        written = []
+        if output is not None:
+            page = self.outputs.report_html(data)
+            with self.outputs.text(output) as handle:
+                handle.write(page)
+            written += [out] if output.path is not None else []
+        if folder is not None:
+            written += self.outputs.report_charts(folder, charts_option, data)
+        return written
 
     def backup(self, file: str, option: str = "FILE") -> None:
         """Write a consistent copy of the database file, replacing `file` only once complete."""

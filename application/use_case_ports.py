@@ -92,3 +92,9 @@ class Outputs(Protocol):
 
     def report_html(self, data: Any) -> str:
         """The self-contained HTML page of report data."""
+
+    def chart_folder(self, target: str, option: str) -> Any:
+        """The folder for the report's chart files, checked (InvalidInput) but not yet created."""
+
+    def report_charts(self, folder: Any, option: str, data: Any) -> list[str]:
+        """Write each chart of report data as a standalone SVG file in the folder (created if missing); the paths."""

@@ -124,15 +124,37 @@ def _trend(target: dict, annual: list[dict], required: float) -> str:
     declining = target["comparator"] == "at-most" or (target["comparator"] in ("about", "exactly") and required < 0)
     need = -required if declining else required
     if len(annual) >= 2:
-        (prev, last) = annual[-2:]
-        years = PartialDate.parse(last["period"]).year - PartialDate.parse(prev["period"]).year
-        a, b = number_of(prev["value"]), number_of(last["value"])
-        if a is None or b is None or a <= 0 or b <= 0 or years <= 0:
-            return "pending"
-        try:
-            observed = (float(b / a) ** (1 / years) - 1) * 100
-        except OverflowError:
+        observed = _growth(*annual[-2:])
+        if observed is None:
             return "pending"
         seen = -observed if declining else observed
         return "on-track" if seen >= need else "at-risk" if seen >= need / 2 else "off-track"
     return "on-track" if need <= 10 else "at-risk" if need <= 25 else "off-track"
+
+
+def _growth(prev: dict, last: dict) -> float | None:
+    """Percent per year from one annual actual to a later one; None when either is not a positive number."""
+    years = PartialDate.parse(last["period"]).year - PartialDate.parse(prev["period"]).year
+    a, b = number_of(prev["value"]), number_of(last["value"])
+    if a is None or b is None or a <= 0 or b <= 0 or years <= 0:
+        return None
+    try:
+        return (float(b / a) ** (1 / years) - 1) * 100
+    except OverflowError:
+        return None
+
+
+def judged_annuals(target: dict, actuals: list[tuple[date, dict]]) -> list[dict]:
+    """The annual actuals a target's trend is judged by: period ending by its deadline (any, for an open
+    target), in its unit, oldest first. `actuals` as given by `by_period_end`."""
+    deadline = PartialDate.parse(target["deadline"]).end if target["deadline"] else date.max
+    return [a for end, a in actuals if end <= deadline and a["unit"] == target["unit"]
+            and PartialDate.parse(a["period"]).is_annual]
+
+
+def observed_growth(target: dict, actuals: list[tuple[date, dict]]) -> float | None:
+    """The growth observed between the last two of the target's `judged_annuals`, in percent per year to
+    one decimal; None with fewer than two, or when either is not a positive number."""
+    annual = judged_annuals(target, actuals)
+    growth = _growth(*annual[-2:]) if len(annual) >= 2 else None
+    return round(growth, 1) if growth is not None and math.isfinite(growth) else None

@@ -88,6 +88,14 @@ class OutputWriter:
         from stratlog.infrastructure.report_html import render_report
         return render_report(data)
 
+    def chart_folder(self, target: str, option: str) -> Any:
+        from stratlog.infrastructure.report_charts import chart_folder
+        return chart_folder(target, option)
+
+    def report_charts(self, folder: Any, option: str, data: Any) -> list[str]:
+        from stratlog.infrastructure.report_charts import write_charts
+        return write_charts(folder, option, data, self.settings)
+
 
 def field_errors(error: Exception) -> list[str]:
     """A pydantic ValidationError as 'field: message' lines (what the CLI maps to its options)."""

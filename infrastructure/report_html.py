@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from stratlog.application.report_data import BrandReport, Report, SubjectSlip, TargetTrack
-from stratlog.domain.jsonvalues import display
 from stratlog.domain.picture import STATUSES
+from stratlog.infrastructure.report_chart_style import SVG_CSS
+from stratlog.infrastructure.report_format import PERCENT_UNITS, compact, compact_number, esc
 from stratlog.infrastructure.report_scorecard import SCORECARD_CSS, comparison_section, scorecard_section
-from stratlog.infrastructure.report_svg import esc, target_svg, timeline_svg
+from stratlog.infrastructure.report_svg import timeline_svg
+from stratlog.infrastructure.report_target_svg import target_svg
 
 _WEB = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 TONE_COLOURS = {"done": "background:#dcefe5;color:#1d5c40", "late": "background:#fbe9d6;color:#8a4412",
@@ -16,11 +18,11 @@ TONE_COLOURS = {"done": "background:#dcefe5;color:#1d5c40", "late": "background:
 BADGE_CSS = "".join(",".join(f".s-{word}" for word, tone in STATUSES.items() if tone == name) + f"{{{colours}}}\n"
                     for name, colours in TONE_COLOURS.items())
 KPI_COLUMNS = ("kpi", "scope", "deadline", "horizon", "comparator", "target", "unit", "actual", "period",
-               "needs %/yr", "status")
+               "needs %/yr", "observed %/yr", "status")
 AUDIT_COLUMNS = ("kpi", "scope", "change", "old value", "new value", "old deadline", "new deadline", "announced",
                  "recorded", "source", "statement")
 LEGEND = '<div class="legend">' + "".join(
-    f'<span><svg viewBox="-2 -9 34 18">{icon}</svg>{words}</span>' for icon, words in (
+    f'<span><svg class="chart key" viewBox="-2 -9 34 18">{icon}</svg>{words}</span>' for icon, words in (
         ('<circle class="plan" cx="6" cy="0" r="5" opacity="0.35"/><circle class="plan" cx="20" cy="0" r="5"/>',
          "planned date as announced (older ones faded)"),
         ('<rect class="plan-period" x="0" y="-3" width="28" height="6" rx="3"/>', "period of the latest plan"),
@@ -31,6 +33,13 @@ LEGEND = '<div class="legend">' + "".join(
         ('<path class="ended" d="M8,-6 L20,6 M8,6 L20,-6"/>', "cancelled / discontinued / exited"),
         ('<path class="asof" d="M14,-9 V9"/>', "as-of date"),
         ('<path class="deadline" d="M14,-8 V8 M9,-8 H19"/>', "target deadline"))) + "</div>"
+TARGET_LEGEND = '<div class="legend">' + "".join(
+    f'<span><svg class="chart key" viewBox="-2 -9 34 18">{icon}</svg>{words}</span>' for icon, words in (
+        ('<path class="step-line" d="M0,4 H14 V-4 H30"/>', "the target as set and revised"),
+        ('<circle class="actual-dot" cx="14" cy="0" r="4"/>', "actual reported"),
+        ('<path class="required" d="M0,4 L30,-4"/>', "path the target requires from the latest actual"),
+        ('<path class="observed on-track" d="M0,4 L30,-4"/>', "trend observed between the last two annual actuals"),
+        ('<circle class="goal-mark" cx="14" cy="0" r="5"/>', "the target at its deadline"))) + "</div>"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 CSS = """
 :root{--ink:#1f2933;--muted:#66717f;--line:#d9dee5;--paper:#fff;--band:#f5f7f9;--plan:#3b6ea8;--slip:#c0622b;
@@ -49,28 +58,16 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}code{font-size:12px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;background:#e8ecf1}
 """ + BADGE_CSS + """.flag{color:var(--slip);font-weight:600}.grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:16px}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:10px}svg.chart{width:100%;height:auto;display:block}
-svg text{font:11px system-ui,sans-serif;fill:var(--ink)}svg .year,svg .value,svg .status,svg .legend{fill:var(--muted)}
-svg .subject{font-weight:600;font-size:12.5px}svg .grid{stroke:#e6e9ee}svg .stripe{fill:#f7f9fb}svg .plain{fill:#fff}
-svg .plan{fill:#fff;stroke:var(--plan);stroke-width:2}svg .plan-period{fill:#c9dbef}svg .slip{stroke:var(--slip);stroke-width:1.6}
-svg .early{stroke:var(--early);stroke-width:1.6}svg .slip-head{fill:var(--slip)}svg .early-head{fill:var(--early)}
-svg .same{stroke:#8a94a3;stroke-width:1.4}svg .same-head{fill:#8a94a3}svg .same-label{fill:var(--muted);font-size:10px}
-svg .nodate,svg .deadline-label,svg .asof-label,svg .slip-label,svg .early-label,svg .same-label,svg .actual-label,svg .change
-{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 .legend{display:flex;flex-wrap:wrap;gap:6px 20px;margin:6px 0 10px;color:var(--muted);font-size:12px}
-.legend svg{width:30px;height:16px;vertical-align:middle;margin-right:4px}
-svg .slip-label{fill:var(--slip);font-size:10px}svg .early-label{fill:var(--early);font-size:10px}
-svg .actual{fill:var(--actual)}svg .revealed{fill:#2c8c99}svg .actual-label{font-size:10px;fill:var(--actual)}
-svg .ended{stroke:var(--asof);stroke-width:2.2;fill:none}svg .nodate{font-style:italic;fill:var(--muted)}
-svg .asof{stroke:var(--asof);stroke-width:1.5;stroke-dasharray:5 4}svg .asof-label{fill:var(--asof);font-weight:600}
-svg .separator{stroke:var(--line)}svg .deadline{stroke:var(--deadline);stroke-width:2;fill:none}
-svg .deadline.old,svg .moved{stroke:var(--deadline);opacity:.35;stroke-dasharray:3 3}
-svg .deadline-label{fill:var(--deadline);font-size:10.5px}svg .deadline-period{fill:var(--deadline);opacity:.08}
-svg .step-line{fill:none;stroke:var(--plan);stroke-width:2.4}svg .step-line.low{stroke-dasharray:4 3}
-svg .step{fill:var(--plan)}svg .goal{stroke:var(--plan);stroke-width:1.5;stroke-dasharray:2 4;fill:none}
-svg .goal-mark{fill:#fff;stroke:var(--deadline);stroke-width:2.5}svg .change{fill:var(--plan);font-size:10px}
-svg .actual-dot{fill:var(--ink)}svg .actual-line{fill:none;stroke:var(--muted);stroke-width:1}svg .actual-value{font-size:10px}
-@media print{body{background:#fff}section{break-inside:avoid}}
-"""
+.legend svg.chart.key{width:30px;height:16px;display:inline-block;vertical-align:middle;margin-right:4px}
+@page{size:A4;margin:12mm}
+@media print{body{background:#fff;font-size:12px}header{print-color-adjust:exact;-webkit-print-color-adjust:exact}
+main{max-width:none;padding:0}section{break-inside:auto;border:none;padding:8px 0;margin:8px 0}
+h2,h3,summary{break-after:avoid}figure,.facts,.legend,tr{break-inside:avoid}
+.grid2{display:block}.grid2 figure{margin:0 0 10px}
+table{table-layout:auto;font-size:10.5px}th,td{padding:3px 4px}td{overflow-wrap:anywhere}
+a{color:inherit;text-decoration:none}.badge,.chart{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+""" + SVG_CSS  # the legend's icons; each chart also carries these styles itself
 
 
 def render_report(report: Report) -> str:
@@ -99,7 +96,7 @@ def _brand(b: BrandReport, report: Report) -> str:
     return (scorecard_section(b) + f'<section>{title}{_facts(b.state)}</section>'
             f'<section><h2>Timeline: planned and actual dates</h2>{_timeline(b, report)}</section>'
             f'<section><h2>Targets across their revisions</h2>{_targets(b, report)}</section>'
-            f'<section><h2>KPI status as of {report.as_of.isoformat()}</h2>{_kpi_table(b.kpis)}</section>'
+            f'<section><h2>KPI status as of {report.as_of.isoformat()}</h2>{_kpi_table(b.kpis, b.targets)}</section>'
             f'<section><h2>Audit of target statements</h2>{_audit_table(b.audit)}</section>'
             f'<section><h2>Sources</h2>{_sources(b)}</section>')
 
@@ -107,7 +104,7 @@ def _brand(b: BrandReport, report: Report) -> str:
 def _facts(state: dict) -> str:
     valuation = state.get("valuation")
     ipo = state.get("ipo")
-    facts = [("Latest valuation", f"{display(valuation)} ({valuation['valued_on']})" if valuation else "none reported"),
+    facts = [("Latest valuation", f"{compact(valuation)} ({valuation['valued_on']})" if valuation else "none reported"),
              ("IPO stance", " · ".join(str(x) for x in (ipo["stance"], ipo.get("by"), ipo.get("announced_on")) if x)
               if ipo else "none stated"),
              ("Dealer agreements", ", ".join(f"{d['dealer']}/{d['market']} ({d['status']})"
@@ -139,39 +136,71 @@ def _no_date(note: str | None) -> str:
 
 
 def _targets(b: BrandReport, report: Report) -> str:
+    """A chart card per numeric target; yes/no (and other non-numeric) targets as rows of one table."""
     if not b.targets:
         return '<p class="note">No target announced by this date.</p>'
-    return '<div class="grid2">' + "".join(_target_card(t, report) for t in b.targets) + "</div>"
+    charted = [t for t in b.targets if t.numeric]
+    cards = (TARGET_LEGEND + '<div class="grid2">' + "".join(_target_card(t, report) for t in charted) + "</div>"
+             if charted else "")
+    return cards + _yes_no_table([t for t in b.targets if not t.numeric])
+
+
+def _terms(k: dict) -> str:
+    shown = _target_value(k)
+    unit = "" if k["unit"] in ("yes/no", None, *PERCENT_UNITS) or str(k["unit"]) in shown else f" {k['unit']}"
+    return f"{k['comparator'].replace('-', ' ')} {shown}{unit} {k['horizon']} {k['deadline'] or 'open'}"
 
 
 def _target_card(t: TargetTrack, report: Report) -> str:
-    k = t.kpi
-    unit = "" if k["unit"] in ("yes/no", None) or str(k["unit"]) in _target_value(k) else f" {k['unit']}"
-    terms = f"{k['comparator'].replace('-', ' ')} {_target_value(k)}{unit} {k['horizon']} {k['deadline'] or 'open'}"
-    steps = "; ".join(f"{s.change} {display(s.value)} ({s.announced_on})" for s in t.steps)
-    chart = target_svg(t, report.as_of) if t.numeric else f"<p>Not a number, so no chart: {esc(steps)}.</p>"
     others = [a for a in t.actuals if not a.comparable]
     aside = ("<p class='note'>Actuals in another unit, not plotted: " +
-             ", ".join(f"{esc(a.period)}: {esc(display(a.value))}" for a in others) + "</p>") if others else ""
+             ", ".join(f"{esc(a.period)}: {esc(compact(a.value))}" for a in others) + "</p>") if others else ""
     revisions = sum(1 for s in t.steps if s.change != "set")
-    return (f"<figure><h3>{esc(t.label)} {_badge(k['status'])}</h3><div class='note'>{esc(terms)} · "
-            f"{revisions} revision(s) · {len(t.actuals)} actual(s) reported</div>{chart}{aside}</figure>")
+    return (f"<figure><h3>{esc(t.label)} {_badge(t.kpi['status'])}</h3><div class='note'>{esc(_terms(t.kpi))} · "
+            f"{revisions} revision(s) · {len(t.actuals)} actual(s) reported</div>{target_svg(t, report.as_of)}{aside}</figure>")
+
+
+def _yes_no_table(tracks: list[TargetTrack]) -> str:
+    """Targets with no number to chart (yes/no): terms, status, what was said and the latest actual."""
+    if not tracks:
+        return ""
+    body = "".join(f"<tr><td><strong>{esc(t.label)}</strong></td><td>{esc(_terms(t.kpi))}</td>"
+                   f"<td>{_badge(t.kpi['status'])}</td><td>{esc(_said_over_time(t))}</td>"
+                   f"<td>{esc(_latest_actual(t.kpi))}</td></tr>" for t in tracks)
+    return "<h3>Yes/no targets</h3>" + _table(("target", "terms", "status", "as stated", "latest actual"), body)
+
+
+def _said_over_time(t: TargetTrack) -> str:
+    return "; ".join(f"{s.change} {compact(s.value)} ({s.announced_on})" for s in t.steps)
+
+
+def _latest_actual(k: dict) -> str:
+    return f"{compact(k['actual'], k['unit'])} ({k['actual_period']})" if k["actual_period"] else "none reported"
 
 
 def _target_value(row: dict) -> str:
-    return display(row["value"]) if row["value"] is not None else display({"low": row["low"], "high": row["high"]})
+    value = row["value"] if row["value"] is not None else {"low": row["low"], "high": row["high"]}
+    return compact(value, row["unit"])
 
 
-def _kpi_table(rows) -> str:
+def _kpi_table(rows, tracks: tuple[TargetTrack, ...] = ()) -> str:
+    """The kpis rows, with the observed growth of each target's track (empty when not computable)."""
+    observed = {t.kpi["identity"]: t.observed_cagr for t in tracks}
     if not rows:
         return '<p class="note">No targets.</p>'
     body = "".join(
         "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in (r["kpi"], r["scope"] or "", r["deadline"] or "open", r["horizon"],
                                                           r["comparator"]))
         + f"<td class='num'>{esc(_target_value(r))}</td><td>{esc(r['unit'])}</td>"
-        + f"<td class='num'>{esc(display(r['actual']))}</td><td>{esc(r['actual_period'] or '')}</td>"
-        + f"<td class='num'>{esc(display(r['required_cagr']))}</td><td>{_badge(r['status'])}</td></tr>" for r in rows)
+        + f"<td class='num'>{esc(compact(r['actual'], r['unit']))}</td><td>{esc(r['actual_period'] or '')}</td>"
+        + f"<td class='num'>{_rate(r['required_cagr'])}</td><td class='num'>{_rate(observed.get(r['identity']))}</td>"
+        + f"<td>{_badge(r['status'])}</td></tr>" for r in rows)
     return _table(KPI_COLUMNS, body)
+
+
+def _rate(rate: float | None) -> str:
+    """A growth rate in percent per year for a %/yr column: +25.7, -3; empty when not computable."""
+    return "" if rate is None else esc(f"{'+' if rate > 0 else ''}{compact_number(round(rate, 1))}")
 
 
 def _said(row: dict, prefix: str):
@@ -186,7 +215,7 @@ def _audit_table(rows) -> str:
         return '<p class="note">No target statements.</p>'
     body = "".join(
         f"<tr><td>{esc(r['kpi'])}</td><td>{esc(r['scope'] or '')}</td><td>{_change(r)}</td>"
-        f"<td class='num'>{esc(display(_said(r, 'old_')))}</td><td class='num'>{esc(display(_said(r, 'new_')))}</td>"
+        f"<td class='num'>{esc(compact(_said(r, 'old_')))}</td><td class='num'>{esc(compact(_said(r, 'new_')))}</td>"
         f"<td>{esc(r['old_deadline'] or '')}</td><td>{esc(r['new_deadline'] or '')}</td><td>{esc(r['announced_on'] or '')}</td>"
         f"<td class='note'>{esc(r['recorded_at'])}</td><td>{_link(r.get('source'), r.get('source_url'))}</td>"
         f"<td><code>{esc((r['statement_id'] or '')[:8])}</code></td></tr>" for r in rows)

@@ -84,7 +84,7 @@ def test_a_slip_and_a_raise_are_drawn_and_listed(demo_db, stratlog, tmp_path):
     page = report(stratlog, demo_db, tmp_path, "--brand", "alpine", "--as-of", "2025-06-30")
     assert "narrowed: 2025 → 2025-Q4" in page
     assert "revealed 2024-06-13" in page
-    assert "raised 150,000" in page
+    assert "raised 150k" in page
     assert "actual 2024: 4,585" in page
 
 

@@ -1,13 +1,16 @@
-"""The report in a real browser: headless Chromium loads it offline, logs no error and draws a real page."""
+"""The report in a real browser: headless Chromium loads it offline, logs no error, draws a real page, lays out
+a busy brand's charts with no two labels intersecting, and prints it to PDF."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
 import zlib
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -120,3 +123,85 @@ def unfilter(kind: int, line: bytearray, above: bytearray, bpp: int) -> bytearra
             pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
             line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 255
     return line
+
+
+MEASURE = """<script>
+const charts = [...document.querySelectorAll("svg.chart:not(.key)")].map(svg => ({
+  label: svg.getAttribute("aria-label"),
+  texts: [...svg.querySelectorAll("text")].map(t => {
+    const b = t.getBBox();
+    return {text: t.firstChild.nodeValue, cls: t.getAttribute("class"), x: b.x, y: b.y, w: b.width, h: b.height};
+  })}));
+const out = document.createElement("pre");
+out.id = "measured";
+out.textContent = JSON.stringify(charts);
+document.body.appendChild(out);
+</script>"""
+
+
+@pytest.fixture
+def busy_page(tmp_path, db, stratlog):
+    """The report of a made-up brand with 25 models and 40 targets (see test_report_charts.busy_brand)."""
+    from tests.cli.test_report_charts import busy_brand
+    assert stratlog("--db", db, "import", write(tmp_path, "busy.yaml", busy_brand())).code == 0
+    page = tmp_path / "busy.html"
+    assert stratlog("--db", db, "report", "--brand", "busy", "--as-of", "2025-06-30", "--out", str(page)).code == 0
+    return page
+
+
+def measured_text_boxes(browser: str, page: Path, tmp_path: Path) -> list[dict]:
+    """Every chart's text boxes as Chromium lays them out (getBBox, in the chart's own units), measured on a
+    copy of the page that carries a script (the report itself has none, and its policy forbids one)."""
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text(encoding="utf-8"))
+    copy = tmp_path / "measure.html"
+    copy.write_text(html.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    done = subprocess.run([browser, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", copy.as_uri()],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = re.search(r'<pre id="measured">(.*?)</pre>', done.stdout, re.DOTALL)
+    assert found, done.stdout[-2000:]
+    return json.loads(unescape(found.group(1)))
+
+
+def overlapping(texts: list[dict]) -> list[tuple[str, str]]:
+    return [(a["text"], b["text"]) for i, a in enumerate(texts) for b in texts[i + 1:]
+            if min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > 0.01
+            and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > 0.01]
+
+
+def test_no_two_text_boxes_of_a_busy_brands_charts_intersect_in_chromium(busy_page, tmp_path):
+    charts = measured_text_boxes(chromium(), busy_page, tmp_path)
+    assert len(charts) == 33 and sum(len(c["texts"]) for c in charts) > 600
+    assert all(t["w"] > 0 for c in charts for t in c["texts"])  # really laid out, with a font
+    assert {c["label"]: overlapping(c["texts"]) for c in charts} == {c["label"]: [] for c in charts}
+
+
+def test_the_label_estimate_is_never_narrower_than_what_chromium_draws(busy_page, tmp_path):
+    from stratlog.infrastructure.report_chart_style import BOLD, TEXT_SIZES
+    from stratlog.infrastructure.report_labels import text_width
+    charts = measured_text_boxes(chromium(), busy_page, tmp_path)
+    narrow = [(t["text"], round(t["w"], 1), round(text_width(t["text"], TEXT_SIZES[css], css in BOLD), 1))
+              for c in charts for t in c["texts"] for css in [t["cls"].split()[0]]
+              if t["w"] > text_width(t["text"], TEXT_SIZES[css], css in BOLD) + 0.5]
+    assert narrow == []
+
+
+def test_the_printed_busy_report_has_a4_pages_and_a_drawn_first_page(busy_page, tmp_path):
+    import pypdfium2 as pdfium  # the test extra: a PDF renderer in a wheel, nothing to install beside Chromium
+    pdf = tmp_path / "busy.pdf"
+    done = subprocess.run([chromium(), *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
+                           "--no-pdf-header-footer", busy_page.as_uri()], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0 and pdf.exists(), done.stderr[-2000:]
+    document = pdfium.PdfDocument(str(pdf))
+    assert len(document) >= 4
+    width, height = document[0].get_size()
+    assert (round(width), round(height)) == (595, 842)  # A4 portrait, in points, as the print stylesheet asks
+    for index in (0, len(document) // 2):
+        bitmap = document[index].render(scale=1)
+        pixels, channels = bytes(bitmap.buffer), bitmap.n_channels
+        sample = [pixels[row * bitmap.stride + x * channels:][:3]
+                  for row in range(0, bitmap.height, 7) for x in range(0, bitmap.width, 5)]
+        inked = sum(1 for p in sample if sum(p) < 600)
+        assert len(set(sample)) > 30 and inked > len(sample) // 100, index  # text and charts, not a blank page
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    assert "Busy Motors" in text and "Yes/no targets" in text and "KPI status as of 2025-06-30" in text
