@@ -28,8 +28,16 @@ partial_dates = st.one_of(
     st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31)).map(lambda d: d.isoformat()))
 amounts = st.integers(0, 12).flatmap(lambda places: st.decimals(
     min_value=0, max_value=Decimal("99999999999999999"), places=places, allow_nan=False))
-numbers = st.integers(0, 12).flatmap(lambda places: st.decimals(
-    min_value=Decimal("-99999999999999999"), max_value=Decimal("99999999999999999"), places=places, allow_nan=False))
+
+
+def _plain_numbers(places: int) -> st.SearchStrategy:
+    """Plain numbers the importer accepts: whole ones below 10^17, ones with decimals within the 15
+    significant digits that answers show exactly (more is refused as input, exit 2: not a rule)."""
+    largest = Decimal("99999999999999999") if places == 0 else Decimal(10) ** (15 - places) - Decimal(1).scaleb(-places)
+    return st.decimals(min_value=-largest, max_value=largest, places=places, allow_nan=False)
+
+
+numbers = st.integers(0, 12).flatmap(_plain_numbers)
 money = st.fixed_dictionaries({"amount": amounts, "currency": st.sampled_from(["EUR", "USD", "CNY", "JPY"])})
 markets = st.sampled_from(["US", "FR", "CN", "EU", "DE"])
 source = st.fixed_dictionaries({"title": texts}, optional={"quote": texts, "speaker": names, "language": st.just("fr"),
