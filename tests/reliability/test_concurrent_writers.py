@@ -58,7 +58,7 @@ def run_together(tmp_path: Path, commands: list[list[str]]) -> list[subprocess.C
     (tmp_path / "go").touch()
     done = []
     for command, process in zip(commands, processes):
-        out, err = process.communicate(timeout=120)
+        out, err = process.communicate(timeout=600)  # a bound against a hang, not a timing: shared machines are slow
         done.append(subprocess.CompletedProcess(command, process.returncode, out, err))
     return done
 
