@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -12,8 +13,9 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import Environment
 
 from stratlog.application.clock import Clock, recording_instant, require_after_latest, system_clock
-from stratlog.application.compact import expanded
+from stratlog.application.compact import Compact, expanded
 from stratlog.application.ports import QUIET, Progress, StatementIndex
+from stratlog.application.statement_json import dumped
 from stratlog.domain.aggregate import Subject
 from stratlog.domain.catalogue import AGGREGATES
 from stratlog.domain.errors import (AmbiguousStatementId, InvalidInput, ModelNameTaken, RuleViolation, RulesBroken,
@@ -90,7 +92,7 @@ class Ledger(Application):
         A large command (`streaming`) writes each subject's events as soon as they are checked, so
         memory holds one subject at a time.
         """
-        with self.recorder.recording() as session:
+        with self.recorder.recording() as session, _forgetting(batch.bodies):
             latest = session.latest_recorded_at()
             batch.result.recorded_at = recording_instant(latest, session.server_clock() or self.clock())
             if streaming:
@@ -131,6 +133,7 @@ class _Batch:
         self.names: dict[tuple[str, str], UUID] = {}
         self.registering: set[str] = set()
         self.errors: list[StratlogError] = []
+        self.bodies: dict[str, str] | None = getattr(ledger.mapper, "bodies", None)  # statement id -> JSON text
 
     def apply_all(self, records: Sequence[Any], restored: Sequence[Restored | None]) -> None:
         """Place every record on its subject (in announced order), then check and record subject by subject.
@@ -158,7 +161,7 @@ class _Batch:
             items = []
             for entry in placed:
                 record, i = (records[entry], entry) if isinstance(entry, int) else entry
-                items.append((record, self._identity(record, restored[i]), self._recorded_at(restored[i])))
+                items.append((record, self._identified(record, restored[i]), self._recorded_at(restored[i])))
             self._checked(self._record_on, subject_type, aggregate_id, items)
             self.progress.advance(len(items))
         self.progress.finish()
@@ -185,6 +188,15 @@ class _Batch:
     @staticmethod
     def _identity(record: Any, restore: Restored | None) -> str:
         return restore.statement_id if restore else record.statement_id()
+
+    def _identified(self, record: Any, restore: Restored | None) -> str:
+        """The statement id of a record about to be recorded; a statement is dumped once, and the JSON
+        text of that dump is left for the mapper to store (keyed by the id it gave)."""
+        if self.bodies is None or not isinstance(record, (Statement, Compact)):
+            return self._identity(record, restore)
+        statement_id, body = record.dumped() if isinstance(record, Compact) else dumped(record)
+        self.bodies[statement_id] = body
+        return restore.statement_id if restore else statement_id
 
     def _recorded_at(self, restore: Restored | None) -> datetime:
         if restore:
@@ -300,6 +312,16 @@ class _Batch:
                                        statement_ids=(fix.statement_id(),))
         (full, where), = found.items()
         return fix.model_copy(update={fix.target_field: full}), where
+
+
+@contextmanager
+def _forgetting(bodies: dict | None) -> Iterator[None]:
+    """The statement texts a command left for the mapper are forgotten when it ends (stored or not)."""
+    try:
+        yield
+    finally:
+        if bodies is not None:
+            bodies.clear()
 
 
 def _order(record: Any, index: int) -> int:
