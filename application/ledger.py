@@ -14,7 +14,7 @@ from eventsourcing.utils import Environment
 
 from stratlog.application.clock import Clock, recording_instant, require_after_latest, system_clock
 from stratlog.application.compact import Compact, expanded
-from stratlog.application.ports import QUIET, Progress, StatementIndex
+from stratlog.application.ports import QUIET, Progress, StatementIndex, WrittenFold
 from stratlog.application.statement_json import dumped
 from stratlog.domain.aggregate import Subject
 from stratlog.domain.catalogue import AGGREGATES
@@ -61,8 +61,12 @@ class Ledger(Application):
     name = "stratlog"
 
     def __init__(self, env: dict[str, str], index: StatementIndex | None = None,
-                 refresh_index: Callable[[], object] = lambda: None, clock: Clock = system_clock):
+                 refresh_index: Callable[[], object] = lambda: None, clock: Clock = system_clock,
+                 fold_written: Callable[[Any], WrittenFold | None] | None = None):
+        """`fold_written(session)`: a fold of a streaming command's events on its own transaction, as they
+        are written (None: the read model catches up after the commit, reading the log)."""
         self.index, self.refresh_index, self.clock = index, refresh_index, clock
+        self.fold_written = fold_written
         super().__init__(env)
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
@@ -95,9 +99,9 @@ class Ledger(Application):
         with self.recorder.recording() as session, _forgetting(batch.bodies):
             latest = session.latest_recorded_at()
             batch.result.recorded_at = recording_instant(latest, session.server_clock() or self.clock())
+            folding = self.fold_written(session) if streaming and self.fold_written is not None else None
             if streaming:
-                batch.flush = lambda aggregate: session.write(
-                    [self.mapper.to_stored_event(e) for e in aggregate.collect_events()])
+                batch.flush = lambda aggregate: self._write(session, aggregate, folding)
             batch.apply_all(records, restored)
             require_after_latest(batch.restored_new, latest)
             if not streaming:
@@ -105,7 +109,16 @@ class Ledger(Application):
                 batch.result.events = [(r.notification.id, r.domain_event) for r in recordings]
             if batch.newest is not None:
                 session.recorded_up_to(batch.newest)
+            if folding is not None:
+                folding.finish()
         return batch.result
+
+    def _write(self, session: Any, aggregate: Subject, folding: WrittenFold | None) -> None:
+        """Write one subject's new events in the open transaction; `folding` folds them from memory."""
+        events = aggregate.collect_events()
+        positions = session.write([self.mapper.to_stored_event(e) for e in events])
+        if folding is not None:
+            folding.fold(list(zip(positions, events)))
 
     def load(self, aggregate_id: UUID) -> Subject | None:
         try:
