@@ -31,12 +31,11 @@ class FoldAsWritten(ReadModel):
     def __init__(self, conn: sqlite3.Connection):
         ReadAccess.__init__(self, conn)
         self.top = 0
-        self.indexes = [sql for (sql,) in conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN "
-            f"({','.join('?' * len(READ_MODEL_TABLES))}) ORDER BY name", READ_MODEL_TABLES)]
-        for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN "
-                f"({','.join('?' * len(READ_MODEL_TABLES))})", READ_MODEL_TABLES).fetchall():
+        secondary = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN "
+            f"({','.join('?' * len(READ_MODEL_TABLES))}) ORDER BY name", READ_MODEL_TABLES).fetchall()
+        self.indexes = [sql for _, sql in secondary]  # built again, exactly as the migrations made them
+        for name, _ in secondary:
             conn.execute(f'DROP INDEX "{name}"')
 
     @classmethod
