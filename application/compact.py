@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from stratlog.application.statement_json import dumped
 from stratlog.domain.catalogue import RECORD_ADAPTER
 from stratlog.domain.statement import Statement, subject_id
 
 
 class Compact:
-    """Stands in for a validated Statement: what the batch needs to place it, and its JSON to expand."""
+    """Stands in for a validated Statement: what the batch needs to place it, and its JSON (the one dump
+    that gives its id and its stored state) to expand."""
 
     __slots__ = ("KIND", "SUBJECT", "brand", "key", "announced_on", "model", "new_name", "_id", "json")
 
@@ -19,11 +21,14 @@ class Compact:
         self.key, self.announced_on = statement.key, statement.announced_on
         self.model = getattr(statement, "model", None)
         self.new_name = getattr(statement, "new_name", None)
-        self._id = statement.statement_id()
-        self.json = statement.model_dump_json(exclude_none=True).encode()
+        self._id, self.json = dumped(statement)
 
     def statement_id(self) -> str:
         return self._id
+
+    def dumped(self) -> tuple[str, str]:
+        """(statement id, JSON text) as `dumped` gave them when the statement was made compact."""
+        return self._id, self.json
 
     @property
     def subject_id(self) -> UUID:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -12,9 +13,10 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import Environment
 
 from stratlog.application.clock import Clock, recording_instant, require_after_latest, system_clock
-from stratlog.application.compact import expanded
+from stratlog.application.compact import Compact, expanded
 from stratlog.application.fiscal_input import FiscalYearInput
-from stratlog.application.ports import QUIET, Progress, StatementIndex
+from stratlog.application.ports import QUIET, Progress, StatementIndex, WrittenFold
+from stratlog.application.statement_json import dumped
 from stratlog.domain.aggregate import Subject
 from stratlog.domain.catalogue import AGGREGATES
 from stratlog.domain.errors import (AmbiguousStatementId, InvalidInput, ModelNameTaken, RuleViolation, RulesBroken,
@@ -60,8 +62,12 @@ class Ledger(Application):
     name = "stratlog"
 
     def __init__(self, env: dict[str, str], index: StatementIndex | None = None,
-                 refresh_index: Callable[[], object] = lambda: None, clock: Clock = system_clock):
+                 refresh_index: Callable[[], object] = lambda: None, clock: Clock = system_clock,
+                 fold_written: Callable[[Any], WrittenFold | None] | None = None):
+        """`fold_written(session)`: a fold of a streaming command's events on its own transaction, as they
+        are written (None: the read model catches up after the commit, reading the log)."""
         self.index, self.refresh_index, self.clock = index, refresh_index, clock
+        self.fold_written = fold_written
         super().__init__(env)
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
@@ -91,12 +97,12 @@ class Ledger(Application):
         A large command (`streaming`) writes each subject's events as soon as they are checked, so
         memory holds one subject at a time.
         """
-        with self.recorder.recording() as session:
+        with self.recorder.recording() as session, _forgetting(batch.bodies):
             latest = session.latest_recorded_at()
             batch.result.recorded_at = recording_instant(latest, session.server_clock() or self.clock())
+            folding = self.fold_written(session) if streaming and self.fold_written is not None else None
             if streaming:
-                batch.flush = lambda aggregate: session.write(
-                    [self.mapper.to_stored_event(e) for e in aggregate.collect_events()])
+                batch.flush = lambda aggregate: self._write(session, aggregate, folding)
             batch.apply_all(records, restored)
             require_after_latest(batch.restored_new, latest)
             if not streaming:
@@ -104,7 +110,16 @@ class Ledger(Application):
                 batch.result.events = [(r.notification.id, r.domain_event) for r in recordings]
             if batch.newest is not None:
                 session.recorded_up_to(batch.newest)
+            if folding is not None:
+                folding.finish()
         return batch.result
+
+    def _write(self, session: Any, aggregate: Subject, folding: WrittenFold | None) -> None:
+        """Write one subject's new events in the open transaction; `folding` folds them from memory."""
+        events = aggregate.collect_events()
+        positions = session.write([self.mapper.to_stored_event(e) for e in events])
+        if folding is not None:
+            folding.fold(list(zip(positions, events)))
 
     def load(self, aggregate_id: UUID) -> Subject | None:
         try:
@@ -133,6 +148,7 @@ class _Batch:
         self.registering: set[str] = set()
         self.errors: list[StratlogError] = []
         self.fiscal = FiscalYearInput(self._get)  # a restore keeps the dates as they were stored
+        self.bodies: dict[str, str] | None = getattr(ledger.mapper, "bodies", None)  # statement id -> JSON text
 
     def apply_all(self, records: Sequence[Any], restored: Sequence[Restored | None]) -> None:
         """Place every record on its subject (in announced order), then check and record subject by subject.
@@ -160,7 +176,7 @@ class _Batch:
             items = []
             for entry in placed:
                 record, i = (records[entry], entry) if isinstance(entry, int) else entry
-                items.append((record, self._identity(record, restored[i]), self._recorded_at(restored[i])))
+                items.append((record, self._identified(record, restored[i]), self._recorded_at(restored[i])))
             self._checked(self._record_on, subject_type, aggregate_id, items)
             self.progress.advance(len(items))
         self.progress.finish()
@@ -187,6 +203,15 @@ class _Batch:
     @staticmethod
     def _identity(record: Any, restore: Restored | None) -> str:
         return restore.statement_id if restore else record.statement_id()
+
+    def _identified(self, record: Any, restore: Restored | None) -> str:
+        """The statement id of a record about to be recorded; a statement is dumped once, and the JSON
+        text of that dump is left for the mapper to store (keyed by the id it gave)."""
+        if self.bodies is None or not isinstance(record, (Statement, Compact)):
+            return self._identity(record, restore)
+        statement_id, body = record.dumped() if isinstance(record, Compact) else dumped(record)
+        self.bodies[statement_id] = body
+        return restore.statement_id if restore else statement_id
 
     def _recorded_at(self, restore: Restored | None) -> datetime:
         if restore:
@@ -305,6 +330,16 @@ class _Batch:
                                        statement_ids=(fix.statement_id(),))
         (full, where), = found.items()
         return fix.model_copy(update={fix.target_field: full}), where
+
+
+@contextmanager
+def _forgetting(bodies: dict | None) -> Iterator[None]:
+    """The statement texts a command left for the mapper are forgotten when it ends (stored or not)."""
+    try:
+        yield
+    finally:
+        if bodies is not None:
+            bodies.clear()
 
 
 def _order(record: Any, index: int) -> int:

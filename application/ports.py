@@ -49,6 +49,16 @@ class RecordingSession(Protocol):
         """Remember, in this transaction, that the log now holds statements recorded up to `instant`."""
 
 
+class WrittenFold(Protocol):
+    """The read model folding a command's events on the command's own transaction, as they are written."""
+
+    def fold(self, written: list[tuple[int, Any]]) -> None:
+        """Fold one subject's events just written (notification id, event), all of that subject's events."""
+
+    def finish(self) -> None:
+        """Record the position folded up to (and finish the tables), still before the commit."""
+
+
 class Progress(Protocol):
     """Told how far a long command has come (import, rebuild, replay)."""
 

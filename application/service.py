@@ -46,6 +46,11 @@ class Stratlog:
 
     def import_files(self, paths: Iterable[str], progress_for: Callable[[], Progress] = lambda: QUIET) -> Recorded:
         """Import YAML, JSON or export's JSON Lines, all or nothing; a refusal names each statement's place."""
+        from stratlog.application.bulk import bulk_collection
+        with bulk_collection():
+            return self._import(paths, progress_for)
+
+    def _import(self, paths: Iterable[str], progress_for: Callable[[], Progress]) -> Recorded:
         from stratlog.domain.errors import StratlogError
         loaded = [self.files.read(path, progress_for()) for path in paths]
         records = [r for f in loaded for r in f.records]

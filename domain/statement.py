@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import typing
 import uuid
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from pydantic import model_validator
@@ -15,8 +16,17 @@ from stratlog.domain.values import Frozen, Slug, Source, Text, normalise_key
 NAMESPACE = uuid.UUID("8c4f3a52-6f0e-5b1e-9d7a-2f6c1e0b7a11")
 
 
+def statement_id_of(content: dict) -> str:
+    """The statement id of a statement's JSON dump (mode "json", None values left out): uuid5 of its
+    canonical text, the note left out (a note never changes what was stated)."""
+    canonical = {k: v for k, v in content.items() if k != "note"} if "note" in content else content
+    return str(uuid.uuid5(NAMESPACE, json.dumps(canonical, sort_keys=True, ensure_ascii=False)))
+
+
+@lru_cache(maxsize=1 << 16)
 def subject_id(subject_type: str, *key: str) -> uuid.UUID:
-    """The aggregate id of a subject: uuid5 of its normalised natural key."""
+    """The aggregate id of a subject: uuid5 of its normalised natural key (cached: a bulk import asks for
+    the same few thousand subjects once per statement)."""
     return uuid.uuid5(NAMESPACE, f"{subject_type}:{normalise_key(*key)}")
 
 
@@ -105,8 +115,7 @@ class Statement(Kinded):
 
     def statement_id(self) -> str:
         """uuid5 of the canonical content (kind, keys, payload, announced_on, source)."""
-        content = self.model_dump(mode="json", exclude_none=True, exclude={"note"})
-        return str(uuid.uuid5(NAMESPACE, json.dumps(content, sort_keys=True, ensure_ascii=False)))
+        return statement_id_of(self.model_dump(mode="json", exclude_none=True, exclude={"note"}))
 
     def corrected(self, fields: dict) -> Statement:
         """This statement with some of its fields replaced (validated again)."""

@@ -17,6 +17,8 @@ from stratlog.domain.quoting import name_of, quoted
 from stratlog.infrastructure.damage import shown
 
 _ENVELOPE = {"originator_id", "originator_version"}
+_ENVELOPE_AND_STATEMENT = _ENVELOPE | {"statement"}
+_LAST_FIELD: dict[type, str] = {}
 _JSON_KINDS = {list: "a JSON list", type(None): "JSON null", bool: "a JSON true/false", int: "a number",
                float: "a number", str: "a JSON string"}
 
@@ -48,13 +50,30 @@ def event_class(topic: str) -> type:
     return cls
 
 
-def encode_event(event: Any) -> bytes:
-    """The stored state of a pydantic event (no envelope fields; None values left out)."""
-    state = event.model_dump(mode="json", exclude=_ENVELOPE, exclude_none=True)
+def encode_event(event: Any, body: str | None = None) -> bytes:
+    """The stored state of a pydantic event (no envelope fields; None values left out).
+
+    `body`: the JSON text of the event's statement, dumped once already (application.statement_json);
+    the state is then its envelope's dump around that text, byte for byte what a whole dump writes.
+    """
     class_version = getattr(type(event), "class_version", 1)
+    if body is not None and _statement_last(type(event)):
+        head = event.model_dump(mode="json", exclude=_ENVELOPE_AND_STATEMENT, exclude_none=True)
+        text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+        tail = f',"class_version":{class_version}}}' if class_version > 1 else "}"
+        return f'{text[:-1]}{"," if head else ""}"statement":{body}{tail}'.encode()
+    state = event.model_dump(mode="json", exclude=_ENVELOPE, exclude_none=True)
     if class_version > 1:
         state["class_version"] = class_version
     return json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _statement_last(cls: type) -> bool:
+    """Whether the event class's last field is its statement (so a dump writes it last)."""
+    last = _LAST_FIELD.get(cls)
+    if last is None:
+        last = _LAST_FIELD[cls] = next(reversed(cls.model_fields), "")
+    return last == "statement"
 
 
 def _body(state: bytes | str) -> dict:
@@ -112,11 +131,13 @@ def decode_event(cls: type, originator_id: Any, originator_version: int, state: 
         raise _Unreadable(f"it does not validate: {shown('; '.join(lines[:3]), 240)}{more}") from None
 
 
-def read_back(event: Any) -> bytes:
+def read_back(event: Any, body: str | None = None) -> bytes:
     """The stored state of an event, once it has been decoded again, through the same checks as every
-    later command, into an event equal to it; InvalidInput (naming the statement and the field) if not."""
+    later command, into an event equal to it; InvalidInput (naming the statement and the field) if not.
+
+    `body`: the statement's JSON text from its one dump (see encode_event)."""
     try:
-        state = encode_event(event)
+        state = encode_event(event, body)
     except (ValueError, TypeError, PydanticSerializationError) as error:  # UnicodeEncodeError is a ValueError
         raise _unreadable(event, *_unencodable(event, error)) from None
     try:
@@ -172,10 +193,19 @@ def _unreadable(event: Any, field: str, why: str) -> InvalidInput:
 
 class PydanticMapper(Mapper):
     """Maps stratlog's pydantic events to stored events, keeping class_version upcasting; every event
-    it stores has been read back first (see read_back)."""
+    it stores has been read back first (see read_back).
+
+    `bodies`: statement id -> the JSON text of a statement a command has dumped once already (the
+    Ledger leaves them here and forgets them when the command ends); used once, then dropped.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.bodies: dict[str, str] = {}
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        state = read_back(domain_event)
+        body = self.bodies.pop(getattr(domain_event, "statement_id", None), None) if self.bodies else None
+        state = read_back(domain_event, body)
         if self.compressor:
             state = self.compressor.compress(state)
         if self.cipher:

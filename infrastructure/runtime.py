@@ -72,8 +72,9 @@ class Runtime:
     @cached_property
     def ledger(self) -> Ledger:
         if not self.settings.team_mode:
+            from stratlog.infrastructure.bulk_fold import FoldAsWritten
             return Ledger(self.settings.eventsourcing_env(self.read_only), index=self.read_model,
-                          refresh_index=self.catch_up, clock=self.clock)
+                          refresh_index=self.catch_up, clock=self.clock, fold_written=FoldAsWritten.start)
         from stratlog.infrastructure.postgres_store import connection_failure
         env = self.settings.eventsourcing_env()
         try:
