@@ -30,7 +30,7 @@ class FiscalYearInput:
         """Note the fiscal year a brand-registered of this command states (a compact one is read when
         it names one)."""
         if isinstance(record, Compact):
-            if b'"fiscal_year_end"' not in record.json:
+            if '"fiscal_year_end"' not in record.json:
                 return
             record = record.expand()
         if record.fiscal_year_end is not None:
@@ -40,7 +40,7 @@ class FiscalYearInput:
         """The record with its brand's bare fiscal years resolved (the record itself when none)."""
         statement = record
         if isinstance(record, Compact):
-            if b'"FY' not in record.json:
+            if '"FY' not in record.json:
                 return record
             statement = record.expand()
         if not has_bare_fiscal_year(statement):
