@@ -113,10 +113,10 @@ class RetractionRecorded(StatementRecorded):
     statement: StatementRetracted
 
 
-Item = tuple[Any, str, datetime]  # (statement or fix, statement_id, recorded_at)
+ToRecord = tuple[Any, str, datetime]  # (statement or fix, statement_id, recorded_at)
 
 
-def _unique(items: list[Item], known: set[str]) -> list[Item]:
+def _unique(items: list[ToRecord], known: set[str]) -> list[ToRecord]:
     seen = set(known)
     fresh = []
     for item in items:
@@ -169,7 +169,7 @@ class Subject(BaseAggregate[UUID]):
         self.statement_ids.add(entry.statement_id)
 
     @classmethod
-    def start(cls, aggregate_id: UUID, items: list[Item]) -> Subject:
+    def start(cls, aggregate_id: UUID, items: list[ToRecord]) -> Subject:
         """Create the subject with its first statements, checked together like any others."""
         items = _unique(items, set())
         _check_history([], [Entry(sid, n, at, st) for n, (st, sid, at) in enumerate(items, 1)])
@@ -179,7 +179,7 @@ class Subject(BaseAggregate[UUID]):
         subject._trigger_all(rest)
         return subject
 
-    def record(self, items: list[Item]) -> list[str]:
+    def record(self, items: list[ToRecord]) -> list[str]:
         """Record statements and fixes once the whole history with them stays valid.
 
         Returns the ids that were new; statements already recorded are skipped.
@@ -189,7 +189,7 @@ class Subject(BaseAggregate[UUID]):
         self._trigger_all(items)
         return [sid for _, sid, _ in items]
 
-    def _trigger_all(self, items: list[Item]) -> None:
+    def _trigger_all(self, items: list[ToRecord]) -> None:
         for statement, statement_id, recorded_at in items:
             self.trigger_event(self.EVENTS[statement.KIND], statement=statement, statement_id=statement_id,
                                recorded_at=recorded_at, timestamp=recorded_at)

@@ -29,7 +29,7 @@ MAX_DOCUMENT_BYTES = 256 * 1024**2
 MAX_YAML_BYTES = 64 * 1024**2
 COMPACT_AFTER = 20_000
 MAX_ERRORS = 20
-Item = tuple[int, "int | None", Any]  # (position in the file, line or None, the statement as read)
+ReadStatement = tuple[int, "int | None", Any]  # (position in the file, line or None, the statement as read)
 
 
 @dataclass
@@ -106,7 +106,7 @@ def _looks_like_jsonl(path: str, head: bytes) -> bool:
         return False
 
 
-def _document_items(raw: bytes, name: str, path: str) -> tuple[list[Item], bool]:
+def _document_items(raw: bytes, name: str, path: str) -> tuple[list[ReadStatement], bool]:
     """The statements of a YAML or JSON document, each with its position and (YAML) its line."""
     text = _decode(raw, name)
     lines: list[int] = []
@@ -165,7 +165,7 @@ def _decode(raw: bytes, name: str) -> str:
         raise InvalidInput(f"{name}: is not UTF-8 text (byte {error.start})") from None
 
 
-def _statements_of(document: Any, name: str, lines: list[int]) -> list[Item]:
+def _statements_of(document: Any, name: str, lines: list[int]) -> list[ReadStatement]:
     if isinstance(document, list):
         return _numbered(document, lines)
     if not isinstance(document, dict) or "statements" not in document:
@@ -183,7 +183,7 @@ def _statements_of(document: Any, name: str, lines: list[int]) -> list[Item]:
     return _numbered([_with_defaults(item, defaults) for item in statements], lines)
 
 
-def _numbered(statements: list, lines: list[int]) -> list[Item]:
+def _numbered(statements: list, lines: list[int]) -> list[ReadStatement]:
     """(position, line, statement) of each statement; the line is None when the format gives none."""
     known = lines if len(lines) == len(statements) else [None] * len(statements)
     return [(position, line, item) for position, (line, item) in enumerate(zip(known, statements), 1)]
@@ -198,7 +198,7 @@ def _with_defaults(item: Any, defaults: dict) -> Any:
     return {**{k: v for k, v in defaults.items() if k in accepted}, **item}
 
 
-def _jsonl_items(lines: Iterable[bytes], name: str) -> Iterator[Item]:
+def _jsonl_items(lines: Iterable[bytes], name: str) -> Iterator[ReadStatement]:
     position = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -237,7 +237,7 @@ def _boolean_key_hint(item: dict, key: Any) -> str:
     return " (YAML reads an unquoted on, off, yes or no as a boolean: write \"on\": …)"
 
 
-def _validate(name: str, items: Iterable[Item], restoring: bool, progress: Progress, yaml_file: bool) -> ImportFile:
+def _validate(name: str, items: Iterable[ReadStatement], restoring: bool, progress: Progress, yaml_file: bool) -> ImportFile:
     records, restored, errors, lines = [], [], [], array("l")
     progress.start(f"validating {escaped(name)}", 0)
     previous = None  # the recorded_at of the restore line before
