@@ -10,8 +10,6 @@ from datetime import date, datetime
 from typing import Any, ContextManager, Iterable, Sequence, TextIO
 
 from stratlog.application.ports import QUIET, Progress
-from stratlog.application.service import Stratlog
-from stratlog.infrastructure.command_store import CommandStore
 from stratlog.infrastructure import config
 from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.notices import StratlogWarning
@@ -28,6 +26,8 @@ def open_stratlog(db: str | None = None, read_model: str | None = None, *, writi
     its first write). `progress` shows a long catch-up (a read model built by an older fold is refolded).
     Nothing is opened before the first use case asks for it.
     """
+    from stratlog.application.service import Stratlog  # here, not above: a warning filter needs only this module
+    from stratlog.infrastructure.command_store import CommandStore
     chosen = config.settings(db, read_model)
     return Stratlog(CommandStore(chosen, writing, progress), ImportFileReader(), OutputWriter(chosen))
 
