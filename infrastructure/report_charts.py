@@ -58,7 +58,7 @@ def chart_folder(target: str, option: str, settings: Settings) -> Path:
         raise InvalidInput(f"{option}: the folder name is empty; give a folder")
     if target == "-":
         raise InvalidInput(f"{option}: '-' (standard output) cannot receive several chart files; give a folder")
-    refuse_owned(target, option, settings)
+    refuse_owned(target, option, settings, "folder")
     try:
         mode = os.stat(target).st_mode
     except (OSError, ValueError):
