@@ -229,19 +229,20 @@ class Stratlog:
     def report(self, out: str | None, brand: str | Sequence[str] | None = None, as_of: When = None, known_at: When = None,
                option: str = "--out", charts: str | None = None, charts_option: str = "--charts") -> list[str]:
         """Write the HTML report to `out` ('-': standard output; None: no page) and, given `charts`, each of
-        its charts as a standalone SVG file in that folder (created if missing). Both targets are checked
-        before anything is written (InvalidInput). Returns the files written, the page first."""
+        its charts as a standalone SVG file in that folder (created if missing). The page and every chart
+        file are checked before anything is written (InvalidInput). Returns the files written, the page first."""
         output = self.output(out, option) if out is not None else None
         folder = self.outputs.chart_folder(charts, charts_option) if charts is not None else None
         data = self._report_data(brand, as_of, known_at)
+        page = self.outputs.report_html(data) if output is not None else None
+        planned = self.outputs.plan_charts(folder, charts_option, data, out) if folder is not None else None
         written = []
         if output is not None:
-            page = self.outputs.report_html(data)
             with self.outputs.text(output) as handle:
                 handle.write(page)
             written += [out] if output.path is not None else []
         if folder is not None:
-            written += self.outputs.report_charts(folder, charts_option, data)
+            written += self.outputs.report_charts(folder, charts_option, planned)
         return written
 
     def backup(self, file: str, option: str = "FILE") -> None:

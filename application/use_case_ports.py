@@ -94,7 +94,12 @@ class Outputs(Protocol):
         """The self-contained HTML page of report data."""
 
     def chart_folder(self, target: str, option: str) -> Any:
-        """The folder for the report's chart files, checked (InvalidInput) but not yet created."""
+        """The folder for the report's chart files, checked (InvalidInput: also the database's own files) but
+        not yet created."""
 
-    def report_charts(self, folder: Any, option: str, data: Any) -> list[str]:
-        """Write each chart of report data as a standalone SVG file in the folder (created if missing); the paths."""
+    def plan_charts(self, folder: Any, option: str, data: Any, page: str | None) -> Any:
+        """Every chart file of report data in the folder with its SVG, each checked (InvalidInput, also when
+        it is the page `page`) before anything is written."""
+
+    def report_charts(self, folder: Any, option: str, planned: Any) -> list[str]:
+        """Write the planned chart files as standalone SVG files in the folder (created if missing); the paths."""

@@ -90,11 +90,15 @@ class OutputWriter:
 
     def chart_folder(self, target: str, option: str) -> Any:
         from stratlog.infrastructure.report_charts import chart_folder
-        return chart_folder(target, option)
+        return chart_folder(target, option, self.settings)
 
-    def report_charts(self, folder: Any, option: str, data: Any) -> list[str]:
+    def plan_charts(self, folder: Any, option: str, data: Any, page: str | None) -> Any:
+        from stratlog.infrastructure.report_charts import planned_charts
+        return planned_charts(folder, option, data, self.settings, page)
+
+    def report_charts(self, folder: Any, option: str, planned: Any) -> list[str]:
         from stratlog.infrastructure.report_charts import write_charts
-        return write_charts(folder, option, data, self.settings)
+        return write_charts(folder, option, planned, self.settings)
 
 
 def field_errors(error: Exception) -> list[str]:

@@ -54,7 +54,7 @@ def output_target(target: str, option: str, settings: Settings, sqlite: bool = F
         if sqlite:
             raise InvalidInput(f"{option}: '-' (standard output) cannot receive a SQLite file; give a file name")
         return Output(option, target, None)
-    _refuse_owned(target, option, settings)
+    refuse_owned(target, option, settings)
     path, mode = Path(os.path.realpath(target)), _mode(target)
     if mode is not None and stat.S_ISDIR(mode):
         raise InvalidInput(f"{option}: {target!r} is a folder; give a file name")
@@ -122,13 +122,17 @@ def _owned_files(settings: Settings) -> list[tuple[str, str, str]]:
     return files
 
 
-def _refuse_owned(target: str, option: str, settings: Settings) -> None:
+def refuse_owned(target: str, option: str, settings: Settings, kind: str = "file") -> None:
+    """Refuse (InvalidInput naming the option, the path and whose file it is) a path that is, or would
+    be once created, the database, its -wal/-shm/-journal, the read model (and its companions) or a link
+    to any of them: a file or a folder made there would make the database unreadable. `kind` is what the
+    message asks for instead ("file", "folder")."""
     real, identity = os.path.realpath(target), _identity(target)
     for what, base, owned in _owned_files(settings):
         if real == os.path.realpath(owned) or (identity is not None and identity == _identity(owned)):
             how = "" if os.path.abspath(target) == os.path.abspath(owned) else " (through a link)"
             raise InvalidInput(f"{option}: {target!r} is {what} {base!r}{how}; writing there would destroy it: "
-                               f"choose another file")
+                               f"choose another {kind}")
 
 
 def _mode(path: str) -> int | None:

@@ -11,7 +11,8 @@ from pathlib import Path
 from stratlog.application.report_data import Report
 from stratlog.domain.errors import InvalidInput
 from stratlog.infrastructure.config import Settings
-from stratlog.infrastructure.outputs import OutputNotWritten, output_target, text_output
+from stratlog.domain.dates import shown_text
+from stratlog.infrastructure.outputs import OutputNotWritten, output_target, refuse_owned, text_output
 from stratlog.infrastructure.report_svg import timeline_svg
 from stratlog.infrastructure.report_target_svg import target_svg
 
@@ -27,8 +28,9 @@ def standalone(chart: str) -> str:
 
 
 def slug(text: str) -> str:
-    """A file-name-safe form of a label: `annual-sales US 2030` → `annual-sales-us-2030`."""
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:80] or "chart"
+    """A file-name-safe form of a label as it is shown: `annual-sales US 2030` → `annual-sales-us-2030`,
+    `annual-sales FY2026/03` → `annual-sales-fy2026`."""
+    return re.sub(r"[^a-z0-9]+", "-", shown_text(text).casefold()).strip("-")[:80] or "chart"
 
 
 def chart_files(report: Report) -> list[tuple[str, str]]:
@@ -48,13 +50,15 @@ def chart_files(report: Report) -> list[tuple[str, str]]:
     return files
 
 
-def chart_folder(target: str, option: str) -> Path:
+def chart_folder(target: str, option: str, settings: Settings) -> Path:
     """The folder `report --charts` writes to, checked before anything is written (InvalidInput naming the
-    option and the path): a folder, or a missing one whose parent folder exists (it is created later)."""
+    option and the path): a folder, or a missing one whose parent folder exists (it is created later);
+    never the database, its -wal/-shm/-journal, the read model or a link to them, existing or not."""
     if not target.strip():
         raise InvalidInput(f"{option}: the folder name is empty; give a folder")
     if target == "-":
         raise InvalidInput(f"{option}: '-' (standard output) cannot receive several chart files; give a folder")
+    refuse_owned(target, option, settings, "folder")
     try:
         mode = os.stat(target).st_mode
     except (OSError, ValueError):
@@ -66,14 +70,26 @@ def chart_folder(target: str, option: str) -> Path:
     return Path(target)
 
 
-def write_charts(folder: Path, option: str, report: Report, settings: Settings) -> list[str]:
-    """Write each chart file into `folder` (created if missing), each replaced whole once complete; every
-    file is checked as `--out` is (never the database, the read model or a SQLite file) before any is
-    written. Returns the paths written."""
+def planned_charts(folder: Path, option: str, report: Report, settings: Settings,
+                   page: str | None = None) -> list[tuple[str, str]]:
+    """(path, standalone SVG) of every chart file, each checked as `--out` is (never the database, the read
+    model, a SQLite file or a folder) and against the report's page `page`, before any file is written;
+    InvalidInput names the option and the path."""
     files = [(str(folder / name), text) for name, text in chart_files(report)]
-    if folder.is_dir():
-        for path, _ in files:
+    taken = os.path.realpath(page) if page is not None and page.strip() not in ("", "-") else None
+    if taken is not None and os.path.realpath(folder) == taken:
+        raise InvalidInput(f"{option}: {str(folder)!r} is the report page --out writes; give another folder")
+    for path, _ in files:
+        if taken is not None and os.path.realpath(path) == taken:
+            raise InvalidInput(f"{option}: {path!r} is the report page --out writes; give another folder or page")
+        if folder.is_dir():
             output_target(path, option, settings)
+    return files
+
+
+def write_charts(folder: Path, option: str, files: list[tuple[str, str]], settings: Settings) -> list[str]:
+    """Write the planned chart files (see `planned_charts`) into `folder` (created if missing), each replaced
+    whole once complete. Returns the paths written; OutputNotWritten when the folder cannot be created."""
     try:
         folder.mkdir(exist_ok=True)
     except OSError as error:

@@ -7,6 +7,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from stratlog.domain.dates import shown_text
+
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 PERCENT_UNITS = {"percent", "%", "pct"}
 SCALES = ((Decimal("1e9"), " bn"), (Decimal("1e6"), " M"), (Decimal("1e3"), "k"))
@@ -69,8 +71,10 @@ def per_year(rate: float | None) -> str:
 
 
 def visible(text) -> str:
-    """Data text as it is shown: control and bidi characters written as escapes (\\u202e)."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", "" if text is None else str(text))
+    """Data text as it is shown: a stored fiscal year as written (`FY2026/03` → `FY2026`, also inside a
+    label; chart positions read the stored span, not this text), control and bidi characters written as
+    escapes (\\u202e)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", "" if text is None else shown_text(str(text)))
 
 
 def esc(text) -> str:

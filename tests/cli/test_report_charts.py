@@ -236,7 +236,7 @@ def test_report_charts_alone_writes_no_page_and_a_second_run_replaces_the_files(
 
 
 @pytest.mark.parametrize("target, message", [
-    ("stratlog.db", "--charts: 'stratlog.db' exists and is not a folder; give a folder (created when missing)"),
+    ("stratlog.db", "--charts: 'stratlog.db' is the database "),
     ("-", "--charts: '-' (standard output) cannot receive several chart files; give a folder"),
     ("missing/charts", "--charts: the folder of 'missing/charts' does not exist"),
     ("", "--charts: the folder name is empty; give a folder")])
