@@ -24,7 +24,7 @@ Announce = Callable[["Recorded"], None]
 
 # The keys every events row has, in this order (DESIGN §6); a brand-registered statement has no clock nor source.
 STABLE_EVENT_KEYS = dict.fromkeys(("statement_id", "recorded_at", "brand", "announced_on", "source"))
-FLAT_EVENT_KEYS = dict.fromkeys(("statement_id", "recorded_at", "brand", "announced_on"))  # source_title… come with one
+FLAT_EVENT_KEYS = dict.fromkeys(("statement_id", "recorded_at", "brand", "announced_on"))  # source_… with a source
 
 
 class Stratlog:
