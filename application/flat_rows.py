@@ -50,8 +50,14 @@ def flat_rows(rows: Iterable[dict]) -> list[dict]:
     return [flat_row(row) for row in rows]
 
 
+def flat_columns(keys: Iterable[str]) -> list[str]:
+    """The flat column names of rows with these answer keys (a date key adds `key_start`, `key_end`)."""
+    return list(flat_row(dict.fromkeys(keys)))
+
+
 def flat_row(row: dict, prefix: str = "") -> dict:
-    """One row flattened; nested mappings become `prefix_key` columns."""
+    """One row flattened; nested mappings become `prefix_key` columns. A flat row flattens to itself
+    (its `key_start`/`key_end`, from the stored date, follow `key` and win)."""
     flat: dict[str, Any] = {}
     for key, value in row.items():
         _put(flat, f"{prefix}{key}", key, value)

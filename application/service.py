@@ -22,6 +22,11 @@ When = date | datetime | str | None
 Announce = Callable[["Recorded"], None]
 
 
+# The keys every events row has, in this order (DESIGN §6); a brand-registered statement has no clock nor source.
+STABLE_EVENT_KEYS = dict.fromkeys(("statement_id", "recorded_at", "brand", "announced_on", "source"))
+FLAT_EVENT_KEYS = dict.fromkeys(("statement_id", "recorded_at", "brand", "announced_on"))  # source_… with a source
+
+
 class Stratlog:
     """One database's use cases: record, import, fix, query, look after the read model, write outputs."""
 
@@ -149,13 +154,15 @@ class Stratlog:
     def events(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None, *,
                flat: bool = False) -> list[dict]:
         """The raw log: every statement and fix with its three clocks and its position, in recording order;
-        each row also has `subject` (as the timeline names it) and `details` (its value, period or dates)."""
+        each row also has `subject` (as the timeline names it) and `details` (its value, period or dates).
+        Every row has the stable keys (DESIGN §6), `announced_on` and `source` null where a kind has none
+        (a flat row has no empty `source` column beside the `source_title`… of the others)."""
         from stratlog.application.event_details import event_details, event_subject
         from stratlog.domain.catalogue import BY_KIND
-        rows = []
+        rows, stable = [], FLAT_EVENT_KEYS if flat else STABLE_EVENT_KEYS
         for position, record in self.store.records(brand, kind, since):
             keys = [record[k] for k in getattr(BY_KIND.get(record["kind"]), "KEY_FIELDS", ()) if record.get(k)]
-            rows.append({"position": position, **record, "subject": event_subject(record, keys),
+            rows.append({"position": position, **stable, **record, "subject": event_subject(record, keys),
                          "details": event_details(record)})
         return answer(rows, flat)
 

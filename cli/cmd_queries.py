@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from stratlog.application.query_dates import in_series
-from stratlog.cli.emit import deliver, heading, refuse_binary_on_terminal, rendered
+from stratlog.cli.emit import deliver, flat_answer, heading, refuse_binary_on_terminal, rendered
 from stratlog.cli.options import (OutputChoice, brand_option, db_options, format_options, output_options,
                                   parse_as_of, series_option, time_options)
 
@@ -20,6 +20,18 @@ AUDIT = (("kpi", "kpi"), ("scope", "scope"), ("change", "change"), ("old_value",
 DIFF = (("change", "change"), ("subject_type", "type"), ("subject", "subject"), ("before_text", "before"),
         ("after_text", "after"))
 CHECKS = (("check", "check"), ("subject", "subject"), ("status", "status"), ("message", "message"))
+# The answer keys of each query (DESIGN §6), whose flat columns head an empty csv, tsv or xlsx answer.
+TIMELINE_KEYS = ("brand", "subject_type", "subject", "date", "status", "announced_on", "statement_id", "recorded_at",
+                 "source", "source_url", "publisher", "identity", "value")
+KPIS_KEYS = ("brand", "kpi", "scope", "deadline", "horizon", "value", "low", "high", "unit", "comparator", "baseline",
+             "condition", "actual", "actual_period", "actual_comparator", "required_cagr", "status", "identity",
+             "announced_on", "statement_id", "recorded_at", "source", "source_url", "publisher")
+AUDIT_KEYS = ("brand", "kpi", "scope", "deadline", "change", "old_value", "new_value", "old_deadline", "new_deadline",
+              "announced_on", "recorded_at", "statement_id", "source")
+DIFF_KEYS = ("brand", "change", "subject_type", "subject", "before", "after")
+CHECKS_KEYS = ("brand", "check", "subject", "status", "message")
+EVENTS_KEYS = ("position", "statement_id", "recorded_at", "brand", "announced_on", "source_title", "source_url",
+               "source_publisher", "kind", "subject", "details")
 EVENTS = (("position", "#"), ("short_id", "statement"), ("kind", "kind"), ("subject", "subject"), ("details", "details"),
           ("announced_on", "announced"), ("recorded_at", "recorded"), ("source_label", "source"))
 
@@ -49,7 +61,8 @@ def timeline_text(rows, fmt, output: OutputChoice = OutputChoice(), title=None, 
     """Timeline rows rendered; a table reads a scheduled event beside the status and starts with `title`."""
     from stratlog.cli.render import with_schedule
     shown = [with_schedule(r) for r in rows] if fmt == "table" else rows
-    return rendered(shown, fmt, _in_series(TIMELINE, series), output, empty="(nothing announced yet)", title=title)
+    return rendered(shown, fmt, _in_series(TIMELINE, series), output, empty="(nothing announced yet)", title=title,
+                    keys=_in_series(TIMELINE_KEYS, series))
 
 
 def print_kpis(rows, fmt) -> None:
@@ -61,11 +74,14 @@ def kpis_text(rows, fmt, output: OutputChoice = OutputChoice(), title=None, seri
     """KPI rows rendered; a table shows ranges as low–high, an open deadline as `open`, and starts with `title`."""
     from stratlog.cli.render import deadline_cell, term
     shown = rows if fmt != "table" else [dict(r, target=term(r), deadline=deadline_cell(r)) for r in rows]
-    return rendered(shown, fmt, _in_series(KPIS, series), output, empty="(no targets)", title=title)
+    return rendered(shown, fmt, _in_series(KPIS, series), output, empty="(no targets)", title=title,
+                    keys=_in_series(KPIS_KEYS, series))
 
 
 def _in_series(columns, series):
-    return (("as_of", "as of"), *columns) if series else columns
+    if not series:
+        return columns
+    return (("as_of", "as of") if isinstance(columns[0], tuple) else "as_of", *columns)
 
 
 def audit_table(rows: list[dict]) -> list[dict]:
@@ -95,7 +111,7 @@ def timeline(brand, as_of, known_at, series, fmt, output, db=None, read_model=No
       stratlog timeline --brand alpine --as-of 2023-06-30
       stratlog timeline --brand alpine --as-of 2023..2025 --every year --csv --out timeline.csv
     """
-    ask = _once_or_series(as_of, series, lambda app, day: app.timeline(brand, day, known_at))
+    ask = _once_or_series(as_of, series, lambda app, day: app.timeline(brand, day, known_at, flat=flat_answer(fmt)))
     title = heading(as_of, known_at, series)
     _answer(db, read_model, ask, lambda rows: timeline_text(rows, fmt, output, title, series), fmt, output)
 
@@ -116,7 +132,7 @@ def kpis(brand, live, as_of, known_at, series, fmt, output, db=None, read_model=
       stratlog kpis --brand alpine --as-of 2023-06-30 --json
       stratlog kpis --brand alpine --as-of 2023-Q1..2025-Q4 --every quarter --csv --bom --out kpis.csv
     """
-    ask = _once_or_series(as_of, series, lambda app, day: app.kpis(brand, day, known_at, live))
+    ask = _once_or_series(as_of, series, lambda app, day: app.kpis(brand, day, known_at, live, flat=flat_answer(fmt)))
     title = heading(as_of, known_at, series)
     _answer(db, read_model, ask, lambda rows: kpis_text(rows, fmt, output, title, series), fmt, output)
 
@@ -139,9 +155,9 @@ def audit(brand, kpi, deadline, as_of, known_at, fmt, output, db=None, read_mode
     from stratlog.cli.options import parse_deadline
     deadline = parse_deadline(deadline)
     title = heading(as_of, known_at)
-    _answer(db, read_model, lambda app: app.audit(brand, kpi, deadline, as_of, known_at),
+    _answer(db, read_model, lambda app: app.audit(brand, kpi, deadline, as_of, known_at, flat=flat_answer(fmt)),
             lambda rows: rendered(audit_table(rows) if fmt == "table" else rows, fmt, AUDIT, output,
-                                  empty="(no target statements)", title=title), fmt, output)
+                                  empty="(no target statements)", title=title, keys=AUDIT_KEYS), fmt, output)
 
 
 @click.command()
@@ -194,9 +210,9 @@ def diff(before, after, brand, known_at, fmt, output, db=None, read_model=None) 
     from stratlog.cli.options import parse_known_at
     d1, d2, t = parse_as_of(before, "--from"), parse_as_of(after, "--to"), parse_known_at(known_at)
     title = heading(None, t, span=(d1, d2))
-    _answer(db, read_model, lambda app: app.diff(d1, d2, brand, t),
+    _answer(db, read_model, lambda app: app.diff(d1, d2, brand, t, flat=flat_answer(fmt)),
             lambda rows: rendered(_diff_table(rows) if fmt == "table" else rows, fmt, DIFF, output,
-                                  empty="(no change)", title=title), fmt, output)
+                                  empty="(no change)", title=title, keys=DIFF_KEYS), fmt, output)
 
 
 def _diff_table(rows: list[dict]) -> list[dict]:
@@ -227,8 +243,9 @@ def checks(brand, as_of, known_at, fmt, output, db=None, read_model=None) -> Non
       stratlog checks --brand alpine
     """
     title = heading(as_of, known_at)
-    _answer(db, read_model, lambda app: app.checks(brand, as_of, known_at),
-            lambda rows: rendered(rows, fmt, CHECKS, output, empty="(no findings)", title=title), fmt, output)
+    _answer(db, read_model, lambda app: app.checks(brand, as_of, known_at, flat=flat_answer(fmt)),
+            lambda rows: rendered(rows, fmt, CHECKS, output, empty="(no findings)", title=title, keys=CHECKS_KEYS),
+            fmt, output)
 
 
 @click.command()
@@ -246,9 +263,9 @@ def events(brand, kind, since, fmt, output, db=None, read_model=None) -> None:
       stratlog events --brand alpine --kind target-set --format csv
     """
     moment = _since(since)
-    _answer(db, read_model, lambda app: app.events(brand, kind, moment),
+    _answer(db, read_model, lambda app: app.events(brand, kind, moment, flat=flat_answer(fmt)),
             lambda rows: rendered(_events_table(rows) if fmt == "table" else rows, fmt, EVENTS, output,
-                                  empty="(no statements)"), fmt, output)
+                                  empty="(no statements)", keys=EVENTS_KEYS), fmt, output)
 
 
 def _events_table(rows: list[dict]) -> list[dict]:

@@ -23,18 +23,20 @@ class XlsxMissing(Exception):
         super().__init__(INSTALL)
 
 
-def as_xlsx(rows: Sequence[dict], headers: bool = True) -> bytes:
-    """One sheet of flat rows as .xlsx bytes: numbers and booleans as such, and a column whose every value
-    is an ISO day (2024-06-30) as dates, or an ISO instant (recorded_at) as UTC date-times; other text as text,
-    never as a formula. Raises XlsxMissing when openpyxl is not installed."""
+def as_xlsx(rows: Sequence[dict], headers: bool = True, columns: Sequence[str] | None = None) -> bytes:
+    """One sheet of flat rows as .xlsx bytes (columns: every key in order of appearance unless given):
+    numbers and booleans as such; the ISO days of a `*_start`, `*_end` or `as_of` column as dates and the
+    ISO instants of a `*_at` column (recorded_at) as UTC date-times, chosen by the column's name, never by
+    its data (a `date` or `deadline` kept as written stays text); other text as text, never as a formula.
+    Raises XlsxMissing when openpyxl is not installed."""
     try:
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
     except ImportError:
         raise XlsxMissing() from None
-    columns = all_columns(rows)
-    kinds = [_kind([row.get(c) for row in rows]) for c in columns]
+    columns = list(columns or all_columns(rows))
+    kinds = [_kind(c) for c in columns]
     book = Workbook(write_only=True)  # streamed: a large answer is written in constant memory per row
     sheet = book.create_sheet(SHEET)
     if headers:
@@ -54,23 +56,20 @@ def _cell(cell, **style):
     return cell
 
 
-def _kind(values: list[Any]) -> str:
-    """`day` or `instant` when every non-empty value of a column is such a text, else `as is`."""
-    present = [v for v in values if v not in (None, "")]
-    if present and all(isinstance(v, str) and _DAY.fullmatch(v) for v in present):
+def _kind(column: str) -> str:
+    """`day` for a `*_start`, `*_end` or `as_of` column, `instant` for a `*_at` column, else `as is`."""
+    if column == "as_of" or column.endswith(("_start", "_end")):
         return "day"
-    if present and all(isinstance(v, str) and _INSTANT.fullmatch(v) for v in present):
-        return "instant"
-    return "as is"
+    return "instant" if column.endswith("_at") else "as is"
 
 
 def _typed(sheet, make_cell, value: Any, kind: str) -> Any:
     """A value as its cell: a day or an instant as a date cell shown ISO-style, a text never as a formula."""
     if value in (None, ""):
         return None
-    if kind == "day":
+    if kind == "day" and isinstance(value, str) and _DAY.fullmatch(value):
         return _cell(make_cell(sheet, value=date.fromisoformat(value)), number_format="yyyy-mm-dd")
-    if kind == "instant":
+    if kind == "instant" and isinstance(value, str) and _INSTANT.fullmatch(value):
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         moment = (moment.astimezone(timezone.utc) if moment.tzinfo else moment).replace(tzinfo=None)  # Excel: no zones
         return _cell(make_cell(sheet, value=moment), number_format="yyyy-mm-dd hh:mm:ss")

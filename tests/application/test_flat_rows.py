@@ -56,3 +56,16 @@ def test_a_resolved_fiscal_year_is_shown_as_written_and_the_flat_row_keeps_its_s
     assert (flat["deadline"], flat["deadline_start"], flat["deadline_end"]) == ("FY2026", "2025-04-01", "2026-03-31")
     assert (flat["subject"], flat["scheduled_on"], flat["scheduled_on_end"]) == ("deliveries FY2026", "FY2026", "2026-03-31")
     assert flat["launches"] == '[{"launched_on": "FY2025"}]'
+
+
+def test_a_flat_row_flattens_to_itself_so_its_fiscal_span_survives():
+    flat = flat_row({"as_of": "2025-06-30", "deadline": "FY2026/03", "value": {"amount": "5", "currency": "EUR"}})
+
+    assert flat_row(flat) == flat and (flat["deadline_start"], flat["deadline_end"]) == ("2025-04-01", "2026-03-31")
+
+
+def test_the_flat_columns_of_answer_keys_give_each_date_its_span_columns():
+    from stratlog.application.flat_rows import flat_columns
+
+    assert flat_columns(["brand", "deadline", "status"]) == ["brand", "deadline", "deadline_start", "deadline_end",
+                                                               "status"]
