@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from stratlog.cli.emit import heading, rendered
+from stratlog.cli.emit import flat_answer, heading, rendered
 from stratlog.cli.options import db_options, format_options, output_options, time_options
 
 TRACK_RECORD = (("brand", "brand"), ("targets_judged", "judged"), ("achieved", "achieved"), ("missed", "missed"),
@@ -29,6 +29,6 @@ def track_record(brands, as_of, known_at, fmt, output, db=None, read_model=None)
     """
     from stratlog.cli.cmd_queries import _answer
     title = heading(as_of, known_at)
-    _answer(db, read_model, lambda app: app.track_record(list(brands), as_of, known_at),
-            lambda rows: rendered(rows, fmt, TRACK_RECORD, output, empty="(no brand registered)", title=title),
-            fmt, output)
+    _answer(db, read_model, lambda app: app.track_record(list(brands), as_of, known_at, flat=flat_answer(fmt)),
+            lambda rows: rendered(rows, fmt, TRACK_RECORD, output, empty="(no brand registered)", title=title,
+                                  keys=("brand", "as_of", *(key for key, _ in TRACK_RECORD[1:]))), fmt, output)
