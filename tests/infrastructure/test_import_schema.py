@@ -113,6 +113,22 @@ def test_yaml_1_1_booleans_are_refused_by_both(statement, tmp_path):
     assert schema_errors(text) != []
 
 
+BRAND = "- {kind: brand-registered, brand: nordlys, name: Nordlys, fiscal_year_end: %s}\n"
+
+
+@pytest.mark.parametrize("month", ["true", "yes", "on", "'3'", '"12"', "3.5", "13"])
+def test_a_fiscal_year_end_that_is_not_a_whole_number_is_refused_by_both(month, tmp_path):
+    """YAML 1.1 booleans (1 to a lax int) and quoted text are no month, to the importer as to the schema."""
+    assert not importer_accepts(BRAND % month, tmp_path)
+    assert schema_errors(BRAND % month) != []
+
+
+@pytest.mark.parametrize("month", ["3", "12", "3.0"])
+def test_a_fiscal_year_end_written_as_a_number_is_accepted_by_both(month, tmp_path):
+    assert importer_accepts(BRAND % month, tmp_path)
+    assert schema_errors(BRAND % month) == []
+
+
 def test_a_quoted_on_of_an_old_file_is_accepted_by_both(tmp_path):
     text = f"- {{kind: market-exited, brand: alpine, market: US, 'on': 2024, announced_on: 2024, source: {SOURCE}}}\n"
     assert importer_accepts(text, tmp_path)
