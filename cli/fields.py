@@ -99,7 +99,8 @@ def money(text: str, option: str) -> dict:
 
 def click_option(spec: FieldSpec) -> click.Option:
     kind = click.Choice(spec.choices) if spec.shape == "choice" else click.STRING
-    hint = {"money": "'AMOUNT CUR'", "kpi": "NUMBER|'AMOUNT CUR'|true|false", "list": "A,B", "integer": "INTEGER"}.get(spec.shape, "TEXT")
+    hints = {"money": "'AMOUNT CUR'", "kpi": "NUMBER|'AMOUNT CUR'|true|false", "list": "A,B", "integer": "INTEGER"}
+    hint = hints.get(spec.shape, "TEXT")
     many = spec.shape == "list"
     return click.Option([spec.option, spec.name], type=kind, required=spec.required, multiple=many,
                         default=None, metavar=None if spec.shape == "choice" else hint,

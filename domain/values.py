@@ -7,7 +7,8 @@ import unicodedata
 from decimal import Context, Decimal, Inexact
 from typing import Annotated, Any, Union
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, \
+    model_validator
 
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.quoting import quoted
