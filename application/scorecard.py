@@ -76,7 +76,7 @@ def plan_slips(before: list[dict], after: list[dict], since: date, as_of: date) 
         now = g["dates"].get("planned_for")
         if was and (now is None or _end(now) > _end(was)):
             slips.append(PlanSlip(g["type"], g["subject"], was, now, "rescheduled later"))
-        elif now and not g.get("scheduled") and _end(now) < as_of and not _end(now) < since:
+        elif now and _end(now) < as_of and not _end(now) < since:
             slips.append(PlanSlip(g["type"], g["subject"], was, now, "now overdue"))
     return tuple(slips)
 

@@ -19,7 +19,7 @@ COMMON = {"kind", "brand", "announced_on", "source", "note"}
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    shape: str  # text, money, kpi, choice, list
+    shape: str  # text, money, kpi, choice, list, integer
     choices: tuple[str, ...] = ()
     required: bool = False
     description: str | None = None  # the field's own help, declared with the statement
@@ -48,6 +48,8 @@ def _spec(name: str, annotation: object, required: bool, description: str | None
         return FieldSpec(name, "kpi", required=required, description=description)
     if "Money" in text:
         return FieldSpec(name, "money", required=required, description=description)
+    if int in _flatten(annotation):
+        return FieldSpec(name, "integer", required=required, description=description)
     if "list[" in text:
         return FieldSpec(name, "list", required=required, description=description)
     return FieldSpec(name, "text", required=required, description=description)
@@ -77,6 +79,11 @@ def convert(spec: FieldSpec, text: str) -> object:
             raise InvalidInput(f"{spec.option}: {quoted(text)} is not a number, money ('2000000000 EUR') or "
                                f"true/false") from None
         return number
+    if spec.shape == "integer":  # a file must give a number; an option is always text
+        try:
+            return int(text.strip().replace("_", ""))
+        except ValueError:
+            raise InvalidInput(f"{spec.option}: {quoted(text)} is not a whole number") from None
     if spec.shape == "list":  # repeated options, each possibly comma-separated
         parts = [text] if isinstance(text, str) else list(text)
         return [item.strip() for part in parts for item in part.split(",") if item.strip()]
@@ -92,7 +99,8 @@ def money(text: str, option: str) -> dict:
 
 def click_option(spec: FieldSpec) -> click.Option:
     kind = click.Choice(spec.choices) if spec.shape == "choice" else click.STRING
-    hint = {"money": "'AMOUNT CUR'", "kpi": "NUMBER|'AMOUNT CUR'|true|false", "list": "A,B"}.get(spec.shape, "TEXT")
+    hints = {"money": "'AMOUNT CUR'", "kpi": "NUMBER|'AMOUNT CUR'|true|false", "list": "A,B", "integer": "INTEGER"}
+    hint = hints.get(spec.shape, "TEXT")
     many = spec.shape == "list"
     return click.Option([spec.option, spec.name], type=kind, required=spec.required, multiple=many,
                         default=None, metavar=None if spec.shape == "choice" else hint,

@@ -18,9 +18,11 @@ from stratlog.domain.subject_type import SubjectType
 from stratlog.domain.target_terms import Comparator, check_terms
 from stratlog.domain.targets import TargetReaffirmed, TargetRevised, TargetSet, TargetsFolder, TargetStatus, \
     TargetWithdrawn
-from stratlog.domain.values import KpiValue, Money, Name, RegionCode, Slug, Text, json_value, kpi_number, kpi_unit
+from stratlog.domain.values import KpiValue, Money, Name, RegionCode, Slug, Text, json_value, kpi_number, kpi_unit, \
+    whole_number
 
 Stance = Literal["considered", "potential", "planned", "filed", "listed", "abandoned"]
+Month = whole_number(1, 12)
 BrandStatus = Literal["reported", Stance, TargetStatus]  # a valuation is reported; the IPO row shows the stance
 
 
@@ -35,7 +37,8 @@ class BrandRegistered(Statement):
     name: Name
     parent: Name | None = None
     country: RegionCode | None = None
-    fiscal_year_end: int | None = Field(None, ge=1, le=12, description="Last month of its fiscal year (1–12).")
+    fiscal_year_end: Month | None = Field(
+        None, description="Last month of its fiscal year (1–12).")
 
 
 class ValuationUpdated(Statement):

@@ -31,8 +31,8 @@ class PlanRecord:
     `first_planned` and `latest_planned` are partial-date texts (None when the subject never had a
     planned date / has none now); `delivered_on` is the text of the launch, entry or opening date (a
     model launched without a date: the day it was said to be on sale by; None when not delivered, or
-    delivered without any date); `delivered` and `cancelled` say where it stands; `scheduled` that a
-    delivery or an end is announced for a date still ahead (the plan then has a date to come).
+    delivered without any date); `delivered` and `cancelled` say where it stands as of D (a launch,
+    entry, opening or cancellation announced for a date still ahead is neither: it has not happened yet).
     """
 
     subject_type: str
@@ -42,7 +42,6 @@ class PlanRecord:
     delivered: bool
     delivered_on: str | None
     cancelled: bool
-    scheduled: bool = False
 
 
 def months_between(first: date, second: date) -> int:
@@ -68,8 +67,7 @@ def plan_records(groups: Iterable[dict]) -> list[PlanRecord]:
         delivered_on = next((dates[k] for k in DELIVERY_DATES[group["type"]] if dates.get(k)), None)
         records.append(PlanRecord(group["type"], group["subject"], planned[0] if planned else None,
                                   dates.get("planned_for"), status in DELIVERED,
-                                  delivered_on if status in DELIVERED else None, status == "cancelled",
-                                  bool(group.get("scheduled"))))
+                                  delivered_on if status in DELIVERED else None, status == "cancelled"))
     return records
 
 
@@ -158,7 +156,7 @@ def _plans(plans: list[PlanRecord], as_of: date) -> dict:
 
 
 def _overdue(plan: PlanRecord, as_of: date) -> bool:
-    """The latest planned date has ended before D (a date to come — a scheduled launch, entry, opening or
-    end — is a date still ahead; a postponement without a new date leaves nothing to be overdue on)."""
-    return (not plan.scheduled and plan.latest_planned is not None
-            and PartialDate.parse(plan.latest_planned).end < as_of)
+    """The latest planned date has ended before D (DESIGN §5 r2; the caller has ruled out delivered and
+    cancelled plans). A delivery or cancellation only scheduled for later has not happened by D, so it
+    does not save the plan; a postponement without a new date leaves nothing to be overdue on."""
+    return plan.latest_planned is not None and PartialDate.parse(plan.latest_planned).end < as_of

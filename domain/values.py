@@ -7,7 +7,8 @@ import unicodedata
 from decimal import Context, Decimal, Inexact
 from typing import Annotated, Any, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, \
+    model_validator
 
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.quoting import quoted
@@ -141,6 +142,20 @@ def answerable_number(value: Decimal) -> Decimal:
     return value
 
 
+def _not_text_or_boolean(value: Any) -> Any:
+    """A whole number as a number: true/false (YAML's yes/on too) and text such as "3" are refused, as the
+    import file's JSON Schema refuses them; 3 and 3.0 pass on to int."""
+    if isinstance(value, bool):
+        raise ValueError("should be a whole number; YAML reads an unquoted yes, no, on or off as true/false")
+    if isinstance(value, str):
+        raise ValueError("should be a whole number written without quotes")
+    return value
+
+
+def whole_number(minimum: int, maximum: int) -> Any:
+    """The type of a whole-number field within [minimum, maximum]: an int, refusing true/false and text
+    (ValidationError), exactly as the JSON Schema's integer with those bounds does."""
+    return Annotated[int, Field(ge=minimum, le=maximum), BeforeValidator(_not_text_or_boolean)]
 Number = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(canonical_decimal),
                    AfterValidator(answerable_number)]
 KpiValue = Union[StrictBool, Money, Number]

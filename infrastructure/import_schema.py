@@ -28,7 +28,9 @@ DESCRIPTION = (
     "yaml.yamlVersion to \"1.1\" in VS Code): unquoted " + YAML_BOOLEANS + " are booleans there, so quote "
     "codes such as 'NO' (Norway) and never name a field `on` unquoted. Dates are partial dates, written "
     "unquoted or quoted: 2030, 2026-H1, 2025-Q3, 2023-06, 2023-06-14, 2025-04..2026-03, FY2026; a date and "
-    "time (2025-06-01 00:00:00) is refused. Numbers are exact (1e5 = 100000); money is {amount, currency}.")
+    "time (2025-06-01 00:00:00) is refused. Quote a full day ('2023-06-14') for other checkers: their YAML "
+    "reads it unquoted as a date, which this schema's text patterns refuse (stratlog reads both alike). "
+    "Numbers are exact (1e5 = 100000); money is {amount, currency}.")
 
 
 def import_schema() -> dict:

@@ -45,14 +45,14 @@ def revision_figures(audit: list[dict]) -> dict:
 
 def assert_plans_agree(row: dict, timeline: list[dict], state: dict, as_of: date) -> None:
     """Plan figures within what the timeline's statuses allow; overdue plans exactly those of `state` whose
-    current planned date has ended before D with nothing scheduled."""
+    current planned date has ended before D (a delivery or cancellation only scheduled does not save it)."""
     subjects = [r for r in timeline if r["subject_type"] in PLANNED]
     assert row["plans_delivered"] <= sum(1 for r in subjects if r["status"] in DELIVERED)
     assert row["cancelled"] <= sum(1 for r in subjects if r["status"] == "cancelled")
     assert row["on_time"] + row["late"] <= row["plans_delivered"]
     listed = [s for key in ("models", "markets", "plants") for s in state[key]]
-    assert row["plans_overdue"] == sum(1 for s in listed if s["status"] in WAITING and not s.get("scheduled")
-                                       and s["planned_for"] and PartialDate.parse(s["planned_for"]).end < as_of)
+    assert row["plans_overdue"] == sum(1 for s in listed if s["status"] in WAITING and s["planned_for"]
+                                       and PartialDate.parse(s["planned_for"]).end < as_of)
     assert (row["mean_slip_months"] is None) == (row["late"] + row["plans_overdue"] == 0)
 
 

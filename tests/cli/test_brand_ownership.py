@@ -22,4 +22,4 @@ def test_a_fiscal_year_end_outside_one_to_twelve_is_refused_naming_the_field(str
     result = stratlog("--db", db, "record", "brand-registered", "volvo", "--name", "Volvo", "--fiscal-year-end", "13")
 
     assert result.code == 2
-    assert "--fiscal-year-end: should be less than or equal to 12 (got '13')" in result.err
+    assert "--fiscal-year-end: should be less than or equal to 12 (got 13)" in result.err

@@ -160,3 +160,30 @@ def test_a_withdrawn_target_is_never_judged_on_its_actual_even_one_that_would_ha
     assert stratlog("--db", db, "import", write(tmp_path, "lumen.yaml", WITHDRAWN_THEN_MET)).code == 0
     row, = track(stratlog, db, "--as-of", "2024-06-30")
     assert (row["targets_judged"], row["withdrawn"], row["achieved"], row["kept_rate"]) == (1, 1, 0, 0.0)
+
+
+# Saga (made up): four plans for 2024 whose delivery or end was announced in 2025-03 for 2025-09-01, after D.
+# As of 2025-06-30 none has happened: each is overdue by (2025 − 2024) × 12 + 6 − 12 = 6 months (DESIGN §5 r2).
+SCHEDULED_AFTER_D = """
+defaults: {source: {title: "Saga strategy day"}}
+statements:
+  - {kind: brand-registered, brand: saga, name: Saga}
+  - {kind: model-planned, brand: saga, model: X, planned_for: 2024, announced_on: 2022-01}
+  - {kind: model-launched, brand: saga, model: X, launched_on: "2025-09-01", announced_on: 2025-03}
+  - {kind: plant-planned, brand: saga, plant: Borg, planned_for: 2024, announced_on: 2022-01}
+  - {kind: plant-opened, brand: saga, plant: Borg, opened_on: "2025-09-01", announced_on: 2025-03}
+  - {kind: market-entry-planned, brand: saga, market: US, planned_for: 2024, announced_on: 2022-01}
+  - {kind: market-entered, brand: saga, market: US, entered_on: "2025-09-01", announced_on: 2025-03}
+  - {kind: model-planned, brand: saga, model: Y, planned_for: 2024, announced_on: 2022-01}
+  - {kind: model-cancelled, brand: saga, model: Y, cancelled_on: "2025-09-01", announced_on: 2025-03}
+"""
+
+
+def test_a_delivery_or_cancellation_only_scheduled_after_d_leaves_the_plan_overdue(db, stratlog, tmp_path):
+    assert stratlog("--db", db, "import", write(tmp_path, "saga.yaml", SCHEDULED_AFTER_D)).code == 0
+    row, = track(stratlog, db, "--as-of", "2025-06-30")
+    assert {k: row[k] for k in ("plans_delivered", "cancelled", "plans_overdue", "mean_slip_months")} == {
+        "plans_delivered": 0, "cancelled": 0, "plans_overdue": 4, "mean_slip_months": 6.0}
+    row, = track(stratlog, db, "--as-of", "2025-09-30")  # once the day has come: delivered late, or cancelled
+    assert {k: row[k] for k in ("plans_delivered", "late", "cancelled", "plans_overdue", "mean_slip_months")} == {
+        "plans_delivered": 3, "late": 3, "cancelled": 1, "plans_overdue": 0, "mean_slip_months": 9.0}

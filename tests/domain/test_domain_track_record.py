@@ -110,10 +110,9 @@ def test_a_deadline_given_up_is_a_cut_and_an_open_target_given_a_date_a_raise():
     assert (result["cuts"], result["raises"]) == (1, 1)
 
 
-def test_a_plan_with_a_delivery_still_scheduled_or_postponed_without_a_date_is_not_overdue():
-    scheduled = PlanRecord("model", "X", "2024", "2024", False, None, False, scheduled=True)
+def test_a_plan_postponed_without_a_date_is_not_overdue():
     postponed = PlanRecord("market", "US", "2024", None, False, None, False)
-    assert record(plans=[scheduled, postponed])["plans_overdue"] == 0
+    assert record(plans=[postponed])["plans_overdue"] == 0
 
 
 def test_an_overdue_plan_counts_from_its_first_planned_date_even_when_rescheduled_since():
@@ -139,9 +138,20 @@ def test_plan_records_read_the_first_dated_plan_and_the_delivery_date_of_each_su
                      ("market", "2023", True, "2023-05"), ("plant", "2022", True, "2022-02")]
 
 
-def test_plan_records_say_cancelled_and_scheduled_and_never_deliver_a_revealed_model():
+def test_plan_records_say_cancelled_and_never_deliver_a_revealed_model():
     groups = [group("model", "revealed", ["2024"], {"planned_for": "2024", "revealed_on": "2024-02"}),
-              group("plant", "cancelled", ["2026"], {"planned_for": "2026", "cancelled_on": "2025"}),
-              group("market", "planned", ["2024"], {"planned_for": "2024"}, {"event": "entry", "on": "2027"})]
-    found = [(p.delivered, p.cancelled, p.scheduled) for p in plan_records(groups)]
-    assert found == [(False, False, False), (False, True, False), (False, False, True)]
+              group("plant", "cancelled", ["2026"], {"planned_for": "2026", "cancelled_on": "2025"})]
+    found = [(p.delivered, p.cancelled) for p in plan_records(groups)]
+    assert found == [(False, False), (False, True)]
+
+
+def test_a_delivery_or_cancellation_only_scheduled_neither_delivers_nor_cancels_and_the_plan_is_overdue():
+    """DESIGN §5 r2: overdue = the latest planned date's end < D, not delivered, not cancelled by D."""
+    groups = [group(kind, "planned", ["2024"], {"planned_for": "2024"}, {"event": event, "on": "2025-09-01"})
+              for kind, event in (("model", "launch"), ("market", "entry"), ("plant", "opening"),
+                                  ("model", "cancellation"))]
+    plans = plan_records(groups)
+    assert [(p.delivered, p.cancelled) for p in plans] == [(False, False)] * 4
+    result = record(plans=plans, as_of=date(2025, 6, 30))
+    assert (result["plans_overdue"], result["plans_delivered"], result["cancelled"], result["mean_slip_months"]) == (
+        4, 0, 0, 6.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -28,9 +29,9 @@ EditorYaml.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
-def schema_errors(text: str) -> list[str]:
+def schema_errors(text: str, loader: type = EditorYaml) -> list[str]:
     validator = jsonschema.Draft202012Validator(import_schema())
-    return [error.message for error in validator.iter_errors(yaml.load(text, Loader=EditorYaml))]
+    return [error.message for error in validator.iter_errors(yaml.load(text, Loader=loader))]
 
 
 def importer_accepts(text: str, tmp_path: Path) -> bool:
@@ -69,6 +70,25 @@ def test_every_bundled_example_names_the_schema_and_is_valid_against_it(example)
     assert text.splitlines()[0] == MODELINE
     assert (example.parent / SHIPPED).is_file()
     assert schema_errors(text) == []
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_bundled_example_is_valid_as_a_plain_yaml_safe_load_reads_it(example):
+    """An outside checker (yaml.safe_load + jsonschema) reads an unquoted 2024-08-03 as a date, not text:
+    the examples quote their full-day dates."""
+    assert schema_errors(example.read_text(encoding="utf-8"), yaml.SafeLoader) == []
+
+
+FULL_DAY = re.compile(r"""(["'])(\d{4}-\d{2}-\d{2})\1""")
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_quoting_a_full_day_date_changes_no_statement_of_an_example(example, tmp_path):
+    text = example.read_text(encoding="utf-8")
+    unquoted = tmp_path / "unquoted.yaml"
+    unquoted.write_text(FULL_DAY.sub(r"\2", text), encoding="utf-8")
+    ids = [record.statement_id() for record in read_import(str(example)).records]
+    assert [record.statement_id() for record in read_import(str(unquoted)).records] == ids and ids
 
 
 STATEMENT = "statements:\n  - {kind: target-set, brand: alpine, kpi: annual-sales, comparator: at-least, " \
@@ -111,6 +131,22 @@ def test_yaml_1_1_booleans_are_refused_by_both(statement, tmp_path):
     text = f"defaults: {{announced_on: 2024, source: {SOURCE}}}\nstatements:\n  - {statement}\n"
     assert not importer_accepts(text, tmp_path)
     assert schema_errors(text) != []
+
+
+BRAND = "- {kind: brand-registered, brand: nordlys, name: Nordlys, fiscal_year_end: %s}\n"
+
+
+@pytest.mark.parametrize("month", ["true", "yes", "on", "'3'", '"12"', "3.5", "13"])
+def test_a_fiscal_year_end_that_is_not_a_whole_number_is_refused_by_both(month, tmp_path):
+    """YAML 1.1 booleans (1 to a lax int) and quoted text are no month, to the importer as to the schema."""
+    assert not importer_accepts(BRAND % month, tmp_path)
+    assert schema_errors(BRAND % month) != []
+
+
+@pytest.mark.parametrize("month", ["3", "12", "3.0"])
+def test_a_fiscal_year_end_written_as_a_number_is_accepted_by_both(month, tmp_path):
+    assert importer_accepts(BRAND % month, tmp_path)
+    assert schema_errors(BRAND % month) == []
 
 
 def test_a_quoted_on_of_an_old_file_is_accepted_by_both(tmp_path):
