@@ -44,4 +44,5 @@ class Compact:
 
 
 def expanded(record: Any) -> Any:
+    """The statement itself: a Compact validated back from its JSON, anything else as it is."""
     return record.expand() if isinstance(record, Compact) else record

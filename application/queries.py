@@ -20,6 +20,7 @@ class UnknownBrand(RuleViolation):
 
 
 class ViewSource(Protocol):
+    """Where the queries read folded groups: the read model, or the reference fold that proves it."""
     def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]: ...
 
     def brand_registered(self, brand: str) -> bool: ...

@@ -76,6 +76,7 @@ def _completing(command: click.Command) -> click.Command:
 
 
 def db_options_params(command: click.Command) -> click.Command:
+    """`command` with the shared `--db` and `--read-model` options added to its parameters."""
     command.params += [click.Option(["--db"], metavar="TARGET", help="SQLite file or postgresql:// URL."),
                        click.Option(["--read-model"], metavar="PATH", help="Team mode: the local read-model file.")]
     return command

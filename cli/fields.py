@@ -18,6 +18,8 @@ COMMON = {"kind", "brand", "announced_on", "source", "note"}
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """One payload field of a statement kind as a `record` option: its name, shape (text, money, kpi,
+    choice, list, integer), choices, whether required, and its help."""
     name: str
     shape: str  # text, money, kpi, choice, list, integer
     choices: tuple[str, ...] = ()
@@ -91,6 +93,7 @@ def convert(spec: FieldSpec, text: str) -> object:
 
 
 def money(text: str, option: str) -> dict:
+    """`'500000000 EUR'` as the money mapping {amount, currency}; InvalidInput naming `option` otherwise."""
     parts = text.replace("_", "").split()
     if len(parts) != 2:
         raise InvalidInput(f"{option}: {quoted(text)} is not money (write an amount and a currency, e.g. '500000000 EUR')")
@@ -98,6 +101,7 @@ def money(text: str, option: str) -> dict:
 
 
 def click_option(spec: FieldSpec) -> click.Option:
+    """The click option of a payload field (kebab-case name, metavar by shape, help from its description)."""
     kind = click.Choice(spec.choices) if spec.shape == "choice" else click.STRING
     hints = {"money": "'AMOUNT CUR'", "kpi": "NUMBER|'AMOUNT CUR'|true|false", "list": "A,B", "integer": "INTEGER"}
     hint = hints.get(spec.shape, "TEXT")

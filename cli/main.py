@@ -96,6 +96,7 @@ def cli(db: str | None, read_model: str | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     # pydantic looks for plugins through every installed distribution's metadata at import;
     # stratlog uses none, and the scan costs start-up time on every command.
+    """The `stratlog` console script: run the command line in `argv` (default sys.argv) and exit with its code."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from stratlog.cli.terminal import use_utf8, utf8_arguments
     use_utf8()

@@ -62,6 +62,7 @@ def db_options(command):
 
 
 def time_options(command):
+    """Decorator: `--as-of` and `--known-at`, parsed (InvalidInput naming the option and value) before the command runs."""
     @click.option("--as-of", "as_of", metavar="DATE", help="What had been announced by the end of DATE (2023, 2023-06, 2023-06-30) [default: today].")
     @click.option("--known-at", "known_at", metavar="INSTANT", help="What this database contained at INSTANT (ISO date-time or date) [default: now].")
     @functools.wraps(command)
@@ -124,4 +125,5 @@ def _series_of(every: str):
 
 
 def brand_option(command):
+    """Decorator: the optional `--brand SLUG` filter."""
     return click.option("--brand", metavar="SLUG", help="Only this brand (e.g. alpine).")(command)

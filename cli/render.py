@@ -22,6 +22,7 @@ def safe_text(text: str) -> str:
 
 
 def cell(value: Any) -> str:
+    """A value as one table cell: lists joined with commas, money and numbers displayed, control text escaped."""
     from stratlog.domain.jsonvalues import display
     if isinstance(value, list):
         return ", ".join(cell(v) for v in value)

@@ -7,6 +7,7 @@ from stratlog.domain.picture import SUBJECTS
 
 
 def state_text(picture: dict) -> str:
+    """The `state` answer as text lines (name, valuation, IPO stance, models, markets, agreements, plants, targets)."""
     lines = [f"{cell(picture['name'] or picture['brand'])} ({picture['brand']})"
              + (f", part of {cell(picture['parent'])}" if picture.get("parent") else "") + f" — as of {picture['as_of']}"]
     valuation = picture.get("valuation")

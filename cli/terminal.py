@@ -22,6 +22,7 @@ def use_utf8() -> None:
 
 
 def can_encode(encoding: str | None, text: str) -> bool:
+    """Whether `text` can be written in `encoding` (ascii when unknown); False for an unknown encoding."""
     try:
         text.encode(encoding or "ascii")
         return True

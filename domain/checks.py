@@ -19,6 +19,8 @@ NOT_COUNTS = ("percent", "yes/no")
 
 
 def run_checks(groups: list[dict], brand: str, as_of: date) -> list[dict]:
+    """The consistency warnings of a brand as of `as_of` (DESIGN §5 checks): rows with check, subject,
+    status and message, from the folded groups."""
     targets = [t for g in by_type(groups, "targets") for t in g["targets"] if not t["withdrawn"]]
     rows = _growth_vs_revenue(targets, brand)
     rows += _launch_before_reveal(by_type(groups, "model"), brand)

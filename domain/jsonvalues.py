@@ -16,6 +16,7 @@ def number_of(value: Any) -> Decimal | None:
 
 
 def unit_of(value: Any, unit: str | None) -> str | None:
+    """The unit a value is counted in: its currency for money, `yes/no` for a boolean, else `unit` as given."""
     if isinstance(value, dict) and "currency" in value:
         return value["currency"]
     if isinstance(value, bool):

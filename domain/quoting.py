@@ -29,6 +29,7 @@ def _escape(match: re.Match) -> str:
 
 
 def shortened(text: str, limit: int = LIMIT) -> str:
+    """`text` cut to at most `limit` characters, ending in `…` when it was cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

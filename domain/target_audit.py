@@ -60,6 +60,7 @@ def said_columns(prefix: str, statement) -> dict:
 
 
 def said_deadline(statement) -> str | None:
+    """The deadline a target statement names (its new deadline when it moves one) as JSON text; None for an open target."""
     return deadline_json(getattr(statement, "new_deadline", None) or getattr(statement, "deadline", None))
 
 

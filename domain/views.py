@@ -15,6 +15,7 @@ _FAR = (date.max, date.max)
 
 
 def by_type(groups: Iterable[dict], kind: str) -> list[dict]:
+    """The folded groups of one type (`model`, `targets`, `actuals`…), in their given order."""
     return [g for g in groups if g["type"] == kind]
 
 
@@ -30,6 +31,8 @@ def _stated(row: dict) -> dict:
 
 
 def kpis(groups: list[dict], brand: str, as_of: date, live: bool = False) -> list[dict]:
+    """The kpis rows of a brand as of `as_of` (DESIGN §5): each target under its current deadline with its
+    latest actual, required_cagr (percent per year) and status; `live` keeps only targets still in play."""
     actuals = {(g["kpi"], (g["scope"] or "").casefold()): by_period_end(g["actuals"]) for g in by_type(groups, "actuals")}
     rows = []
     for group in by_type(groups, "targets"):
@@ -45,11 +48,13 @@ def kpis(groups: list[dict], brand: str, as_of: date, live: bool = False) -> lis
 
 
 def target_subject(row: dict) -> str:
+    """A target's subject as the timeline names it: `kpi [scope] deadline`, `open` for no deadline."""
     scope = f" {row['scope']}" if row["scope"] else ""
     return f"{row['kpi']}{scope} {row['deadline'] or 'open'}"
 
 
 def timeline(groups: list[dict], brand: str, as_of: date) -> list[dict]:
+    """The timeline rows of a brand as of `as_of`: one per subject with its status and date, undated last."""
     rows = []
     for g in groups:
         if g["type"] in SUBJECT_TYPES:
@@ -103,6 +108,8 @@ def _deadlines_of(row: dict, deadlines: dict[str, list[str]]) -> list[str]:
 
 
 def state(groups: list[dict], brand: str, as_of: date) -> dict:
+    """A brand's picture as of `as_of` (one dict): name, parent, latest valuation, IPO stance, models,
+    markets, dealer agreements, plants and the kpis rows."""
     info = next(iter(by_type(groups, "brand")), {"name": None, "parent": None})
     valuations = [v for g in by_type(groups, "valuations") for v in g["valuations"]]
     latest = max(valuations, key=lambda v: _date_key(v["valued_on"]), default=None)

@@ -74,6 +74,7 @@ class TimeAxis:
 
 
 def period_dates(texts: Iterable[str | None]) -> list[date]:
+    """The first and last day of every partial date given (None skipped), for an axis to span."""
     out = []
     for text in texts:
         if text:
