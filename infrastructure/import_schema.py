@@ -40,6 +40,7 @@ def import_schema() -> dict:
     definitions = statement.pop("$defs", {})
     for definition in definitions.values():
         _describe(definition, BY_KIND.get(_kind_of(definition)))
+        _bounds_as_keywords(definition)
     statement["description"] = "One statement or fix; its `kind` decides which fields it takes."
     statements = {"type": "array", "description": "The statements, in any order (they are applied in announced order).",
                   "items": {"$ref": "#/$defs/Statement"}}
@@ -55,6 +56,24 @@ def import_schema() -> dict:
         ],
         "$defs": {**definitions, "Statement": statement, "PartialDate": PARTIAL_DATE},
     }
+
+
+BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _bounds_as_keywords(node: object, in_properties: bool = False) -> None:
+    """Bounds pydantic could not place on a number type (a number that may also be written as text)
+    are left as `ge`/`le`, which no checker reads: write them as JSON Schema's own keywords, which
+    apply to numbers and leave text alone (the importer reads text numbers and checks them too)."""
+    if isinstance(node, list):
+        for item in node:
+            _bounds_as_keywords(item)
+    elif isinstance(node, dict):
+        for key, value in list(node.items()):
+            if not in_properties and key in BOUNDS and isinstance(value, (int, float)):
+                node[BOUNDS[key]] = node.pop(key)
+            else:
+                _bounds_as_keywords(value, in_properties=key == "properties" and not in_properties)
 
 
 def schema_text() -> str:

@@ -155,6 +155,14 @@ def test_a_quoted_on_of_an_old_file_is_accepted_by_both(tmp_path):
     assert schema_errors(text) == []
 
 
+@pytest.mark.parametrize("capacity, accepted", [("150000", True), ("0", True), ("-5", False), ("-0.5", False)])
+def test_a_plant_capacity_below_zero_is_refused_by_both(capacity, accepted, tmp_path):
+    text = (f"- {{kind: plant-planned, brand: alpine, plant: Dieppe, capacity: {capacity}, announced_on: 2024, "
+            f"source: {SOURCE}}}\n")
+    assert importer_accepts(text, tmp_path) is accepted
+    assert (schema_errors(text) == []) is accepted
+
+
 def test_schema_out_writes_the_shipped_file(stratlog, tmp_path):
     assert stratlog("schema", "--out", "import.schema.json").code == 0
     assert (tmp_path / "import.schema.json").read_text(encoding="utf-8") == shipped_text()
