@@ -123,14 +123,16 @@ def _same(before: Entry, after: Entry) -> bool:
                                and (before.retracted_by is None) == (after.retracted_by is None))
 
 
-def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = ()) -> list[ItemRow]:
+def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = (), after: str | None = None) -> list[ItemRow]:
     """All rows of a group from the open rows on: those whose known period ended, and those still open.
 
-    `open_rows` are the group's rows still known now (known_to open); the instants after their
-    latest known_from are folded in order (see KnownFold), and a row whose answer does not change
-    stays open. Called with no open rows, it materialises the group's whole history.
+    `open_rows` are the group's rows still known now (known_to open), materialised up to the instant
+    `after` (instant text; default: their latest known_from). The instants after it are folded in order
+    (see KnownFold), and a row whose answer does not change stays open. `after` matters when the last
+    instant materialised only ended rows (a retraction): starting earlier would add again rows that
+    had already ended. Called with no open rows, it materialises the group's whole history.
     """
-    latest = max((r.known_from for r in open_rows), default="")
+    latest = after if after is not None else max((r.known_from for r in open_rows), default="")
     instants = sorted({e.recorded_at for e in entries if instant_text(e.recorded_at) > latest})
     current = {r.answer: r.known_from for r in open_rows}
     rows: list[ItemRow] = []

@@ -262,7 +262,7 @@ class ReadModel(ReadAccess):
             (subject, group, wide))]
         entries = [Entry(e.event.statement_id, e.event.originator_version, e.event.recorded_at, e.event.statement)
                    for e in self._events(subject, versions, source, cache)]
-        open_rows = []
+        open_rows, after = [], None
         if not fresh:
             latest = self.conn.execute("SELECT latest_known FROM rm_groups WHERE subject_id=? AND grp=?",
                                        (subject, group)).fetchone()
@@ -270,8 +270,9 @@ class ReadModel(ReadAccess):
             where = "subject_id=? AND grp=?" + (" AND known_to=?" if incremental else "")
             args = (subject, group) + ((OPEN_INSTANT,) if incremental else ())
             open_rows = self._open_rows(where, args) if incremental else []
+            after = latest[0] if incremental else None  # the last instant these rows were materialised at
             self.conn.execute(f"DELETE FROM rm_items WHERE {where}", args)
-        rows = item_rows(group, entries, open_rows)
+        rows = item_rows(group, entries, open_rows, after)
         kind = group.split(":", 1)[0]
         self.conn.executemany("INSERT INTO rm_items VALUES (?,?,?,?,?,?,?,?,?,?)", [
             (brand, subject, group, "audit" if r.item.startswith("a:") else kind, r.item, r.valid_from, r.valid_to,

@@ -47,8 +47,26 @@ def test_rows_caught_up_from_the_open_rows_are_those_of_a_whole_materialisation(
         whole = item_rows(group, entries)
         earlier = item_rows(group, [e for e in entries if e.recorded_at <= middle])
         ended = [r for r in earlier if r.known_to != OPEN_INSTANT]
-        caught_up = ended + item_rows(group, entries, [r for r in earlier if r.known_to == OPEN_INSTANT])
+        caught_up = ended + item_rows(group, entries, [r for r in earlier if r.known_to == OPEN_INSTANT],
+                                      instant_text(middle))
         assert as_set(caught_up) == as_set(whole)
+
+
+def test_a_catch_up_after_an_instant_that_only_ended_rows_adds_none_of_them_again():
+    # found by the property above: an IPO stance retracted at the middle instant ended a row and opened
+    # none, so the open rows' latest known_from was earlier than the last instant materialised
+    ops = [("ipo", "sales", 2028, 1, 0), ("set", "sales", 2028, 3, 0), ("set", "sales", 2028, 3, 0),
+           ("ipo", "sales", 2028, 2, 0), ("set", "sales", 2028, 2, 0), ("retract", "sales", 2028, 1, 0),
+           ("set", "sales", 2028, 1, 0), ("set", "sales", 2030, 1, 0), ("set", "revenue", 2028, 1, 0)]
+    entries = stored_history([op + (i,) for i, op in enumerate(ops)]).entries
+    middle = sorted({e.recorded_at for e in entries})[len({e.recorded_at for e in entries}) // 2]
+    earlier = item_rows("ipo", [e for e in entries if e.recorded_at <= middle])
+    ended = [r for r in earlier if r.known_to != OPEN_INSTANT]
+    assert ended, "the example must end a row at or before the middle instant"
+    caught_up = ended + item_rows("ipo", entries, [r for r in earlier if r.known_to == OPEN_INSTANT],
+                                  instant_text(middle))
+    assert sorted(as_set(caught_up)) == sorted(as_set(item_rows("ipo", entries)))
+    assert len(as_set(caught_up)) == len(caught_up)  # no row twice
 
 
 def test_a_statement_announced_after_everything_extends_the_fold_instead_of_folding_again():
