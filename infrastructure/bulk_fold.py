@@ -8,7 +8,7 @@ from typing import Any
 from stratlog.infrastructure.event_source import LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES
 from stratlog.infrastructure.read_access import ReadAccess
-from stratlog.infrastructure.read_model import ReadModel, _Pending
+from stratlog.infrastructure.read_model import ReadModel
 
 
 class _NoLog:
@@ -22,7 +22,7 @@ class _NoLog:
 class FoldAsWritten(ReadModel):
     """The read model on the recorder's connection, inside the command's transaction (the write lock held):
     each subject's events are folded as soon as they are written, with the read model's own fold
-    (`_store_statement`, `_refresh_group`), never read back from the log and decoded again.
+    (`fold_subject`), never read back from the log and decoded again.
 
     Made by `start` only when the log and the read model are both empty: then every subject is new,
     and the read model's secondary indexes are dropped and built once, after the last row (`finish`).
@@ -60,15 +60,7 @@ class FoldAsWritten(ReadModel):
             return
         logged = [LoggedEvent(position, subject_type_of(f"x:{type(event).__qualname__}"), event.originator_id, event)
                   for position, event in written]
-        subject, source = logged[0].subject_id.hex, _NoLog()
-        cache = {(subject, e.event.originator_version): e for e in logged}
-        touched: dict[tuple[str, str], tuple[str, str]] = {}
-        pending = _Pending()
-        for event in logged:
-            self._store_statement(event, touched, source, cache, pending)
-        pending.flush(self.conn)
-        for (subject_hex, group), (brand, earliest) in touched.items():
-            self._refresh_group(subject_hex, group, brand, earliest, source, cache, fresh=True)
+        self.fold_subject(logged[0].subject_id.hex, logged, _NoLog())
         self.top = max(self.top, logged[-1].position)
 
     def finish(self) -> None:

@@ -166,6 +166,18 @@ class ReadModel(ReadAccess):
         self._set_position(position, position != start)
         return count
 
+    def fold_subject(self, subject: str, logged: list[LoggedEvent], source) -> None:
+        """Store and fold one subject from scratch: `logged` is every event it has (hex id `subject`),
+        in version order, each decoded once; its statements, members and item rows are written."""
+        cache = {(subject, e.event.originator_version): e for e in logged}
+        touched: dict[tuple[str, str], tuple[str, str]] = {}
+        pending = _Pending()
+        for event in logged:
+            self._store_statement(event, touched, source, cache, pending)
+        pending.flush(self.conn)
+        for (subject_hex, group), (brand, earliest) in touched.items():
+            self._refresh_group(subject_hex, group, brand, earliest, source, cache, fresh=True)
+
     def _rebuild_by_subject(self, source: EventSource, progress: Progress) -> int:
         """Fold subject by subject: each event is decoded once and memory holds one subject at a time."""
         count, top = 0, 0
@@ -173,17 +185,11 @@ class ReadModel(ReadAccess):
         progress.start("rebuilding the read model", sum(n for _, n in subjects))
         for subject, _ in subjects:
             logged = source.subject_log(subject)
-            cache = {(subject, e.event.originator_version): e for e in logged}
-            touched: dict[tuple[str, str], tuple[str, str]] = {}
-            pending = _Pending()
-            for event in logged:
-                self._store_statement(event, touched, source, cache, pending)
-            pending.flush(self.conn)
-            for (subject_hex, group), (brand, earliest) in touched.items():
-                self._refresh_group(subject_hex, group, brand, earliest, source, cache, fresh=True)
+            self.fold_subject(subject, logged, source)
             count, top = count + len(logged), max([top] + [e.position for e in logged])
             progress.advance(len(logged))
         progress.finish()
+        pending = _Pending()
         pending.damage += source.damaged.values()
         pending.flush(self.conn)
         self._set_position(max([top, *source.damaged]), bool(count or source.damaged))
