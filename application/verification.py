@@ -18,6 +18,8 @@ from stratlog.application.verify_split import (PARALLEL_FROM, BrandShare, Findin
 MAX_REPORTED = 20
 ANSWER_PAIRS = 24  # (brand, as-of date) pairs whose assembled answers are compared, at most
 SEED = 2023
+ANSWER_BUDGET = 1.0  # the sampled answers' brands hold at most this many times the log's statements together,
+ANSWER_FLOOR = 5000  # or this many statements, whichever is more
 
 
 @dataclass
@@ -78,7 +80,7 @@ def _in_one(ledger, log: list, read_model, max_dates: int) -> tuple[list[Summary
     share = BrandShare(ledger, log)
     summary = share.summary()
     now = datetime.now(timezone.utc)
-    questions = sample_questions(summary.brands, summary.instants, read_model, max_dates, now)
+    questions = sample_questions(summary.brands, summary.instants, read_model, max_dates, now, summary.sizes)
     return [summary], [share.check(read_model, questions, now)]
 
 
@@ -95,7 +97,8 @@ def _in_two(ledger, log: list, read_model, reopen, max_dates: int) -> tuple[list
             return None
         now = datetime.now(timezone.utc)
         questions = sample_questions(summaries[0].brands + summaries[1].brands,
-                                     {**summaries[0].instants, **summaries[1].instants}, read_model, max_dates, now)
+                                     {**summaries[0].instants, **summaries[1].instants}, read_model, max_dates, now,
+                                     {**summaries[0].sizes, **summaries[1].sizes})
         mine = set(summaries[0].brands) | set(summaries[0].brand_of.values())
         child.ask({b: q for b, q in questions.items() if b not in mine}, now)
         found = share.check(read_model, {b: q for b, q in questions.items() if b in mine}, now)
@@ -123,11 +126,15 @@ def _merge(result: Verification, findings: list[Findings], read_model) -> None:
 
 
 def sample_questions(brands: list[str], instants: dict[str, list[datetime]], read_model, max_dates: int,
-                     now: datetime) -> dict[str, list]:
+                     now: datetime, sizes: dict[str, int] | None = None) -> dict[str, list]:
     """The (as-of date, known-at) questions asked per brand (`brands`: registered or damaged, `instants`: each
     brand's recording instants, oldest first): every brand at its sampled dates (see `_sample`) when that
     makes at most ANSWER_PAIRS pairs, else ANSWER_PAIRS pairs drawn with a fixed seed; each pair as known
-    now, and about half of them also as known at one of the brand's earlier recording instants."""
+    now, and about half of them also as known at one of the brand's earlier recording instants.
+
+    `sizes` (statements per brand): an answer costs what its brand holds, so the pairs kept (drawn in a
+    seeded order) hold at most ANSWER_BUDGET times all statements (or ANSWER_FLOOR) between them, and at least
+    one pair."""
     rng, brands = random.Random(SEED), sorted(brands)
     if len(brands) <= ANSWER_PAIRS:  # few brands: every brand at its sampled dates, if that makes few pairs
         pairs = [(brand, as_of) for brand in brands for as_of in _sample(read_model.valid_dates(brand), max_dates)]
@@ -142,6 +149,8 @@ def sample_questions(brands: list[str], instants: dict[str, list[datetime]], rea
                 dates[brand] = _sample(read_model.valid_dates(brand), max_dates)
             chosen.add((brand, rng.choice(dates[brand])))
         pairs = sorted(chosen)
+    if sizes is not None:
+        pairs = _within_budget(pairs, sizes, rng)
     questions: dict[str, list] = defaultdict(list)
     for brand, as_of in pairs:
         questions[brand].append((as_of, now))
@@ -149,6 +158,19 @@ def sample_questions(brands: list[str], instants: dict[str, list[datetime]], rea
         if earlier and rng.random() < 0.5:
             questions[brand].append((as_of, rng.choice(earlier)))
     return questions
+
+
+def _within_budget(pairs: list[tuple[str, date]], sizes: dict[str, int], rng: random.Random) -> list:
+    """The pairs, in a seeded order, while the statements of their brands add up to at most ANSWER_BUDGET times
+    all (or ANSWER_FLOOR; at least one pair): a brand of 10,000 statements is not answered 24 times over."""
+    budget, kept, spent = max(ANSWER_BUDGET * sum(sizes.values()), ANSWER_FLOOR), [], 0
+    for pair in rng.sample(pairs, len(pairs)):
+        cost = sizes.get(pair[0], 0)
+        if kept and spent + cost > budget:
+            continue
+        kept.append(pair)
+        spent += cost
+    return sorted(kept)
 
 
 class VersionCheck:

@@ -34,13 +34,14 @@ PARALLEL_FROM = 4000  # events below which a second process costs more than it s
 class Summary:
     """What a share decoded, as plain values: events decoded, the events left out (position, subject id,
     version, topic, reason, decodes), its brands (registered or damaged), the true brand of each of its
-    subjects (hex), and each brand's recording instants (oldest first)."""
+    subjects (hex), each brand's recording instants (oldest first) and its number of statements."""
 
     count: int
     skipped: list[tuple]
     brands: list[str]
     brand_of: dict[str, str]
     instants: dict[str, list[datetime]]
+    sizes: dict[str, int]
 
 
 @dataclass
@@ -69,7 +70,8 @@ class BrandShare:
         skipped = [(s.notification.id, s.notification.originator_id, s.notification.originator_version,
                     s.notification.topic, s.reason, s.decodes) for s in ref.skipped]
         return Summary(ref.count, skipped, ref.brands(), {s.hex: b for s, b in ref.brand_of.items()},
-                       {brand: ref.brand_instants(brand) for brand in ref.subjects_of})
+                       {brand: ref.brand_instants(brand) for brand in ref.subjects_of},
+                       {brand: sum(len(ref.by_subject[s]) for s in subjects) for brand, subjects in ref.subjects_of.items()})
 
     def check(self, read_model, questions: dict[str, list], now: datetime) -> Findings:
         """Compare, brand by brand (sorted), every unit of the share's subjects with its stored rows, then
