@@ -93,7 +93,6 @@ def _in_two(ledger, log: list, read_model, reopen, max_dates: int) -> tuple[list
         share = BrandShare(ledger, first)
         summaries = [share.summary(), child.summary()]
         if set(summaries[0].brand_of.values()) & set(summaries[1].brand_of.values()):
-            child.close()
             return None
         now = datetime.now(timezone.utc)
         questions = sample_questions(summaries[0].brands + summaries[1].brands,
@@ -104,8 +103,9 @@ def _in_two(ledger, log: list, read_model, reopen, max_dates: int) -> tuple[list
         found = share.check(read_model, {b: q for b, q in questions.items() if b in mine}, now)
         return summaries, [found, child.findings()]
     except WorkerFailed:
-        child.close()
         return None
+    finally:
+        child.close()
 
 
 def _merge(result: Verification, findings: list[Findings], read_model) -> None:

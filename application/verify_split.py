@@ -184,9 +184,7 @@ class ForkedShare:
 
     def findings(self) -> Findings:
         """The child's findings for the questions asked (WorkerFailed if it failed)."""
-        found = self._receive()
-        self.close()
-        return found
+        return self._receive()
 
     def _receive(self) -> Any:
         try:
@@ -198,7 +196,7 @@ class ForkedShare:
         return value
 
     def close(self) -> None:
-        """End the child (if it still runs) and wait for it."""
+        """End the child (if it still runs) and wait for it; closing twice does nothing more."""
         self._conn.close()
         if self._process.is_alive():
             self._process.terminate()
