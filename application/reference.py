@@ -67,7 +67,9 @@ class ReferenceFold:
 
     The log is read once (`log`: notifications in log order, the whole log by default) and indexed
     by subject and by brand; a subject's units are folded per known-at instant on demand (the
-    latest KEPT_SUBJECTS kept), each unit once per distinct set of counted statements.
+    latest KEPT_SUBJECTS kept), each unit once per distinct set of counted statements, and one
+    UnitFold shared by every known-at instant at which the unit has the same members with the same
+    fixes (so timeline, kpis, audit and the row comparison at several instants fold it once).
     """
 
     def __init__(self, ledger, log: Iterable[Any] | None = None):
