@@ -217,10 +217,10 @@ def _child(conn, ledger, log: list[Any], reopen: Callable[[], Any]) -> None:
             conn.send(("findings", share.check(read_model, questions, now)))
         finally:
             read_model.close()
-    except EOFError:  # the parent gave up on this share
+    except EOFError:  # the parent gave up on this share (it ended the child or does the share itself)
         pass
-    except BaseException:  # noqa: BLE001 - whatever failed, the parent does the share itself
-        conn.send(("failed", traceback.format_exc(limit=5)))
+    except Exception:  # noqa: BLE001 - reported to the parent, which does the share itself (a fault of the
+        conn.send(("failed", traceback.format_exc(limit=5)))  # comparison then raises there, as in one process)
     finally:
         conn.close()
 
