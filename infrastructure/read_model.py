@@ -44,6 +44,17 @@ class _Pending:
         self.statements, self.members, self.names, self.damage = [], [], [], []
 
 
+def drop_secondary_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Drop the read model's secondary indexes (not its keys); returns their SQL, to build them again
+    exactly as the migrations made them once the rows are in (one sort per index, not one update per row)."""
+    secondary = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN "
+        f"({','.join('?' * len(READ_MODEL_TABLES))}) ORDER BY name", READ_MODEL_TABLES).fetchall()
+    for name, _ in secondary:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in secondary]
+
+
 def _follows(recorded: list[tuple[int, Any]], position: int) -> list[LoggedEvent]:
     """Events just saved by this process, as a chunk, if they are exactly the next ones."""
     positions = [p for p, _ in recorded]
@@ -126,14 +137,21 @@ class ReadModel(ReadAccess):
         return count
 
     def _refold(self, source: EventSource, progress: Progress) -> int:
+        """Empty the read model and fold the whole log. Subject by subject (SQLite store) the secondary
+        indexes are dropped first (emptying and filling indexed tables costs an update per row and index)
+        and built again after the last row; the fold reads the tables by their keys only."""
         from stratlog.application.fold_version import PROJECTION_VERSION
+        indexes = drop_secondary_indexes(self.conn) if source.by_subject else []
         for table in READ_MODEL_TABLES:
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("INSERT OR REPLACE INTO stratlog_meta (key, value) VALUES ('projection_version', ?)",
                           (str(PROJECTION_VERSION),))
-        if source.by_subject:
-            return self._rebuild_by_subject(source, progress)
-        return self._catch_up(source, (), progress)
+        if not source.by_subject:
+            return self._catch_up(source, (), progress)
+        count = self._rebuild_by_subject(source, progress)
+        for sql in indexes:
+            self.conn.execute(sql)
+        return count
 
     def _catch_up(self, source: EventSource, recorded: list[tuple[int, Any]], progress: Progress) -> int:
         """Fold the events after our position; those that do not decode are recorded in rm_damage."""
@@ -181,10 +199,8 @@ class ReadModel(ReadAccess):
     def _rebuild_by_subject(self, source: EventSource, progress: Progress) -> int:
         """Fold subject by subject: each event is decoded once and memory holds one subject at a time."""
         count, top = 0, 0
-        subjects = source.subjects()
-        progress.start("rebuilding the read model", sum(n for _, n in subjects))
-        for subject, _ in subjects:
-            logged = source.subject_log(subject)
+        progress.start("rebuilding the read model", source.max_position())
+        for subject, logged in source.subject_logs():
             self.fold_subject(subject, logged, source)
             count, top = count + len(logged), max([top] + [e.position for e in logged])
             progress.advance(len(logged))
