@@ -198,12 +198,14 @@ class ReadModel(ReadAccess):
 
     def _rebuild_by_subject(self, source: EventSource, progress: Progress) -> int:
         """Fold subject by subject: each event is decoded once and memory holds one subject at a time."""
+        from stratlog.application.bulk import bulk_collection
         count, top = 0, 0
         progress.start("rebuilding the read model", source.max_position())
-        for subject, logged in source.subject_logs():
-            self.fold_subject(subject, logged, source)
-            count, top = count + len(logged), max([top] + [e.position for e in logged])
-            progress.advance(len(logged))
+        with bulk_collection():
+            for subject, logged in source.subject_logs():
+                self.fold_subject(subject, logged, source)
+                count, top = count + len(logged), max([top] + [e.position for e in logged])
+                progress.advance(len(logged))
         progress.finish()
         pending = _Pending()
         pending.damage += source.damaged.values()
