@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from stratlog.domain.errors import StratlogError
 from stratlog.domain.fixes import StatementCorrected, StatementRetracted
@@ -26,6 +26,7 @@ class DomainEvent(BaseModel):
     """A frozen pydantic domain event: validated when recorded and when read back."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    UNSTORED: ClassVar[frozenset[str]] = frozenset()  # fields a stored state leaves out (derived when read)
     originator_id: UUID
     originator_version: int
     timestamp: datetime
@@ -57,13 +58,28 @@ def register_topics(aggregate: type[Subject], modules: tuple[str, ...]) -> None:
             EVENT_TOPICS[f"{module}:{cls.__qualname__}"] = cls
 
 
+def timestamp_stored_once(state: dict) -> None:
+    """The upcast to the version that stores the recording instant once: earlier states held `timestamp`
+    beside recorded_at, always the same instant (the timestamp is derived from recorded_at when read)."""
+    state.pop("timestamp", None)
+
+
 class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
     """A statement (or one of our fixes) recorded on a subject; the first one creates the subject."""
 
-    class_version: ClassVar[int] = 2
+    class_version: ClassVar[int] = 3
+    UNSTORED: ClassVar[frozenset[str]] = frozenset({"timestamp"})  # always the recording instant: stored once
     originator_topic: str | None = None
     statement_id: str
     recorded_at: datetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _timestamp_is_recorded_at(cls, data: Any) -> Any:
+        """A stored state holds the recording instant once, as recorded_at: the timestamp is that instant."""
+        if isinstance(data, dict) and "timestamp" not in data and "recorded_at" in data:
+            return {**data, "timestamp": data["recorded_at"]}
+        return data
 
     @field_validator("originator_topic")
     @classmethod
@@ -76,6 +92,8 @@ class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
     def upcast_v1_v2(state: dict) -> None:
         """Version 1 stored no recorded_at: the event's timestamp was the recording instant."""
         state.setdefault("recorded_at", state["timestamp"])
+
+    upcast_v2_v3 = staticmethod(timestamp_stored_once)
 
     def mutate(self, aggregate: Any) -> Any:
         expected = 1 if aggregate is None else aggregate.version + 1

@@ -51,18 +51,20 @@ def event_class(topic: str) -> type:
 
 
 def encode_event(event: Any, body: str | None = None) -> bytes:
-    """The stored state of a pydantic event (no envelope fields; None values left out).
+    """The stored state of a pydantic event (no envelope fields, none of the class's UNSTORED fields;
+    None values left out).
 
     `body`: the JSON text of the event's statement, dumped once already (application.statement_json);
     the state is then its envelope's dump around that text, byte for byte what a whole dump writes.
     """
     class_version = getattr(type(event), "class_version", 1)
+    unstored = getattr(type(event), "UNSTORED", frozenset())  # derived when read (e.g. the timestamp)
     if body is not None and _statement_last(type(event)):
-        head = event.model_dump(mode="json", exclude=_ENVELOPE_AND_STATEMENT, exclude_none=True)
+        head = event.model_dump(mode="json", exclude=_ENVELOPE_AND_STATEMENT | unstored, exclude_none=True)
         text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
         tail = f',"class_version":{class_version}}}' if class_version > 1 else "}"
         return f'{text[:-1]}{"," if head else ""}"statement":{body}{tail}'.encode()
-    state = event.model_dump(mode="json", exclude=_ENVELOPE, exclude_none=True)
+    state = event.model_dump(mode="json", exclude=_ENVELOPE | unstored, exclude_none=True)
     if class_version > 1:
         state["class_version"] = class_version
     return json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
@@ -126,7 +128,8 @@ def decode_event(cls: type, originator_id: Any, originator_version: int, state: 
         return cls.model_validate(data)
     except ValidationError as error:
         from stratlog.infrastructure.messages import field_errors
-        lines = field_errors(error)
+        derived = tuple(f"{name}: " for name in getattr(cls, "UNSTORED", ()) if name not in data)
+        lines = [line for line in field_errors(error) if not line.startswith(derived)] or field_errors(error)
         more = f"; … and {len(lines) - 3} more" if len(lines) > 3 else ""
         raise _Unreadable(f"it does not validate: {shown('; '.join(lines[:3]), 240)}{more}") from None
 
@@ -146,7 +149,8 @@ def read_back(event: Any, body: str | None = None) -> bytes:
         data["originator_id"], data["originator_version"] = event.originator_id, event.originator_version
         decoded = type(event).model_validate(data)
     except ValidationError as error:
-        problem = error.errors()[0]
+        unstored = getattr(type(event), "UNSTORED", frozenset())  # derived fields are never the one to blame
+        problem = next((p for p in error.errors() if p["loc"][:1] not in {(n,) for n in unstored}), error.errors()[0])
         raise _unreadable(event, _field(problem["loc"]), problem["msg"].removeprefix("Value error, ")) from None
     except _Unreadable as error:
         raise _unreadable(event, "statement", str(error)) from None
