@@ -36,11 +36,16 @@ class _Pending:
         self.damage: list[Damage] = []
 
     def flush(self, conn: sqlite3.Connection) -> None:
-        conn.executemany("INSERT OR IGNORE INTO rm_statements VALUES (?,?,?,?,?,?,?,?,?,?)", self.statements)
-        conn.executemany("INSERT OR IGNORE INTO rm_members VALUES (?,?,?)", self.members)
-        conn.executemany("INSERT OR IGNORE INTO rm_names VALUES ('model', ?, ?)", self.names)
-        conn.executemany("INSERT OR REPLACE INTO rm_damage VALUES (?,?,?,?,?)", [
-            (d.position, d.subject_id, d.version, d.topic, d.reason) for d in self.damage])
+        """Write what was gathered (a table with nothing gathered is not asked: a rebuild flushes per subject)."""
+        if self.statements:
+            conn.executemany("INSERT OR IGNORE INTO rm_statements VALUES (?,?,?,?,?,?,?,?,?,?)", self.statements)
+        if self.members:
+            conn.executemany("INSERT OR IGNORE INTO rm_members VALUES (?,?,?)", self.members)
+        if self.names:
+            conn.executemany("INSERT OR IGNORE INTO rm_names VALUES ('model', ?, ?)", self.names)
+        if self.damage:
+            conn.executemany("INSERT OR REPLACE INTO rm_damage VALUES (?,?,?,?,?)", [
+                (d.position, d.subject_id, d.version, d.topic, d.reason) for d in self.damage])
         self.statements, self.members, self.names, self.damage = [], [], [], []
 
 
