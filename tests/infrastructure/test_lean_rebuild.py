@@ -83,3 +83,20 @@ def test_a_rebuild_folds_with_the_cyclic_collector_off_and_turns_it_back_on(tmp_
     _rebuild(db, monkeypatch, watching)
     assert seen and not any(seen)  # what a fold builds is acyclic: reference counting frees it
     assert gc.isenabled()
+
+
+def test_a_flush_asks_only_the_tables_it_has_rows_for():
+    from stratlog.infrastructure.read_model import _Pending
+
+    class Asked:
+        def __init__(self):
+            self.sql: list[str] = []
+
+        def executemany(self, sql, rows):
+            self.sql.append(sql.split(" INTO ")[1].split(" ")[0])
+
+    conn, pending = Asked(), _Pending()
+    pending.flush(conn)
+    pending.members.append(("s", "g", 1))
+    pending.flush(conn)
+    assert conn.sql == ["rm_members"]
