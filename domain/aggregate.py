@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from stratlog.domain.errors import StratlogError
 from stratlog.domain.fixes import StatementCorrected, StatementRetracted
@@ -26,7 +26,9 @@ class DomainEvent(BaseModel):
     """A frozen pydantic domain event: validated when recorded and when read back."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-    UNSTORED: ClassVar[frozenset[str]] = frozenset()  # fields a stored state leaves out (derived when read)
+    # Fields a stored state leaves out because they always equal another field: field -> that field
+    # (the mapper writes the state without them and sets them again when it reads one).
+    DERIVED: ClassVar[dict[str, str]] = {}
     originator_id: UUID
     originator_version: int
     timestamp: datetime
@@ -68,18 +70,10 @@ class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
     """A statement (or one of our fixes) recorded on a subject; the first one creates the subject."""
 
     class_version: ClassVar[int] = 3
-    UNSTORED: ClassVar[frozenset[str]] = frozenset({"timestamp"})  # always the recording instant: stored once
+    DERIVED: ClassVar[dict[str, str]] = {"timestamp": "recorded_at"}  # the recording instant, stored once
     originator_topic: str | None = None
     statement_id: str
     recorded_at: datetime
-
-    @model_validator(mode="before")
-    @classmethod
-    def _timestamp_is_recorded_at(cls, data: Any) -> Any:
-        """A stored state holds the recording instant once, as recorded_at: the timestamp is that instant."""
-        if isinstance(data, dict) and "timestamp" not in data and "recorded_at" in data:
-            return {**data, "timestamp": data["recorded_at"]}
-        return data
 
     @field_validator("originator_topic")
     @classmethod
