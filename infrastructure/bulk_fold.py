@@ -8,7 +8,8 @@ from typing import Any
 from stratlog.infrastructure.event_source import LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES
 from stratlog.infrastructure.read_access import ReadAccess
-from stratlog.infrastructure.read_model import ReadModel, drop_secondary_indexes
+from stratlog.infrastructure.read_model import ReadModel
+from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
 
 
 class _NoLog:

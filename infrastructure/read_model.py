@@ -20,6 +20,7 @@ from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
+from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
 from stratlog.infrastructure.transactions import roll_back
 
 CHUNK = 20000
@@ -47,17 +48,6 @@ class _Pending:
             conn.executemany("INSERT OR REPLACE INTO rm_damage VALUES (?,?,?,?,?)", [
                 (d.position, d.subject_id, d.version, d.topic, d.reason) for d in self.damage])
         self.statements, self.members, self.names, self.damage = [], [], [], []
-
-
-def drop_secondary_indexes(conn: sqlite3.Connection) -> list[str]:
-    """Drop the read model's secondary indexes (not its keys); returns their SQL, to build them again
-    exactly as the migrations made them once the rows are in (one sort per index, not one update per row)."""
-    secondary = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN "
-        f"({','.join('?' * len(READ_MODEL_TABLES))}) ORDER BY name", READ_MODEL_TABLES).fetchall()
-    for name, _ in secondary:
-        conn.execute(f'DROP INDEX "{name}"')
-    return [sql for _, sql in secondary]
 
 
 def _follows(recorded: list[tuple[int, Any]], position: int) -> list[LoggedEvent]:
