@@ -95,7 +95,9 @@ def audit(groups: list[dict], brand: str, kpi: str | None = None, deadline: str 
                 continue
             rows.append({"brand": brand, "kpi": row["kpi"], "scope": row["scope"],
                          "deadline": row["new_deadline"] or row["old_deadline"], **row})
-    return sorted(rows, key=lambda r: (r["kpi"], (r["scope"] or "").casefold()))
+    # A retracted withdrawal folds in every targets group: listed after the rows of its KPI whichever group
+    # named it first, so the answer does not depend on the order the groups come in.
+    return sorted(rows, key=lambda r: (r["kpi"], (r["scope"] or "").casefold(), r["identity"] is None))
 
 
 def _deadlines_of(row: dict, deadlines: dict[str, list[str]]) -> list[str]:

@@ -190,3 +190,23 @@ def test_the_read_model_answers_like_the_fold_when_guidance_is_withdrawn_before_
         tmp_path_factory, story, fix, pick, more, as_of_dates, known_pick):
     plan = [(story[:2], "none", 0), (story[2:], fix, pick), *more]
     assert_read_model_equals_fold(tmp_path_factory, plan, as_of_dates, known_pick)
+
+
+def test_a_retracted_withdrawal_is_listed_after_its_kpis_rows_whichever_group_names_it_first(tmp_path_factory):
+    """Found by the property above: the reference fold met the groups in another order than the read model,
+    and the retracted withdrawal (folded by every targets group) moved ahead of its KPI's rows."""
+    story = [said("target-set", "2022-03", kpi="annual-sales", deadline="2026", value=50000, unit="vehicles",
+                  comparator="at-least"),
+             said("guidance-withdrawn", "2023-01", deadline="2028"),
+             said("target-set", "2022-06", kpi="revenue-growth", deadline="2026", low=10, high=12, unit="percent",
+                  comparator="about"),
+             said("target-set", "2022-09", kpi="ebit-margin", value=8, unit="percent", comparator="about")]
+    more = [([said("target-set", "2021-03", kpi="annual-sales", deadline="2026", value=50000, unit="vehicles",
+                   comparator="at-least"),
+              said("guidance-withdrawn", "2022-01", kpis=["annual-sales"])], "none", 0),
+            ([said("target-revised", "2021", kpi="annual-sales", deadline="2026", value=10000),
+              said("model-planned", "2021", model="A1"),
+              said("target-set", "2021", kpi="annual-sales", deadline="2026", value=10000, unit="vehicles",
+                   comparator="at-least")], "retract", 24)]
+    plan = [(story[:2], "none", 0), (story[2:], "none", 0), *more]
+    assert_read_model_equals_fold(tmp_path_factory, plan, [date(2020, 6, 1), date(2022, 2, 1)], 3)
