@@ -83,21 +83,34 @@ def _row(brand, subject_type, subject, when, status, stated_row, identity, value
 
 def audit(groups: list[dict], brand: str, kpi: str | None = None, deadline: str | None = None) -> list[dict]:
     """Every statement about targets (`deadline` may be `open`; a fiscal year matches as shown, so FY2026
-    finds FY2026/03); a retracted guidance withdrawal, which every targets group folds, is listed once."""
-    rows, seen = [], set()
+    finds FY2026/03), by KPI and scope; a retracted guidance withdrawal, which every targets group folds,
+    is listed once.
+
+    The answer does not depend on the order the groups come in: the rows of one KPI and scope are taken
+    in the order of the group holding most of them (the group of that KPI, which also folds every
+    withdrawal), then any others."""
+    buckets: dict[tuple[str, str], list[list[dict]]] = {}
     for group in by_type(groups, "targets"):
         deadlines = {t["identity"]: t["deadlines"] for t in group["targets"]}
+        found: dict[tuple[str, str], list[dict]] = {}
         for row in group["audit"]:
-            if kpi and row["kpi"] != kpi or (row["identity"], row["statement_id"]) in seen:
+            if kpi and row["kpi"] != kpi:
                 continue
-            seen.add((row["identity"], row["statement_id"]))
             if deadline and shown_text(deadline) not in map(shown_text, _deadlines_of(row, deadlines)):
                 continue
-            rows.append({"brand": brand, "kpi": row["kpi"], "scope": row["scope"],
-                         "deadline": row["new_deadline"] or row["old_deadline"], **row})
-    # A retracted withdrawal folds in every targets group: listed after the rows of its KPI whichever group
-    # named it first, so the answer does not depend on the order the groups come in.
-    return sorted(rows, key=lambda r: (r["kpi"], (r["scope"] or "").casefold(), r["identity"] is None))
+            found.setdefault((row["kpi"], (row["scope"] or "").casefold()), []).append(
+                {"brand": brand, "kpi": row["kpi"], "scope": row["scope"],
+                 "deadline": row["new_deadline"] or row["old_deadline"], **row})
+        for key, rows in found.items():
+            buckets.setdefault(key, []).append(rows)
+    answer = []
+    for key in sorted(buckets):
+        seen = set()
+        for rows in sorted(buckets[key], key=len, reverse=True):
+            fresh = [row for row in rows if (row["identity"], row["statement_id"]) not in seen]
+            seen.update((row["identity"], row["statement_id"]) for row in fresh)
+            answer += fresh
+    return answer
 
 
 def _deadlines_of(row: dict, deadlines: dict[str, list[str]]) -> list[str]:

@@ -210,3 +210,22 @@ def test_a_retracted_withdrawal_is_listed_after_its_kpis_rows_whichever_group_na
                    comparator="at-least")], "retract", 24)]
     plan = [(story[:2], "none", 0), (story[2:], "none", 0), *more]
     assert_read_model_equals_fold(tmp_path_factory, plan, [date(2020, 6, 1), date(2022, 2, 1)], 3)
+
+
+def test_a_retracted_target_and_a_retracted_withdrawal_keep_their_fold_order_whichever_group_comes_first(
+        tmp_path_factory):
+    """Found by the property above after the first fix: a retracted target of a KPI (its own group only) and a
+    retracted withdrawal naming that KPI (every group) kept the order of whichever group came first."""
+    story = [said("target-set", "2021-03", kpi="annual-sales", deadline="2026", value=50000, unit="vehicles",
+                  comparator="at-least"),
+             said("guidance-withdrawn", "2022-01", deadline="2028"),
+             said("target-set", "2021-06", kpi="revenue-growth", deadline="2026", low=10, high=12, unit="percent",
+                  comparator="about"),
+             said("target-set", "2021-09", kpi="ebit-margin", value=8, unit="percent", comparator="about")]
+    sales = {"kpi": "annual-sales", "deadline": "2026", "unit": "vehicles", "comparator": "at-least"}
+    more = [([said("target-set", "2021-03", value=50000, **sales),
+              said("guidance-withdrawn", "2022-01", kpis=["annual-sales"])], "correct", 0),
+            ([said("target-set", "2021", value=10000, **sales)], "retract", 2),
+            ([said("target-set", "2021-03", value=50000, **sales)], "retract", 63)]
+    plan = [(story[:2], "none", 0), (story[2:], "correct", 0), *more]
+    assert_read_model_equals_fold(tmp_path_factory, plan, [date(2020, 6, 1), date(2022, 2, 1)], 7)
