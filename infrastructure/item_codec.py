@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 # The fields folders.stated() gives an item: when and where its subject was last stated. When every one
 # of them is what the statements table says of `statement_id`, the item keeps only that statement's
 # log position (column `stated`) and the reader restores them.
 STATED = ("announced_on", "publisher", "recorded_at", "source", "source_url", "statement_id")
+FIXED = ("_group", "_list")  # keys of a list item whose values are its group's: kept once, in its shape
 _DAY_SECONDS = 86_400
 _MICRO = 1_000_000
 
@@ -54,44 +55,90 @@ def stated_values(statement_id: str, announced_on: str | None, recorded_at: str,
             "source": source, "source_url": source_url, "statement_id": statement_id}
 
 
-def packed(data: str, statements: dict[str, tuple[int, dict]]) -> tuple[int | None, str]:
+def packed(data: str, statements: dict[str, tuple[int, dict]], shape_id: Callable[[str], int]) -> tuple[int | None, str]:
     """(stated position, stored JSON) of an item's canonical JSON text.
 
     `statements` maps a statement id to (log position, stated_values of it). When the item's stated
     fields are exactly those of its statement they are left out and the position is kept; otherwise
-    (a corrected statement, an item without them) the JSON is stored whole and the position is None.
+    (a corrected statement, an item without them) they stay and the position is None. The rest is
+    stored as a JSON array: the id of its shape in rm_shapes (`shape_id` of the shape's JSON text: its
+    keys, and the values of its FIXED keys, the same for every item of a group), then the values of
+    the other keys in key order.
     """
     item = json.loads(data)
-    known = statements.get(item.get("statement_id")) if isinstance(item, dict) else None
-    if known is None or any(item.get(k, _ABSENT) != v for k, v in known[1].items()):
+    if not isinstance(item, dict):
         return None, data
-    for key in STATED:
-        del item[key]
-    return known[0], _text(item)
+    known = statements.get(item.get("statement_id"))
+    position = None
+    if known is not None and all(item.get(k, _ABSENT) == v for k, v in known[1].items()):
+        position = known[0]
+        for key in STATED:
+            del item[key]
+    fixed = {key: item.pop(key) for key in FIXED if key in item}
+    return position, _text([shape_id(_text({"fixed": fixed, "keys": list(item)})), *item.values()])
 
 
-def unpacked(data: str, stated: dict[str, Any] | None) -> dict:
-    """The item as the fold wrote it: stored JSON with its statement's stated fields put back (keys sorted)."""
-    item = json.loads(data)
-    if stated is None:
+def unpacked(data: str, stated: dict[str, Any] | None, shape_of: Callable[[int], tuple[list, dict]]) -> dict:
+    """The item as the fold wrote it, keys sorted: the stored values under their shape's keys
+    (`shape_of` a shape id: its keys and fixed values), with its statement's stated fields put back."""
+    values = json.loads(data)
+    if not isinstance(values, list):
+        return values
+    keys, fixed = shape_of(values[0])
+    item = dict(zip(keys, values[1:]))
+    if stated is None and not fixed:
         return item
-    item.update(stated)
+    item.update(fixed)
+    if stated is not None:
+        item.update(stated)
     return dict(sorted(item.items()))
 
 
-def canonical(data: str, stated: dict[str, Any] | None) -> str:
+def canonical(data: str, stated: dict[str, Any] | None, shape_of: Callable[[int], tuple[list, dict]]) -> str:
     """The fold's canonical JSON text of a stored item (what ItemRow.data holds)."""
-    return data if stated is None else _text(unpacked(data, stated))
+    return _text(unpacked(data, stated, shape_of))
 
 
-def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict]]) -> list[tuple]:
-    """INSERT values (ITEM_COLUMNS order) of a unit's ItemRows."""
+def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict]], conn: Any) -> list[tuple]:
+    """INSERT values (ITEM_COLUMNS order) of a unit's ItemRows; new key sets are added to rm_shapes."""
+    shapes: dict[str, int] = {}
+
+    def shape_id(keys: str) -> int:
+        if keys not in shapes:
+            found = conn.execute("SELECT id FROM rm_shapes WHERE keys=?", (keys,)).fetchone()
+            shapes[keys] = found[0] if found else conn.execute(
+                "INSERT INTO rm_shapes (keys) VALUES (?)", (keys,)).lastrowid
+        return shapes[keys]
+
     values = []
     for r in rows:
-        position, data = packed(r.data, statements)
+        position, data = packed(r.data, statements, shape_id)
         values.append((unit, r.item, day_number(r.valid_from), day_number(r.valid_to),
                        instant_number(r.known_from), instant_number(r.known_to), position, data))
     return values
+
+
+class ShapeKeys:
+    """(keys, fixed values) of rm_shapes by id, read once per connection (a shape is never changed or reused)."""
+
+    def __init__(self, conn: Any):
+        self.conn, self.keys = conn, {}
+
+    def __call__(self, shape: int) -> list[str]:
+        found = self.keys.get(shape)
+        if found is None:
+            self.keys = {i: _shape(k) for i, k in self.conn.execute("SELECT id, keys FROM rm_shapes")}
+            found = self.keys[shape]
+        return found
+
+    def forget(self) -> None:
+        """Read the shapes afresh on next use (after a rolled-back transaction that may have added some)."""
+        self.keys = {}
+
+
+def _shape(text: str) -> tuple[list[str], dict]:
+    shape = json.loads(text)
+    return shape["keys"], shape["fixed"]
 
 
 class _Absent:

@@ -9,7 +9,8 @@ from uuid import UUID
 from stratlog.domain.dates import instant_text
 from stratlog.domain.items import regroup
 from stratlog.infrastructure.item_codec import (STATED_JOIN, STATED_SELECT, canonical, day_text,
-                                                instant_from_number, instant_number, joined, unpacked)
+                                                ShapeKeys, instant_from_number, instant_number, joined,
+                                                unpacked)
 
 POSITION = "stratlog"
 KIND = "CASE WHEN i.item GLOB 'a:*' THEN 'audit' ELSE g.kind END"  # an item's kind: its group's, audit rows apart
@@ -20,6 +21,7 @@ class ReadAccess:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        self.shape_keys = ShapeKeys(conn)
 
     @classmethod
     def open(cls, path: str, timeout: float = 10.0, read_only: bool = False) -> ReadAccess:
@@ -102,7 +104,7 @@ class ReadAccess:
             sql += f" AND {KIND} IN ({','.join('?' * len(kinds))})"
             args += kinds
         sql += f" ORDER BY {KIND}, i.valid_to, i.valid_from, i.known_to, i.known_from, i.rowid"  # the order of old
-        return regroup(((row[0] + row[1], unpacked(row[2], joined(*row[3:]))) for row in self.conn.execute(sql, args)))
+        return regroup(((row[0] + row[1], unpacked(row[2], joined(*row[3:]), self.shape_keys)) for row in self.conn.execute(sql, args)))
 
     def brands(self) -> list[str]:
         """Registered brands, and those with a subject whose events were left out (its registration may be)."""
@@ -157,7 +159,7 @@ class ReadAccess:
             f"SELECT g.grp, g.brand, {KIND}, i.item, i.valid_from, i.valid_to, i.known_from, i.known_to, i.data, "
             f"{STATED_SELECT} FROM rm_groups g JOIN rm_items i ON i.unit = g.unit {STATED_JOIN} WHERE g.subject_id=?",
             (subject_id,)).fetchall()
-        return [(*row[:4], *_texts(row[4:8]), canonical(row[8], joined(*row[9:]))) for row in rows]
+        return [(*row[:4], *_texts(row[4:8]), canonical(row[8], joined(*row[9:]), self.shape_keys)) for row in rows]
 
     def stored_rows(self, where: str, args: tuple) -> list[tuple[str, str, str, str, str, str]]:
         """(item, valid_from, valid_to, known_from, known_to, data) of the rm_items rows `i` matching `where`,
@@ -165,7 +167,7 @@ class ReadAccess:
         rows = self.conn.execute(
             f"SELECT i.item, i.valid_from, i.valid_to, i.known_from, i.known_to, i.data, {STATED_SELECT} "
             f"FROM rm_items i {STATED_JOIN} WHERE {where}", args).fetchall()
-        return [(row[0], *_texts(row[1:5]), canonical(row[5], joined(*row[6:]))) for row in rows]
+        return [(row[0], *_texts(row[1:5]), canonical(row[5], joined(*row[6:]), self.shape_keys)) for row in rows]
 
 
 def _texts(numbers: tuple) -> tuple[str, str, str, str]:

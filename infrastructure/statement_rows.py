@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from typing import Any, Iterable
 
@@ -48,7 +50,10 @@ def statement_values(conn: sqlite3.Connection, rows: list[tuple]) -> list[tuple]
 
 
 def _source_id(conn: sqlite3.Connection, key: SourceKey) -> int:
-    found = conn.execute("SELECT id FROM rm_sources WHERE label IS ? AND url IS ? AND publisher IS ?", key).fetchone()
-    if found:
-        return found[0]
-    return conn.execute("INSERT INTO rm_sources (label, url, publisher) VALUES (?,?,?)", key).lastrowid
+    """The id of the source's rm_sources row, found by a 64-bit digest of its fields (added when new)."""
+    digest = int.from_bytes(hashlib.blake2b(json.dumps(key).encode(), digest_size=8).digest(), "big", signed=True)
+    for found, *fields in conn.execute("SELECT id, label, url, publisher FROM rm_sources WHERE digest=?", (digest,)):
+        if tuple(fields) == key:
+            return found
+    return conn.execute("INSERT INTO rm_sources (digest, label, url, publisher) VALUES (?,?,?,?)",
+                        (digest, *key)).lastrowid
