@@ -78,23 +78,42 @@ def packed(data: str, statements: dict[str, tuple[int, dict]], shape_id: Callabl
     return position, _text([shape_id(_text({"fixed": fixed, "keys": list(item)})), *item.values()])
 
 
-def unpacked(data: str, stated: dict[str, Any] | None, shape_of: Callable[[int], tuple[list, dict]]) -> dict:
+def unpacked(data: str, stated: tuple | None, shape_of: Callable[[int], Shape]) -> dict:
     """The item as the fold wrote it, keys sorted: the stored values under their shape's keys
-    (`shape_of` a shape id: its keys and fixed values), with its statement's stated fields put back."""
+    (`shape_of` a shape id), with its statement's stated fields (values in STATED order) put back."""
     values = json.loads(data)
-    if not isinstance(values, list):
+    if type(values) is not list:
         return values
-    keys, fixed = shape_of(values[0])
-    item = dict(zip(keys, values[1:]))
-    if stated is None and not fixed:
-        return item
-    item.update(fixed)
-    if stated is not None:
-        item.update(stated)
-    return dict(sorted(item.items()))
+    shape = shape_of(values[0])
+    if stated is None:
+        order, pick = shape.plain
+        values = values + shape.fixed_values
+    else:
+        order, pick = shape.stated
+        values = values + shape.fixed_values + list(stated)
+    return dict(zip(order, map(values.__getitem__, pick)))
 
 
-def canonical(data: str, stated: dict[str, Any] | None, shape_of: Callable[[int], tuple[list, dict]]) -> str:
+class Shape:
+    """A stored key set: `keys` whose values an item stores in order (after the shape id), `fixed`
+    values the same for every item of it; `plain` and `stated` are (sorted keys, where each key's value
+    is in [shape id, *values, *fixed values, *stated values]) without and with the stated fields."""
+
+    def __init__(self, text: str):
+        shape = json.loads(text)
+        self.keys, fixed = shape["keys"], shape["fixed"]
+        self.fixed_values = list(fixed.values())
+        places = {key: number for number, key in enumerate([None, *self.keys, *fixed]) if number}
+        self.plain = self._plan(places)
+        self.stated = self._plan({**places, **{k: len(places) + 1 + n for n, k in enumerate(STATED)}})
+
+    @staticmethod
+    def _plan(places: dict[str, int]) -> tuple[list[str], list[int]]:
+        order = sorted(places)
+        return order, [places[key] for key in order]
+
+
+def canonical(data: str, stated: tuple | None, shape_of: Callable[[int], Shape]) -> str:
     """The fold's canonical JSON text of a stored item (what ItemRow.data holds)."""
     return _text(unpacked(data, stated, shape_of))
 
@@ -119,26 +138,21 @@ def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict
 
 
 class ShapeKeys:
-    """(keys, fixed values) of rm_shapes by id, read once per connection (a shape is never changed or reused)."""
+    """The Shapes of rm_shapes by id, read once per connection (a shape is never changed or reused)."""
 
     def __init__(self, conn: Any):
         self.conn, self.keys = conn, {}
 
-    def __call__(self, shape: int) -> list[str]:
+    def __call__(self, shape: int) -> Shape:
         found = self.keys.get(shape)
         if found is None:
-            self.keys = {i: _shape(k) for i, k in self.conn.execute("SELECT id, keys FROM rm_shapes")}
+            self.keys = {i: Shape(k) for i, k in self.conn.execute("SELECT id, keys FROM rm_shapes")}
             found = self.keys[shape]
         return found
 
     def forget(self) -> None:
         """Read the shapes afresh on next use (after a rolled-back transaction that may have added some)."""
         self.keys = {}
-
-
-def _shape(text: str) -> tuple[list[str], dict]:
-    shape = json.loads(text)
-    return shape["keys"], shape["fixed"]
 
 
 class _Absent:
@@ -154,14 +168,27 @@ def _text(data: dict) -> str:
 
 ITEM_COLUMNS = "unit, item, valid_from, valid_to, known_from, known_to, stated, data"
 INSERT_ITEMS = f"INSERT INTO rm_items ({ITEM_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)"
-# The stated fields of a row's statement, joined (NULLs when the row keeps them in its own JSON).
-STATED_JOIN = ("LEFT JOIN rm_statements st ON st.position = i.stated "
-               "LEFT JOIN rm_sources so ON so.id = st.source_id")
-STATED_SELECT = "st.statement_id, st.announced_on, st.recorded_at, so.label, so.url, so.publisher"
 
 
-def joined(statement_id: str | None, announced_on, recorded_at, label, url, publisher) -> dict | None:
-    """The stated fields of a row from its STATED_SELECT columns (None: the row keeps its own)."""
-    if statement_id is None:
-        return None
-    return stated_values(statement_id, announced_on, recorded_at, label, url, publisher)
+class StatedFields:
+    """The stated fields of statements by log position, read from rm_statements and rm_sources and kept
+    (a position always names the same statement, so what was read stays true; at most LIMIT kept)."""
+
+    LIMIT = 100_000
+
+    def __init__(self, conn: Any):
+        self.conn, self.known = conn, {}
+
+    def of(self, positions: Iterable[int | None]) -> dict[int, tuple]:
+        """position -> stated field values (STATED order), for every position given (None ones skipped)."""
+        missing = sorted({p for p in positions if p is not None and p not in self.known})
+        if len(self.known) + len(missing) > self.LIMIT:
+            self.known = {}
+        for start in range(0, len(missing), 500):
+            batch = missing[start:start + 500]
+            for position, *fields in self.conn.execute(
+                    "SELECT st.position, st.statement_id, st.announced_on, st.recorded_at, so.label, so.url, "
+                    "so.publisher FROM rm_statements st LEFT JOIN rm_sources so ON so.id = st.source_id "
+                    f"WHERE st.position IN ({','.join('?' * len(batch))})", batch):
+                self.known[position] = tuple(stated_values(*fields).values())
+        return self.known

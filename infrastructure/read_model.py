@@ -113,7 +113,7 @@ class ReadModel(ReadAccess):
                 count = self._catch_up(source, recorded, progress)
             self.conn.execute("COMMIT")
         except BaseException as error:
-            self.shape_keys.forget()  # shapes this transaction added are gone
+            self.forget_read_rows()  # shapes and statements this transaction added are gone
             roll_back(self.conn, error)
             raise
         return count
@@ -125,7 +125,7 @@ class ReadModel(ReadAccess):
             count = self._refold(source, progress)
             self.conn.execute("COMMIT")
         except BaseException as error:
-            self.shape_keys.forget()
+            self.forget_read_rows()
             roll_back(self.conn, error)
             raise
         return count
