@@ -287,7 +287,7 @@ class ReadModel(ReadAccess):
         kind = group.split(":", 1)[0]
         newest = max((instant_text(e.recorded_at) for e in entries), default="")
         unit = self._unit(subject, group, brand, kind, newest)
-        self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(logged), self.conn))
+        self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(self.conn, logged), self.conn))
 
     def _unit(self, subject: str, group: str, brand: str, kind: str, newest: str) -> int:
         """The unit id of a subject's group (its rm_groups rowid), kept when the group is folded again."""

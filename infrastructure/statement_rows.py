@@ -25,13 +25,26 @@ def stated_columns(logged: Any) -> tuple[str | None, str, SourceKey | None]:
     return announced_on, instant_text(logged.event.recorded_at), source
 
 
-def stated_by_id(logged: Iterable[Any]) -> dict[str, tuple[int, dict]]:
-    """statement id -> (log position, stated fields as rm_statements restores them) of logged statements."""
+def stated_by_id(conn: sqlite3.Connection, logged: list[Any]) -> dict[str, tuple[int, dict]]:
+    """statement id -> (log position, stated fields as rm_statements restores them) of logged statements.
+
+    An event read by subject does not know its position (0): it is taken from rm_statements, where
+    every folded statement was stored first.
+    """
+    unplaced = [e.event.statement_id for e in logged if not e.position]
+    placed = {}
+    for start in range(0, len(unplaced), 500):
+        batch = unplaced[start:start + 500]
+        placed.update(conn.execute(f"SELECT statement_id, position FROM rm_statements WHERE statement_id IN "
+                                   f"({','.join('?' * len(batch))})", batch))
     found = {}
     for event in logged:
+        position = event.position or placed.get(event.event.statement_id)
+        if not position:
+            continue
         announced_on, recorded_at, source = stated_columns(event)
         label, url, publisher = source or (None, None, None)
-        found[event.event.statement_id] = (event.position, stated_values(
+        found[event.event.statement_id] = (position, stated_values(
             event.event.statement_id, announced_on, recorded_at, label, url, publisher))
     return found
 
