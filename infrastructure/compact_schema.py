@@ -18,8 +18,7 @@ DROP TABLE IF EXISTS rm_statements;
 DROP TABLE IF EXISTS rm_sources;
 DROP TABLE IF EXISTS rm_shapes;
 CREATE TABLE rm_shapes (id INTEGER PRIMARY KEY, keys TEXT NOT NULL UNIQUE);
-CREATE TABLE rm_sources (id INTEGER PRIMARY KEY, digest INTEGER NOT NULL, label TEXT, url TEXT, publisher TEXT);
-CREATE INDEX idx_rm_sources_digest ON rm_sources (digest);
+CREATE TABLE rm_sources (id INTEGER PRIMARY KEY, digest INTEGER UNIQUE, label TEXT, url TEXT, publisher TEXT);
 CREATE TABLE rm_statements (
     position INTEGER PRIMARY KEY, statement_id TEXT NOT NULL UNIQUE, subject_type TEXT, subject_id TEXT,
     version INTEGER, brand TEXT, kind TEXT NOT NULL, fixes TEXT, announced_on TEXT, recorded_at TEXT NOT NULL,

@@ -63,10 +63,14 @@ def statement_values(conn: sqlite3.Connection, rows: list[tuple]) -> list[tuple]
 
 
 def _source_id(conn: sqlite3.Connection, key: SourceKey) -> int:
-    """The id of the source's rm_sources row, found by a 64-bit digest of its fields (added when new)."""
+    """The id of the source's rm_sources row, found by a 64-bit digest of its fields (added when new).
+
+    The digest is unique (a constraint's index, which a bulk fold keeps): the rare source whose digest
+    another already has is stored without one, a row of its own each time.
+    """
     digest = int.from_bytes(hashlib.blake2b(json.dumps(key).encode(), digest_size=8).digest(), "big", signed=True)
-    for found, *fields in conn.execute("SELECT id, label, url, publisher FROM rm_sources WHERE digest=?", (digest,)):
-        if tuple(fields) == key:
-            return found
+    found = conn.execute("SELECT id, label, url, publisher FROM rm_sources WHERE digest=?", (digest,)).fetchone()
+    if found is not None and tuple(found[1:]) == key:
+        return found[0]
     return conn.execute("INSERT INTO rm_sources (digest, label, url, publisher) VALUES (?,?,?,?)",
-                        (digest, *key)).lastrowid
+                        (None if found else digest, *key)).lastrowid

@@ -78,3 +78,17 @@ def test_the_items_view_shows_each_row_as_readable_text_and_json(alpine_db):
                     and r["known_to"].startswith("9999") and r["valid_to"] == "9999-12-31")
     assert launched["status"] == "launched" and launched["source"] and launched["statement_id"]
     assert rows[0]["valid_from"][4] == "-" and rows[0]["known_from"].endswith("Z")
+
+
+def test_a_source_is_stored_once_and_one_whose_digest_is_taken_gets_a_row_of_its_own(tmp_path):
+    from stratlog.infrastructure.statement_rows import _source_id
+    model = ReadModel(str(tmp_path / "s.db"))
+    try:
+        conn, key = model.conn, ("Press release", "https://example.org/a", "Acme")
+        first = _source_id(conn, key)
+        assert _source_id(conn, key) == first
+        conn.execute("UPDATE rm_sources SET label='Another' WHERE id=?", (first,))  # its digest now stands for another
+        other = _source_id(conn, key)
+        assert other != first and conn.execute("SELECT digest FROM rm_sources WHERE id=?", (other,)).fetchone() == (None,)
+    finally:
+        model.close()
