@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 # The fields folders.stated() gives an item: when and where its subject was last stated. When every one
@@ -21,6 +22,7 @@ _DAY_SECONDS = 86_400
 _MICRO = 1_000_000
 
 
+@lru_cache(maxsize=8192)  # a unit's rows share a few dates and instants
 def day_number(text: str) -> int:
     """A valid date's text ("2024-01-31") as its proleptic ordinal (0001-01-01 is 1); sorts like the date."""
     return date.fromisoformat(text).toordinal()
@@ -31,6 +33,7 @@ def day_text(number: int) -> str:
     return date.fromordinal(number).isoformat()
 
 
+@lru_cache(maxsize=8192)
 def instant_number(text: str) -> int:
     """A known instant's fixed-width text ("2024-01-31T09:15:00.000000Z") as microseconds since
     0001-01-01T00:00:00Z; sorts like the instant, and 9999-12-31T23:59:59.999999Z fits in 63 bits."""
@@ -55,15 +58,16 @@ def stated_values(statement_id: str, announced_on: str | None, recorded_at: str,
             "source": source, "source_url": source_url, "statement_id": statement_id}
 
 
-def packed(data: str, statements: dict[str, tuple[int, dict]], shape_id: Callable[[str], int]) -> tuple[int | None, str]:
+def packed(data: str, statements: dict[str, tuple[int, dict]],
+           shape_id: Callable[[dict, dict], int]) -> tuple[int | None, str]:
     """(stated position, stored JSON) of an item's canonical JSON text.
 
     `statements` maps a statement id to (log position, stated_values of it). When the item's stated
     fields are exactly those of its statement they are left out and the position is kept; otherwise
     (a corrected statement, an item without them) they stay and the position is None. The rest is
-    stored as a JSON array: the id of its shape in rm_shapes (`shape_id` of the shape's JSON text: its
-    keys, and the values of its FIXED keys, the same for every item of a group), then the values of
-    the other keys in key order.
+    stored as a JSON array: the id of its shape in rm_shapes (`shape_id` of the item without its FIXED
+    keys, and of their values, the same for every item of a group), then the values of the other keys
+    in key order.
     """
     item = json.loads(data)
     if not isinstance(item, dict):
@@ -75,7 +79,7 @@ def packed(data: str, statements: dict[str, tuple[int, dict]], shape_id: Callabl
         for key in STATED:
             del item[key]
     fixed = {key: item.pop(key) for key in FIXED if key in item}
-    return position, _text([shape_id(_text({"fixed": fixed, "keys": list(item)})), *item.values()])
+    return position, _VALUES.encode([shape_id(item, fixed), *item.values()])
 
 
 def unpacked(data: str, stated: tuple | None, shape_of: Callable[[int], Shape]) -> dict:
@@ -120,14 +124,16 @@ def canonical(data: str, stated: tuple | None, shape_of: Callable[[int], Shape])
 
 def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict]], conn: Any) -> list[tuple]:
     """INSERT values (ITEM_COLUMNS order) of a unit's ItemRows; new key sets are added to rm_shapes."""
-    shapes: dict[str, int] = {}
+    shapes: dict[tuple, int] = {}
 
-    def shape_id(keys: str) -> int:
-        if keys not in shapes:
+    def shape_id(item: dict, fixed: dict) -> int:
+        known = (tuple(item), str(fixed))  # fixed values are JSON read back: str() tells them apart
+        if known not in shapes:
+            keys = shape_text(item, fixed)
             found = conn.execute("SELECT id FROM rm_shapes WHERE keys=?", (keys,)).fetchone()
-            shapes[keys] = found[0] if found else conn.execute(
+            shapes[known] = found[0] if found else conn.execute(
                 "INSERT INTO rm_shapes (keys) VALUES (?)", (keys,)).lastrowid
-        return shapes[keys]
+        return shapes[known]
 
     values = []
     for r in rows:
@@ -160,6 +166,15 @@ class _Absent:
 
 
 _ABSENT = _Absent()
+
+
+def shape_text(item: dict, fixed: dict) -> str:
+    """The JSON text that stands for a shape in rm_shapes: the keys of `item` and the `fixed` values."""
+    return _text({"fixed": fixed, "keys": list(item)})
+
+
+# Values read back from canonical JSON keep its sorted keys: encoding them again needs no sorting.
+_VALUES = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _text(data: dict) -> str:

@@ -69,8 +69,11 @@ def _source_id(conn: sqlite3.Connection, key: SourceKey) -> int:
     another already has is stored without one, a row of its own each time.
     """
     digest = int.from_bytes(hashlib.blake2b(json.dumps(key).encode(), digest_size=8).digest(), "big", signed=True)
+    added = conn.execute("INSERT INTO rm_sources (digest, label, url, publisher) VALUES (?,?,?,?) "
+                         "ON CONFLICT (digest) DO NOTHING RETURNING id", (digest, *key)).fetchone()
+    if added is not None:
+        return added[0]
     found = conn.execute("SELECT id, label, url, publisher FROM rm_sources WHERE digest=?", (digest,)).fetchone()
-    if found is not None and tuple(found[1:]) == key:
+    if tuple(found[1:]) == key:
         return found[0]
-    return conn.execute("INSERT INTO rm_sources (digest, label, url, publisher) VALUES (?,?,?,?)",
-                        (None if found else digest, *key)).lastrowid
+    return conn.execute("INSERT INTO rm_sources (digest, label, url, publisher) VALUES (NULL,?,?,?)", key).lastrowid

@@ -8,7 +8,7 @@ import sqlite3
 from hypothesis import given, strategies as st
 
 from stratlog.infrastructure.item_codec import (Shape, canonical, day_number, day_text, instant_from_number,
-                                                instant_number, packed, stated_values)
+                                                instant_number, packed, shape_text, stated_values)
 from stratlog.infrastructure.read_model import ReadModel
 from tests.conftest import copy_fixture
 
@@ -23,7 +23,8 @@ def text(data: dict) -> str:
 
 def stored(item: dict, statements: dict) -> tuple[int | None, str, dict[int, Shape]]:
     shapes: dict[str, int] = {}
-    position, data = packed(text(item), statements, lambda keys: shapes.setdefault(keys, len(shapes) + 1))
+    position, data = packed(text(item), statements,
+                            lambda rest, fixed: shapes.setdefault(shape_text(rest, fixed), len(shapes) + 1))
     return position, data, {number: Shape(keys) for keys, number in shapes.items()}
 
 
