@@ -122,6 +122,14 @@ def canonical(data: str, stated: tuple | None, shape_of: Callable[[int], Shape])
     return _text(unpacked(data, stated, shape_of))
 
 
+def unit_id(conn: Any, subject: str, group: str, brand: str, kind: str, newest: str) -> int:
+    """The unit id of a subject's group (its rm_groups row, written or updated), kept when it is folded again."""
+    return conn.execute(
+        "INSERT INTO rm_groups (subject_id, grp, brand, kind, latest_known) VALUES (?,?,?,?,?) "
+        "ON CONFLICT (subject_id, grp) DO UPDATE SET brand=excluded.brand, kind=excluded.kind, "
+        "latest_known=excluded.latest_known RETURNING unit", (subject, group, brand, kind, newest)).fetchone()[0]
+
+
 def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict]], conn: Any) -> list[tuple]:
     """INSERT values (ITEM_COLUMNS order) of a unit's ItemRows; new key sets are added to rm_shapes."""
     shapes: dict[tuple, int] = {}
@@ -196,14 +204,14 @@ class StatedFields:
 
     def of(self, positions: Iterable[int | None]) -> dict[int, tuple]:
         """position -> stated field values (STATED order), for every position given (None ones skipped)."""
-        missing = sorted({p for p in positions if p is not None and p not in self.known})
+        missing = sorted(set(positions) - self.known.keys() - {None})
         if len(self.known) + len(missing) > self.LIMIT:
             self.known = {}
         for start in range(0, len(missing), 500):
             batch = missing[start:start + 500]
-            for position, *fields in self.conn.execute(
-                    "SELECT st.position, st.statement_id, st.announced_on, st.recorded_at, so.label, so.url, "
-                    "so.publisher FROM rm_statements st LEFT JOIN rm_sources so ON so.id = st.source_id "
+            for row in self.conn.execute(  # the columns of each STATED field, in its order
+                    "SELECT st.position, st.announced_on, so.publisher, st.recorded_at, so.label, so.url, "
+                    "st.statement_id FROM rm_statements st LEFT JOIN rm_sources so ON so.id = st.source_id "
                     f"WHERE st.position IN ({','.join('?' * len(batch))})", batch):
-                self.known[position] = tuple(stated_values(*fields).values())
+                self.known[row[0]] = row[1:]
         return self.known

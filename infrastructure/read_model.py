@@ -19,7 +19,7 @@ from stratlog.domain.values import normalise_key
 from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
-from stratlog.infrastructure.item_codec import INSERT_ITEMS, instant_number, item_values
+from stratlog.infrastructure.item_codec import INSERT_ITEMS, instant_number, item_values, unit_id
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
 from stratlog.infrastructure.statement_rows import (INSERT_STATEMENTS, stated_by_id, stated_columns,
                                                     statement_values)
@@ -286,15 +286,8 @@ class ReadModel(ReadAccess):
         rows = item_rows(group, entries, open_rows, after)
         kind = group.split(":", 1)[0]
         newest = max((instant_text(e.recorded_at) for e in entries), default="")
-        unit = self._unit(subject, group, brand, kind, newest)
+        unit = unit_id(self.conn, subject, group, brand, kind, newest)
         self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(self.conn, logged), self.conn))
-
-    def _unit(self, subject: str, group: str, brand: str, kind: str, newest: str) -> int:
-        """The unit id of a subject's group (its rm_groups rowid), kept when the group is folded again."""
-        return self.conn.execute(
-            "INSERT INTO rm_groups (subject_id, grp, brand, kind, latest_known) VALUES (?,?,?,?,?) "
-            "ON CONFLICT (subject_id, grp) DO UPDATE SET brand=excluded.brand, kind=excluded.kind, "
-            "latest_known=excluded.latest_known RETURNING unit", (subject, group, brand, kind, newest)).fetchone()[0]
 
     def _open_rows(self, unit: int) -> list:
         """The unit's rows still known now, as the fold wrote them (texts and canonical JSON)."""
