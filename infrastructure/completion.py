@@ -19,8 +19,11 @@ QUERIES = {
     "kpi": "SELECT DISTINCT substr(grp, 9, instr(substr(grp, 9), ':') - 1) AS kpi FROM rm_groups "
            "WHERE grp LIKE 'targets:%' AND (:brand IS NULL OR brand = :brand) AND kpi LIKE :like ESCAPE '\\' "
            "ORDER BY kpi LIMIT :limit",
-    "model": "SELECT DISTINCT json_extract(data, '$.subject') AS model FROM rm_items WHERE kind = 'model' "
-             "AND (:brand IS NULL OR brand = :brand) AND model LIKE :like ESCAPE '\\' ORDER BY model LIMIT :limit",
+    # an item stores [shape, values…]: the subject is the value at its key's place in the shape
+    "model": "SELECT DISTINCT json_extract(i.data, '$[' || (SELECT k.key + 1 FROM json_each(sh.keys, '$.keys') k "
+             "WHERE k.value = 'subject') || ']') AS model FROM rm_groups g JOIN rm_items i ON i.unit = g.unit "
+             "JOIN rm_shapes sh ON sh.id = i.data ->> '$[0]' WHERE g.kind = 'model' AND i.item NOT GLOB 'a:*' "
+             "AND (:brand IS NULL OR g.brand = :brand) AND model LIKE :like ESCAPE '\\' ORDER BY model LIMIT :limit",
     "statement": "SELECT statement_id, kind, brand FROM rm_statements WHERE statement_id LIKE :like ESCAPE '\\' "
                  "ORDER BY position DESC LIMIT :limit",
 }

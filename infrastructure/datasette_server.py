@@ -16,7 +16,7 @@ from stratlog.infrastructure.migrations import APPLIED_TABLE, READ_MODEL_TABLES
 from stratlog.infrastructure.serve_snapshot import Snapshot, snapshot_source, take_snapshot
 
 DATABASE = "stratlog"  # the snapshot's file is stratlog.db
-HIDDEN = ("stored_events", *READ_MODEL_TABLES, "stratlog_meta", APPLIED_TABLE)
+HIDDEN = ("stored_events", *READ_MODEL_TABLES, "rm_shapes", "stratlog_meta", APPLIED_TABLE)
 
 
 class CannotListen(StratlogError):

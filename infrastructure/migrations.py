@@ -63,15 +63,24 @@ def _m005_statements_view(db, holds_log: bool = True) -> None:
     db.conn.execute(statements_view_sql(holds_log))
 
 
+def _m006_compact_read_model(db) -> None:
+    """Compact rows (issue 13): see infrastructure/compact_schema.py. The read model is folded again
+    (its rows are derived), so the old tables are dropped and recreated empty."""
+    from stratlog.infrastructure.compact_schema import create_compact_tables
+    create_compact_tables(db.conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "read model tables", _m001_read_model),
     (2, "an index that answers as-of queries", _m002_answering_index),
     (3, "statements indexed by subject", _m003_statements_by_subject),
     (4, "stored events left out of the read model", _m004_damage),
     (5, "a readable statements view", _m005_statements_view),
+    (6, "compact rows: unit ids, day numbers, stated fields joined, sources once", _m006_compact_read_model),
 ]
 TOLD_WHERE_THE_LOG_IS = {_m005_statements_view}  # migrations called with holds_log
-READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_members", "rm_groups", "rm_names", "rm_items", "rm_damage")
+READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_sources", "rm_members", "rm_groups", "rm_names", "rm_items",
+                     "rm_damage")
 MIGRATION_SET = "stratlog"
 APPLIED_TABLE = "_sqlite_migrations"  # sqlite-utils' own record of applied migrations (sqlite_utils.Migrations)
 NUMBERED_TABLE = "stratlog_migrations"  # where stratlog recorded them before it used sqlite-utils' Migrations

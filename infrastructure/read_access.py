@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import date, datetime
 from uuid import UUID
 
 from stratlog.domain.dates import instant_text
 from stratlog.domain.items import regroup
+from stratlog.infrastructure.item_codec import (ShapeKeys, StatedFields, canonical, day_text, instant_from_number,
+                                                instant_number, unpacked)
 
 POSITION = "stratlog"
+KIND = "CASE WHEN i.item GLOB 'a:*' THEN 'audit' ELSE g.kind END"  # an item's kind: its group's, audit rows apart
 
 
 class ReadAccess:
@@ -18,6 +20,7 @@ class ReadAccess:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        self.shape_keys, self.stated = ShapeKeys(conn), StatedFields(conn)
 
     @classmethod
     def open(cls, path: str, timeout: float = 10.0, read_only: bool = False) -> ReadAccess:
@@ -27,6 +30,11 @@ class ReadAccess:
             return cls(sqlite3.connect(read_only_uri(path), uri=True, timeout=timeout, isolation_level=None,
                                        check_same_thread=False))
         return cls(sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False))
+
+    def forget_read_rows(self) -> None:
+        """Read shapes and stated fields afresh (after a rolled-back transaction that may have added some)."""
+        self.shape_keys.forget()
+        self.stated.known = {}
 
     def close(self) -> None:
         self.conn.close()
@@ -91,14 +99,22 @@ class ReadAccess:
     # -- answering ---------------------------------------------------------------------------
     def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
         """Every group view of a brand as of `as_of`, as known at `known_at` (only `kinds` if given)."""
-        d, t = as_of.isoformat(), instant_text(known_at)
-        sql = ("SELECT subject_id, grp, data FROM rm_items WHERE brand=? AND known_to>? AND valid_to>? "
-               "AND known_from<=? AND valid_from<=?")
+        d, t = as_of.toordinal(), instant_number(instant_text(known_at))
+        sql = ("SELECT g.subject_id, g.grp, i.data, i.stated FROM rm_groups g "
+               "JOIN rm_items i ON i.unit = g.unit WHERE g.brand=? AND i.known_to>? AND i.valid_to>? "
+               "AND i.known_from<=? AND i.valid_from<=?")
         args: list = [brand, t, d, t, d]
-        if kinds:
-            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+        if "audit" in kinds:
+            sql += f" AND {KIND} IN ({','.join('?' * len(kinds))})"
             args += kinds
-        return regroup(((subject + group, json.loads(data)) for subject, group, data in self.conn.execute(sql, args)))
+        elif kinds:  # the groups of those kinds, found by index, without their audit rows
+            sql += f" AND g.kind IN ({','.join('?' * len(kinds))}) AND i.item NOT GLOB 'a:*'"
+            args += kinds
+        sql += f" ORDER BY {KIND}, i.valid_to, i.valid_from, i.known_to, i.known_from, i.rowid"  # the order of old
+        rows = self.conn.execute(sql, args).fetchall()
+        stated = self.stated.of(row[3] for row in rows)
+        return regroup((subject + group, unpacked(data, stated.get(position), self.shape_keys))
+                       for subject, group, data, position in rows)
 
     def brands(self) -> list[str]:
         """Registered brands, and those with a subject whose events were left out (its registration may be)."""
@@ -136,17 +152,37 @@ class ReadAccess:
             "SELECT DISTINCT subject_id FROM rm_statements WHERE brand=?", (brand,))]
 
     def valid_dates(self, brand: str) -> list[str]:
-        return [d for (d,) in self.conn.execute(
-            "SELECT DISTINCT valid_from FROM rm_items WHERE brand=? ORDER BY valid_from", (brand,))]
+        return [day_text(d) for (d,) in self.conn.execute(
+            "SELECT DISTINCT i.valid_from FROM rm_groups g JOIN rm_items i ON i.unit = g.unit WHERE g.brand=? "
+            "ORDER BY i.valid_from", (brand,))]
 
     # -- the stored rows, unit by unit (verify) ----------------------------------------------
     def item_subjects(self) -> set[str]:
         """The subjects (hex ids) that have stored item rows."""
-        return {s for (s,) in self.conn.execute("SELECT DISTINCT subject_id FROM rm_items")}
+        return {s for (s,) in self.conn.execute(
+            "SELECT DISTINCT subject_id FROM rm_groups g WHERE EXISTS (SELECT 1 FROM rm_items i WHERE i.unit = g.unit)")}
 
     def subject_items(self, subject_id: str) -> list[tuple[str, str, str, str, str, str, str, str, str]]:
         """Every stored item row of one subject: (group, brand, kind, item, valid_from, valid_to, known_from,
         known_to, data), dates and instants as the fixed-width texts they are stored as."""
-        return self.conn.execute(
-            "SELECT grp, brand, kind, item, valid_from, valid_to, known_from, known_to, data FROM rm_items "
-            "WHERE subject_id=?", (subject_id,)).fetchall()
+        rows = self.conn.execute(
+            f"SELECT g.grp, g.brand, {KIND}, i.item, i.valid_from, i.valid_to, i.known_from, i.known_to, i.data, "
+            "i.stated FROM rm_groups g JOIN rm_items i ON i.unit = g.unit WHERE g.subject_id=?",
+            (subject_id,)).fetchall()
+        stated = self.stated.of(row[9] for row in rows)
+        return [(*row[:4], *_texts(row[4:8]), canonical(row[8], stated.get(row[9]), self.shape_keys)) for row in rows]
+
+    def stored_rows(self, where: str, args: tuple) -> list[tuple[str, str, str, str, str, str]]:
+        """(item, valid_from, valid_to, known_from, known_to, data) of the rm_items rows `i` matching `where`,
+        as the fold wrote them: texts and canonical JSON."""
+        rows = self.conn.execute(
+            f"SELECT i.item, i.valid_from, i.valid_to, i.known_from, i.known_to, i.data, i.stated "
+            f"FROM rm_items i WHERE {where}", args).fetchall()
+        stated = self.stated.of(row[6] for row in rows)
+        return [(row[0], *_texts(row[1:5]), canonical(row[5], stated.get(row[6]), self.shape_keys)) for row in rows]
+
+
+def _texts(numbers: tuple) -> tuple[str, str, str, str]:
+    """valid_from, valid_to, known_from, known_to as the fold's texts."""
+    valid_from, valid_to, known_from, known_to = numbers
+    return day_text(valid_from), day_text(valid_to), instant_from_number(known_from), instant_from_number(known_to)

@@ -19,8 +19,11 @@ from stratlog.domain.values import normalise_key
 from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
+from stratlog.infrastructure.item_codec import INSERT_ITEMS, instant_number, item_values, unit_id
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
 from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
+from stratlog.infrastructure.statement_rows import (INSERT_STATEMENTS, stated_by_id, stated_columns,
+                                                    statement_values)
 from stratlog.infrastructure.transactions import roll_back
 
 CHUNK = 20000
@@ -39,7 +42,7 @@ class _Pending:
     def flush(self, conn: sqlite3.Connection) -> None:
         """Write what was gathered (a table with nothing gathered is not asked: a rebuild flushes per subject)."""
         if self.statements:
-            conn.executemany("INSERT OR IGNORE INTO rm_statements VALUES (?,?,?,?,?,?,?,?,?,?)", self.statements)
+            conn.executemany(INSERT_STATEMENTS, statement_values(conn, self.statements))
         if self.members:
             conn.executemany("INSERT OR IGNORE INTO rm_members VALUES (?,?,?)", self.members)
         if self.names:
@@ -116,6 +119,7 @@ class ReadModel(ReadAccess):
                 count = self._catch_up(source, recorded, progress)
             self.conn.execute("COMMIT")
         except BaseException as error:
+            self.forget_read_rows()  # shapes and statements this transaction added are gone
             roll_back(self.conn, error)
             raise
         return count
@@ -127,6 +131,7 @@ class ReadModel(ReadAccess):
             count = self._refold(source, progress)
             self.conn.execute("COMMIT")
         except BaseException as error:
+            self.forget_read_rows()
             roll_back(self.conn, error)
             raise
         return count
@@ -234,11 +239,10 @@ class ReadModel(ReadAccess):
             pending.members.append((subject, BRAND_TARGETS, version))
             pending.flush(self.conn)
             groups = self._targets_groups(subject, groups)
-        recorded_at = instant_text(event.recorded_at)
+        announced_on, recorded_at, source = stated_columns(logged)
         pending.statements.append((
-            event.statement_id, logged.position, logged.subject_type, subject, version, brand, statement.KIND,
-            statement.target if isinstance(statement, Fix) else None,
-            str(getattr(statement, "announced_on", None) or "") or None, recorded_at))
+            logged.position, event.statement_id, logged.subject_type, subject, version, brand, statement.KIND,
+            statement.target if isinstance(statement, Fix) else None, announced_on, recorded_at, source))
         for group in groups:
             pending.members.append((subject, group, version))
             earlier = touched.get((subject, group), (brand, recorded_at))[1]
@@ -279,30 +283,30 @@ class ReadModel(ReadAccess):
         versions = [v for (v,) in self.conn.execute(
             "SELECT DISTINCT version FROM rm_members WHERE subject_id=? AND grp IN (?, ?) ORDER BY version",
             (subject, group, wide))]
+        logged = self._events(subject, versions, source, cache)
         entries = [Entry(e.event.statement_id, e.event.originator_version, e.event.recorded_at, e.event.statement)
-                   for e in self._events(subject, versions, source, cache)]
+                   for e in logged]
         open_rows, after = [], None
         if not fresh:
-            latest = self.conn.execute("SELECT latest_known FROM rm_groups WHERE subject_id=? AND grp=?",
+            latest = self.conn.execute("SELECT unit, latest_known FROM rm_groups WHERE subject_id=? AND grp=?",
                                        (subject, group)).fetchone()
-            incremental = latest is not None and earliest > latest[0]
-            where = "subject_id=? AND grp=?" + (" AND known_to=?" if incremental else "")
-            args = (subject, group) + ((OPEN_INSTANT,) if incremental else ())
-            open_rows = self._open_rows(where, args) if incremental else []
-            after = latest[0] if incremental else None  # the last instant these rows were materialised at
+            incremental = latest is not None and earliest > latest[1]
+            where = "unit=?" + (" AND known_to=?" if incremental else "")
+            args = ((latest[0] if latest else None,) + ((instant_number(OPEN_INSTANT),) if incremental else ()))
+            open_rows = self._open_rows(latest[0]) if incremental else []
+            after = latest[1] if incremental else None  # the last instant these rows were materialised at
             self.conn.execute(f"DELETE FROM rm_items WHERE {where}", args)
         rows = item_rows(group, entries, open_rows, after)
         kind = group.split(":", 1)[0]
-        self.conn.executemany("INSERT INTO rm_items VALUES (?,?,?,?,?,?,?,?,?,?)", [
-            (brand, subject, group, "audit" if r.item.startswith("a:") else kind, r.item, r.valid_from, r.valid_to,
-             r.known_from, r.known_to, r.data) for r in rows])
         newest = max((instant_text(e.recorded_at) for e in entries), default="")
-        self.conn.execute("INSERT OR REPLACE INTO rm_groups VALUES (?,?,?,?,?)", (subject, group, brand, kind, newest))
+        unit = unit_id(self.conn, subject, group, brand, kind, newest)
+        self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(self.conn, logged), self.conn))
 
-    def _open_rows(self, where: str, args: tuple) -> list:
+    def _open_rows(self, unit: int) -> list:
+        """The unit's rows still known now, as the fold wrote them (texts and canonical JSON)."""
         from stratlog.application.projection import ItemRow
-        return [ItemRow(*row) for row in self.conn.execute(
-            f"SELECT item, valid_from, valid_to, known_from, known_to, data FROM rm_items WHERE {where}", args)]
+        return [ItemRow(*row) for row in self.stored_rows(
+            "i.unit=? AND i.known_to=?", (unit, instant_number(OPEN_INSTANT)))]
 
     # -- which event store this read model indexes (team mode) -------------------------------
     def events_url(self) -> str | None:

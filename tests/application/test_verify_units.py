@@ -12,7 +12,9 @@ import pytest
 from stratlog.application.notification_log import notifications
 from stratlog.application.reference import ReferenceFold
 from stratlog.application.verification import verify_read_model
+from stratlog.application.projection import OPEN_INSTANT
 from stratlog.infrastructure.config import settings
+from stratlog.infrastructure.item_codec import day_number, instant_number
 from stratlog.infrastructure.runtime import Runtime
 from tests.builders import statement
 
@@ -47,7 +49,8 @@ def verify(db: str):
 
 def tamper(db: str, where: str, change: str = "data=replace(data, 'planned', 'launched')") -> int:
     with sqlite3.connect(db) as conn:
-        count = conn.execute(f"UPDATE rm_items SET {change} WHERE grp='model' AND {where}").rowcount
+        count = conn.execute(f"UPDATE rm_items SET {change} WHERE unit IN "
+                             f"(SELECT unit FROM rm_groups WHERE grp='model') AND {where}").rowcount
     conn.close()
     return count
 
@@ -60,7 +63,7 @@ def test_a_clean_read_model_verifies_unit_by_unit(acme):
 
 def test_verify_catches_a_wrong_stored_row_at_a_change_point_and_names_unit_subject_and_date(acme):
     db, _, _ = acme
-    assert tamper(db, "valid_from='2024-01-31' AND known_to LIKE '9999%'") == 1
+    assert tamper(db, f"valid_from={day_number('2024-01-31')} AND known_to={instant_number(OPEN_INSTANT)}") == 1
     report = verify(db)
     assert len(report.unit_problems) == 1
     assert report.unit_problems[0].startswith("acme model M1 (subject ")
@@ -70,7 +73,7 @@ def test_verify_catches_a_wrong_stored_row_at_a_change_point_and_names_unit_subj
 def test_verify_catches_a_wrong_stored_row_known_only_at_an_earlier_instant(acme):
     db, first, second = acme
     known_from, known_to = first.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), second.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    assert tamper(db, f"known_from='{known_from}' AND known_to='{known_to}'") >= 1
+    assert tamper(db, f"known_from={instant_number(known_from)} AND known_to={instant_number(known_to)}") >= 1
     report = verify(db)
     assert len(report.unit_problems) == 1
     assert f"as of 2024-01-31, known at {known_from}: the stored rows differ from the fold" in report.unit_problems[0]
@@ -78,7 +81,9 @@ def test_verify_catches_a_wrong_stored_row_known_only_at_an_earlier_instant(acme
 
 def test_verify_catches_a_row_whose_kind_column_is_wrong(acme):
     db, _, _ = acme
-    assert tamper(db, "valid_from='2024-06-30'", change="kind='targets'") >= 1
+    with sqlite3.connect(db) as conn:  # the kind is the unit's (rm_groups), for every row of it
+        assert conn.execute("UPDATE rm_groups SET kind='targets' WHERE grp='model'").rowcount == 1
+    conn.close()
     problems = verify(db).unit_problems
     assert len(problems) == 1 and "says brand 'acme', kind 'targets' (the fold: 'acme', 'model')" in problems[0]
 
@@ -86,8 +91,12 @@ def test_verify_catches_a_row_whose_kind_column_is_wrong(acme):
 def test_verify_reports_rows_of_a_unit_the_log_lacks(acme):
     db, _, _ = acme
     with sqlite3.connect(db) as conn:
-        conn.execute("INSERT INTO rm_items SELECT brand, 'ffffffffffffffffffffffffffffffff', grp, kind, item, "
-                     "valid_from, valid_to, known_from, known_to, data FROM rm_items WHERE grp='model'")
+        unit = conn.execute("INSERT INTO rm_groups (subject_id, grp, brand, kind, latest_known) SELECT "
+                            "'ffffffffffffffffffffffffffffffff', grp, brand, kind, latest_known FROM rm_groups "
+                            "WHERE grp='model'").lastrowid
+        conn.execute(f"INSERT INTO rm_items SELECT {unit}, item, valid_from, valid_to, known_from, known_to, stated, "
+                     "data FROM rm_items WHERE unit IN (SELECT unit FROM rm_groups WHERE grp='model' AND unit != ?)",
+                     (unit,))
     conn.close()
     problems = verify(db).unit_problems
     assert problems == ["acme model (subject ffffffff): 3 stored rows, but the event log has no such unit"]
@@ -100,7 +109,7 @@ def _digest(db: str) -> str:
 
 def test_verify_writes_nothing(acme):
     db, _, _ = acme
-    tamper(db, "valid_from='2024-01-31'")
+    assert tamper(db, f"valid_from={day_number('2024-01-31')}") >= 1
     before = _digest(db)
     assert verify(db).unit_problems != []
     assert _digest(db) == before

@@ -40,12 +40,24 @@ def tables(db: str) -> dict[str, list[tuple]]:
     """Every row of the read model, sorted, and its indexes."""
     conn = sqlite3.connect(db)
     try:
-        rows = {table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in READ_MODEL_TABLES}
+        rows = {table: sorted(conn.execute(BY_CONTENT.get(table, f"SELECT * FROM {table}")).fetchall(), key=repr)
+                for table in READ_MODEL_TABLES}
         rows["indexes"] = sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index'").fetchall(),
                                  key=repr)
         return rows
     finally:
         conn.close()
+
+
+# Unit, shape and source ids are numbered in folding order: rows are compared by what they say.
+BY_CONTENT = {
+    "rm_items": "SELECT * FROM items",
+    "rm_groups": "SELECT subject_id, grp, brand, kind, latest_known FROM rm_groups",
+    "rm_sources": "SELECT label, url, publisher FROM rm_sources",
+    "rm_statements": "SELECT position, statement_id, subject_type, subject_id, version, brand, kind, fixes, announced_on, "
+                     "recorded_at, so.label, so.url, so.publisher FROM rm_statements LEFT JOIN rm_sources so "
+                     "ON so.id = source_id",
+}
 
 
 def rebuilt(db: str) -> dict[str, list[tuple]]:

@@ -1,0 +1,75 @@
+"""The compact read-model tables (migration 6) and the views that show their rows as readable text.
+
+rm_items rows are keyed by the integer unit id of their group (rm_groups.unit), hold valid dates as day
+numbers and known instants as microseconds (infrastructure/item_codec.py), and leave the stated fields
+(announced_on, statement id, recorded_at, source) to a join on the statement's log position. Statements
+are keyed by log position; sources are stored once in rm_sources.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_TABLES = """
+DROP VIEW IF EXISTS items;
+DROP TABLE IF EXISTS rm_items;
+DROP TABLE IF EXISTS rm_groups;
+DROP TABLE IF EXISTS rm_statements;
+DROP TABLE IF EXISTS rm_sources;
+DROP TABLE IF EXISTS rm_shapes;
+CREATE TABLE rm_shapes (id INTEGER PRIMARY KEY, keys TEXT NOT NULL UNIQUE);
+CREATE TABLE rm_sources (id INTEGER PRIMARY KEY, digest INTEGER UNIQUE, label TEXT, url TEXT, publisher TEXT);
+CREATE TABLE rm_statements (
+    position INTEGER PRIMARY KEY, statement_id TEXT NOT NULL UNIQUE, subject_type TEXT, subject_id TEXT,
+    version INTEGER, brand TEXT, kind TEXT NOT NULL, fixes TEXT, announced_on TEXT, recorded_at TEXT NOT NULL,
+    source_id INTEGER REFERENCES rm_sources (id));
+CREATE INDEX idx_rm_statements_fixes ON rm_statements (fixes) WHERE fixes IS NOT NULL;
+CREATE INDEX idx_rm_statements_subject_id_version ON rm_statements (subject_id, version);
+CREATE INDEX idx_rm_statements_brand ON rm_statements (brand);
+CREATE INDEX idx_rm_statements_registered ON rm_statements (brand) WHERE kind = 'brand-registered';
+CREATE TABLE rm_groups (
+    unit INTEGER PRIMARY KEY, subject_id TEXT NOT NULL, grp TEXT NOT NULL, brand TEXT, kind TEXT,
+    latest_known TEXT, UNIQUE (subject_id, grp));
+CREATE INDEX idx_rm_groups_brand_kind ON rm_groups (brand, kind);
+CREATE TABLE rm_items (
+    unit INTEGER NOT NULL, item TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL,
+    known_from INTEGER NOT NULL, known_to INTEGER NOT NULL, stated INTEGER, data TEXT NOT NULL);
+CREATE INDEX idx_rm_items_unit ON rm_items (unit, known_to, valid_to, valid_from, known_from);
+"""
+
+# Day numbers and microseconds back to the texts the fold speaks (0001-01-01 is day 1, julian day 1721425.5).
+_DAY = "date(1721424.5 + {0})"
+_INSTANT = ("date(1721424.5 + {0} / 86400000000) || 'T' || time(({0} / 1000000) % 86400, 'unixepoch') || '.' "
+            "|| printf('%06d', {0} % 1000000) || 'Z'")
+
+# A stored item [shape, value…] as the JSON object it stands for (its shape's keys with the values).
+_OBJECT = ("json_patch((SELECT json_group_object(k.value, i.data -> ('$[' || (k.key + 1) || ']')) "
+           "FROM json_each(sh.keys, '$.keys') k), sh.keys -> '$.fixed')")
+
+ITEMS_VIEW = f"""
+CREATE VIEW items AS
+SELECT g.brand, g.subject_id, g.grp, CASE WHEN i.item GLOB 'a:*' THEN 'audit' ELSE g.kind END AS kind, i.item,
+    {_DAY.format('i.valid_from')} AS valid_from, {_DAY.format('i.valid_to')} AS valid_to,
+    {_INSTANT.format('i.known_from')} AS known_from, {_INSTANT.format('i.known_to')} AS known_to,
+    CASE WHEN st.position IS NULL THEN {_OBJECT} ELSE json_set({_OBJECT},
+        '$.announced_on', st.announced_on, '$.publisher', so.publisher, '$.recorded_at', st.recorded_at,
+        '$.source', so.label, '$.source_url', so.url, '$.statement_id', st.statement_id) END AS data
+FROM rm_items i JOIN rm_groups g ON g.unit = i.unit LEFT JOIN rm_shapes sh ON sh.id = i.data ->> '$[0]'
+LEFT JOIN rm_statements st ON st.position = i.stated LEFT JOIN rm_sources so ON so.id = st.source_id
+"""
+
+
+def create_compact_tables(conn: sqlite3.Connection) -> None:
+    """Replace the read model's statements, groups and items tables by their compact form, with the
+    `items` view; the rows are folded again on first use (the stored projection version is cleared)."""
+    for statement in [*_TABLES.split(";"), ITEMS_VIEW]:
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("DROP TABLE IF EXISTS rm_members")
+    conn.execute("CREATE TABLE rm_members (subject_id TEXT NOT NULL, grp TEXT NOT NULL, version INTEGER NOT NULL, "
+                 "PRIMARY KEY (subject_id, grp, version)) WITHOUT ROWID")
+    for table in ("rm_names", "rm_damage"):
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name=?", (table,)).fetchone():
+            conn.execute(f"DELETE FROM {table}")
+    conn.execute("CREATE TABLE IF NOT EXISTS stratlog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.execute("INSERT OR REPLACE INTO stratlog_meta (key, value) VALUES ('projection_version', 'compacted')")

@@ -1,0 +1,217 @@
+"""How the read model's rows are stored: dates as day numbers, instants as microseconds, the stated
+fields of an item joined from the statements table instead of repeated in its JSON.
+
+The fold (application/projection.py) speaks fixed-width texts ("2024-01-31", "2024-01-31T09:15:00.000000Z")
+and canonical JSON; these functions turn them into the compact, order-keeping integers and the
+shortened JSON the tables hold, and back, so every answer reads exactly as the fold wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import lru_cache
+from typing import Any, Callable, Iterable
+
+# The fields folders.stated() gives an item: when and where its subject was last stated. When every one
+# of them is what the statements table says of `statement_id`, the item keeps only that statement's
+# log position (column `stated`) and the reader restores them.
+STATED = ("announced_on", "publisher", "recorded_at", "source", "source_url", "statement_id")
+FIXED = ("_group", "_list")  # keys of a list item whose values are its group's: kept once, in its shape
+_DAY_SECONDS = 86_400
+_MICRO = 1_000_000
+
+
+@lru_cache(maxsize=8192)  # a unit's rows share a few dates and instants
+def day_number(text: str) -> int:
+    """A valid date's text ("2024-01-31") as its proleptic ordinal (0001-01-01 is 1); sorts like the date."""
+    return date.fromisoformat(text).toordinal()
+
+
+def day_text(number: int) -> str:
+    """The date text of a day number (inverse of day_number)."""
+    return date.fromordinal(number).isoformat()
+
+
+@lru_cache(maxsize=8192)
+def instant_number(text: str) -> int:
+    """A known instant's fixed-width text ("2024-01-31T09:15:00.000000Z") as microseconds since
+    0001-01-01T00:00:00Z; sorts like the instant, and 9999-12-31T23:59:59.999999Z fits in 63 bits."""
+    days = date(int(text[0:4]), int(text[5:7]), int(text[8:10])).toordinal()
+    seconds = int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
+    return (days * _DAY_SECONDS + seconds) * _MICRO + int(text[20:26])
+
+
+def instant_from_number(number: int) -> str:
+    """The fixed-width instant text of a microsecond number (inverse of instant_number)."""
+    seconds, micro = divmod(number, _MICRO)
+    days, seconds = divmod(seconds, _DAY_SECONDS)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{date.fromordinal(days).isoformat()}T{hours:02d}:{minutes:02d}:{seconds:02d}.{micro:06d}Z"
+
+
+def stated_values(statement_id: str, announced_on: str | None, recorded_at: str,
+                  source: str | None, source_url: str | None, publisher: str | None) -> dict[str, Any]:
+    """The stated fields as the statements table restores them (the columns of rm_statements and rm_sources)."""
+    return {"announced_on": announced_on, "publisher": publisher, "recorded_at": recorded_at,
+            "source": source, "source_url": source_url, "statement_id": statement_id}
+
+
+def packed(data: str, statements: dict[str, tuple[int, dict]],
+           shape_id: Callable[[dict, dict], int]) -> tuple[int | None, str]:
+    """(stated position, stored JSON) of an item's canonical JSON text.
+
+    `statements` maps a statement id to (log position, stated_values of it). When the item's stated
+    fields are exactly those of its statement they are left out and the position is kept; otherwise
+    (a corrected statement, an item without them) they stay and the position is None. The rest is
+    stored as a JSON array: the id of its shape in rm_shapes (`shape_id` of the item without its FIXED
+    keys, and of their values, the same for every item of a group), then the values of the other keys
+    in key order.
+    """
+    item = json.loads(data)
+    if not isinstance(item, dict):
+        return None, data
+    known = statements.get(item.get("statement_id"))
+    position = None
+    if known is not None and all(item.get(k, _ABSENT) == v for k, v in known[1].items()):
+        position = known[0]
+        for key in STATED:
+            del item[key]
+    fixed = {key: item.pop(key) for key in FIXED if key in item}
+    return position, _VALUES.encode([shape_id(item, fixed), *item.values()])
+
+
+def unpacked(data: str, stated: tuple | None, shape_of: Callable[[int], Shape]) -> dict:
+    """The item as the fold wrote it, keys sorted: the stored values under their shape's keys
+    (`shape_of` a shape id), with its statement's stated fields (values in STATED order) put back."""
+    values = json.loads(data)
+    if type(values) is not list:
+        return values
+    shape = shape_of(values[0])
+    if stated is None:
+        order, pick = shape.plain
+        values = values + shape.fixed_values
+    else:
+        order, pick = shape.stated
+        values = values + shape.fixed_values + list(stated)
+    return dict(zip(order, map(values.__getitem__, pick)))
+
+
+class Shape:
+    """A stored key set: `keys` whose values an item stores in order (after the shape id), `fixed`
+    values the same for every item of it; `plain` and `stated` are (sorted keys, where each key's value
+    is in [shape id, *values, *fixed values, *stated values]) without and with the stated fields."""
+
+    def __init__(self, text: str):
+        shape = json.loads(text)
+        self.keys, fixed = shape["keys"], shape["fixed"]
+        self.fixed_values = list(fixed.values())
+        places = {key: number for number, key in enumerate([None, *self.keys, *fixed]) if number}
+        self.plain = self._plan(places)
+        self.stated = self._plan({**places, **{k: len(places) + 1 + n for n, k in enumerate(STATED)}})
+
+    @staticmethod
+    def _plan(places: dict[str, int]) -> tuple[list[str], list[int]]:
+        order = sorted(places)
+        return order, [places[key] for key in order]
+
+
+def canonical(data: str, stated: tuple | None, shape_of: Callable[[int], Shape]) -> str:
+    """The fold's canonical JSON text of a stored item (what ItemRow.data holds)."""
+    return _text(unpacked(data, stated, shape_of))
+
+
+def unit_id(conn: Any, subject: str, group: str, brand: str, kind: str, newest: str) -> int:
+    """The unit id of a subject's group (its rm_groups row, written or updated), kept when it is folded again."""
+    return conn.execute(
+        "INSERT INTO rm_groups (subject_id, grp, brand, kind, latest_known) VALUES (?,?,?,?,?) "
+        "ON CONFLICT (subject_id, grp) DO UPDATE SET brand=excluded.brand, kind=excluded.kind, "
+        "latest_known=excluded.latest_known RETURNING unit", (subject, group, brand, kind, newest)).fetchone()[0]
+
+
+def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict]], conn: Any) -> list[tuple]:
+    """INSERT values (ITEM_COLUMNS order) of a unit's ItemRows; new key sets are added to rm_shapes."""
+    shapes: dict[tuple, int] = {}
+
+    def shape_id(item: dict, fixed: dict) -> int:
+        known = (tuple(item), str(fixed))  # fixed values are JSON read back: str() tells them apart
+        if known not in shapes:
+            keys = shape_text(item, fixed)
+            found = conn.execute("SELECT id FROM rm_shapes WHERE keys=?", (keys,)).fetchone()
+            shapes[known] = found[0] if found else conn.execute(
+                "INSERT INTO rm_shapes (keys) VALUES (?)", (keys,)).lastrowid
+        return shapes[known]
+
+    values = []
+    for r in rows:
+        position, data = packed(r.data, statements, shape_id)
+        values.append((unit, r.item, day_number(r.valid_from), day_number(r.valid_to),
+                       instant_number(r.known_from), instant_number(r.known_to), position, data))
+    return values
+
+
+class ShapeKeys:
+    """The Shapes of rm_shapes by id, read once per connection (a shape is never changed or reused)."""
+
+    def __init__(self, conn: Any):
+        self.conn, self.keys = conn, {}
+
+    def __call__(self, shape: int) -> Shape:
+        found = self.keys.get(shape)
+        if found is None:
+            self.keys = {i: Shape(k) for i, k in self.conn.execute("SELECT id, keys FROM rm_shapes")}
+            found = self.keys[shape]
+        return found
+
+    def forget(self) -> None:
+        """Read the shapes afresh on next use (after a rolled-back transaction that may have added some)."""
+        self.keys = {}
+
+
+class _Absent:
+    """A value no JSON field holds: a stated field missing from an item never matches its statement."""
+
+
+_ABSENT = _Absent()
+
+
+def shape_text(item: dict, fixed: dict) -> str:
+    """The JSON text that stands for a shape in rm_shapes: the keys of `item` and the `fixed` values."""
+    return _text({"fixed": fixed, "keys": list(item)})
+
+
+# Values read back from canonical JSON keep its sorted keys: encoding them again needs no sorting.
+_VALUES = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _text(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+ITEM_COLUMNS = "unit, item, valid_from, valid_to, known_from, known_to, stated, data"
+INSERT_ITEMS = f"INSERT INTO rm_items ({ITEM_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)"
+
+
+class StatedFields:
+    """The stated fields of statements by log position, read from rm_statements and rm_sources and kept
+    (a position always names the same statement, so what was read stays true; at most LIMIT kept)."""
+
+    LIMIT = 100_000
+
+    def __init__(self, conn: Any):
+        self.conn, self.known = conn, {}
+
+    def of(self, positions: Iterable[int | None]) -> dict[int, tuple]:
+        """position -> stated field values (STATED order), for every position given (None ones skipped)."""
+        missing = sorted(set(positions) - self.known.keys() - {None})
+        if len(self.known) + len(missing) > self.LIMIT:
+            self.known = {}
+        for start in range(0, len(missing), 500):
+            batch = missing[start:start + 500]
+            for row in self.conn.execute(  # the columns of each STATED field, in its order
+                    "SELECT st.position, st.announced_on, so.publisher, st.recorded_at, so.label, so.url, "
+                    "st.statement_id FROM rm_statements st LEFT JOIN rm_sources so ON so.id = st.source_id "
+                    f"WHERE st.position IN ({','.join('?' * len(batch))})", batch):
+                self.known[row[0]] = row[1:]
+        return self.known

@@ -1,0 +1,79 @@
+"""How a recorded statement is stored in rm_statements: keyed by its log position, its source kept once in rm_sources."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Any, Iterable
+
+from stratlog.domain.dates import instant_text
+from stratlog.infrastructure.item_codec import stated_values
+
+SourceKey = tuple  # (label, url, publisher) of a statement's source
+STATEMENT_COLUMNS = ("position, statement_id, subject_type, subject_id, version, brand, kind, fixes, announced_on, "
+                     "recorded_at, source_id")
+INSERT_STATEMENTS = f"INSERT OR IGNORE INTO rm_statements ({STATEMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+
+
+def stated_columns(logged: Any) -> tuple[str | None, str, SourceKey | None]:
+    """(announced_on, recorded_at, source key) of a logged statement, as the fold states them (folders.stated)."""
+    statement = logged.event.statement
+    announced_on = str(getattr(statement, "announced_on", None) or "") or None
+    found = getattr(statement, "source", None)
+    source = (found.label(), found.url, found.publisher) if found else None
+    return announced_on, instant_text(logged.event.recorded_at), source
+
+
+def stated_by_id(conn: sqlite3.Connection, logged: list[Any]) -> dict[str, tuple[int, dict]]:
+    """statement id -> (log position, stated fields as rm_statements restores them) of logged statements.
+
+    An event read by subject does not know its position (0): it is taken from rm_statements, where
+    every folded statement was stored first.
+    """
+    unplaced = [e.event.statement_id for e in logged if not e.position]
+    placed = {}
+    for start in range(0, len(unplaced), 500):
+        batch = unplaced[start:start + 500]
+        placed.update(conn.execute(f"SELECT statement_id, position FROM rm_statements WHERE statement_id IN "
+                                   f"({','.join('?' * len(batch))})", batch))
+    found = {}
+    for event in logged:
+        position = event.position or placed.get(event.event.statement_id)
+        if not position:
+            continue
+        announced_on, recorded_at, source = stated_columns(event)
+        label, url, publisher = source or (None, None, None)
+        found[event.event.statement_id] = (position, stated_values(
+            event.event.statement_id, announced_on, recorded_at, label, url, publisher))
+    return found
+
+
+def statement_values(conn: sqlite3.Connection, rows: list[tuple]) -> list[tuple]:
+    """INSERT values (STATEMENT_COLUMNS order) of rows whose last field is a source key: that key
+    becomes the id of its rm_sources row, added when the source is new."""
+    ids: dict[SourceKey, int] = {}
+    values = []
+    for row in rows:
+        key = row[-1]
+        if key is not None and key not in ids:
+            ids[key] = _source_id(conn, key)
+        values.append(row[:-1] + (ids[key] if key is not None else None,))
+    return values
+
+
+def _source_id(conn: sqlite3.Connection, key: SourceKey) -> int:
+    """The id of the source's rm_sources row, found by a 64-bit digest of its fields (added when new).
+
+    The digest is unique (a constraint's index, which a bulk fold keeps): the rare source whose digest
+    another already has is stored without one, a row of its own each time.
+    """
+    digest = int.from_bytes(hashlib.blake2b(json.dumps(key).encode(), digest_size=8).digest(), "big", signed=True)
+    added = conn.execute("INSERT INTO rm_sources (digest, label, url, publisher) VALUES (?,?,?,?) "
+                         "ON CONFLICT (digest) DO NOTHING RETURNING id", (digest, *key)).fetchone()
+    if added is not None:
+        return added[0]
+    found = conn.execute("SELECT id, label, url, publisher FROM rm_sources WHERE digest=?", (digest,)).fetchone()
+    if tuple(found[1:]) == key:
+        return found[0]
+    return conn.execute("INSERT INTO rm_sources (digest, label, url, publisher) VALUES (NULL,?,?,?)", key).lastrowid

@@ -1,0 +1,95 @@
+"""Compact read-model rows (migration 6): integer dates and instants, stated fields joined, key sets stored once."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from hypothesis import given, strategies as st
+
+from stratlog.infrastructure.item_codec import (Shape, canonical, day_number, day_text, instant_from_number,
+                                                instant_number, packed, shape_text, stated_values)
+from stratlog.infrastructure.read_model import ReadModel
+from tests.conftest import copy_fixture
+
+STATED = stated_values("s1", "2024-03", "2024-05-01T10:00:00.000000Z", "Press release", None, "Acme")
+ITEM = {"_group": {"type": "targets"}, "_list": "targets", "_seq": 1, "kpi": "revenue", "low": None,
+        **STATED, "value": {"amount": "5", "currency": "EUR"}}
+
+
+def text(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def stored(item: dict, statements: dict) -> tuple[int | None, str, dict[int, Shape]]:
+    shapes: dict[str, int] = {}
+    position, data = packed(text(item), statements,
+                            lambda rest, fixed: shapes.setdefault(shape_text(rest, fixed), len(shapes) + 1))
+    return position, data, {number: Shape(keys) for keys, number in shapes.items()}
+
+
+@given(st.dates())
+def test_day_numbers_read_back_as_the_date_and_sort_like_it(day):
+    assert day_text(day_number(day.isoformat())) == day.isoformat()
+    assert day_number(day.isoformat()) == day.toordinal()
+
+
+@given(st.datetimes(), st.datetimes())
+def test_instant_numbers_read_back_as_the_fixed_width_text_and_sort_like_it(first, second):
+    a, b = (f"{d.year:04d}-{d:%m-%dT%H:%M:%S.%f}Z" for d in (first, second))
+    assert instant_from_number(instant_number(a)) == a
+    assert (instant_number(a) < instant_number(b)) == (a < b)
+    assert instant_number("9999-12-31T23:59:59.999999Z") < 2 ** 63
+
+
+def test_an_item_stated_as_its_statement_says_keeps_only_the_position_and_reads_back_the_same():
+    position, data, shapes = stored(ITEM, {"s1": (7, STATED)})
+    assert position == 7
+    assert not {"source", "statement_id", "recorded_at", "_group", "kpi"} & set(data.split('"'))
+    assert canonical(data, tuple(STATED.values()), shapes.__getitem__) == text(ITEM)
+
+
+def test_an_item_whose_stated_fields_differ_from_its_statement_keeps_them():
+    corrected = {**ITEM, "source": "Corrected title"}
+    position, data, shapes = stored(corrected, {"s1": (7, STATED)})
+    assert position is None and "Corrected title" in data
+    assert canonical(data, None, shapes.__getitem__) == text(corrected)
+
+
+def test_an_old_read_model_is_converted_and_folded_again_by_itself(tmp_path, stratlog):
+    path = copy_fixture("r1-alpine.db", tmp_path)
+    before = sqlite3.connect(path).execute("SELECT COUNT(*) FROM rm_items").fetchone()[0]
+    assert stratlog("--db", path, "timeline", "--brand", "alpine").code == 0
+    conn = sqlite3.connect(path)
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(rm_items)")]
+    assert columns == ["unit", "item", "valid_from", "valid_to", "known_from", "known_to", "stated", "data"]
+    assert conn.execute("SELECT COUNT(*) FROM rm_items").fetchone()[0] == before
+    assert conn.execute("SELECT typeof(valid_from), typeof(known_to) FROM rm_items LIMIT 1").fetchone() == (
+        "integer", "integer")
+    assert stratlog("--db", path, "projections", "verify").code == 0
+
+
+def test_the_items_view_shows_each_row_as_readable_text_and_json(alpine_db):
+    ReadModel(alpine_db).close()
+    conn = sqlite3.connect(alpine_db)
+    conn.row_factory = sqlite3.Row
+    rows = [dict(r) for r in conn.execute("SELECT * FROM items WHERE kind='model' AND item='s'")]
+    assert rows and all(not isinstance(v, (bytes, int)) for r in rows for v in r.values())
+    launched = next(json.loads(r["data"]) for r in rows if json.loads(r["data"])["subject"] == "A110"
+                    and r["known_to"].startswith("9999") and r["valid_to"] == "9999-12-31")
+    assert launched["status"] == "launched" and launched["source"] and launched["statement_id"]
+    assert rows[0]["valid_from"][4] == "-" and rows[0]["known_from"].endswith("Z")
+
+
+def test_a_source_is_stored_once_and_one_whose_digest_is_taken_gets_a_row_of_its_own(tmp_path):
+    from stratlog.infrastructure.statement_rows import _source_id
+    model = ReadModel(str(tmp_path / "s.db"))
+    try:
+        conn, key = model.conn, ("Press release", "https://example.org/a", "Acme")
+        first = _source_id(conn, key)
+        assert _source_id(conn, key) == first
+        conn.execute("UPDATE rm_sources SET label='Another' WHERE id=?", (first,))  # its digest now stands for another
+        other = _source_id(conn, key)
+        assert other != first and conn.execute("SELECT digest FROM rm_sources WHERE id=?", (other,)).fetchone() == (None,)
+    finally:
+        model.close()
