@@ -93,11 +93,13 @@ class ReadModel(ReadAccess):
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(before)}")
 
-    def catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = (), progress: Progress = QUIET) -> int:
+    def catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = (), progress: Progress = QUIET,
+                 known: dict[tuple[str, int], LoggedEvent] | None = None) -> int:
         """Fold every event after our position; rows and position are written in one transaction.
 
         `recorded` are (position, event) pairs this process just saved: when they follow our
-        position they are used as they are instead of being read and decoded again.
+        position they are used as they are instead of being read and decoded again. `known` are
+        events this process already decoded, by (subject hex, version): a unit folds them as they are.
         """
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -107,7 +109,7 @@ class ReadModel(ReadAccess):
             elif behind >= REFOLD_FROM and behind >= self.position():
                 count = self._refold(source, progress)  # a log that more than doubled: fold it afresh
             else:
-                count = self._catch_up(source, recorded, progress)
+                count = self._catch_up(source, recorded, progress, known)
             self.conn.execute("COMMIT")
         except BaseException as error:
             roll_back(self.conn, error)
@@ -135,10 +137,11 @@ class ReadModel(ReadAccess):
             return self._rebuild_by_subject(source, progress)
         return self._catch_up(source, (), progress)
 
-    def _catch_up(self, source: EventSource, recorded: list[tuple[int, Any]], progress: Progress) -> int:
+    def _catch_up(self, source: EventSource, recorded: list[tuple[int, Any]], progress: Progress,
+                  known: dict[tuple[str, int], LoggedEvent] | None = None) -> int:
         """Fold the events after our position; those that do not decode are recorded in rm_damage."""
         touched: dict[tuple[str, str], tuple[str, str]] = {}
-        cache: dict[tuple[str, int], LoggedEvent] = {}
+        cache: dict[tuple[str, int], LoggedEvent] = dict(known or {})
         pending = _Pending()
         start = position = self.position()
         count, first = 0, _follows(recorded, position)
