@@ -280,8 +280,16 @@ class ReadModel(ReadAccess):
             args = (subject, group) + ((OPEN_INSTANT,) if incremental else ())
             open_rows = self._open_rows(where, args) if incremental else []
             after = latest[0] if incremental else None  # the last instant these rows were materialised at
-            self.conn.execute(f"DELETE FROM rm_items WHERE {where}", args)
+            if not incremental:
+                self.conn.execute(f"DELETE FROM rm_items WHERE {where}", args)
         rows = item_rows(group, entries, open_rows, after)
+        if open_rows:  # only the rows that changed are written: an open row still open stays as it is
+            kept = set(open_rows)
+            rows, ended = [r for r in rows if r not in kept], kept - set(rows)
+            self.conn.executemany(
+                "DELETE FROM rm_items WHERE subject_id=? AND grp=? AND known_to=? AND item=? AND valid_from=? "
+                "AND valid_to=? AND known_from=? AND data=?",
+                [(subject, group, OPEN_INSTANT, r.item, r.valid_from, r.valid_to, r.known_from, r.data) for r in ended])
         kind = group.split(":", 1)[0]
         self.conn.executemany("INSERT INTO rm_items VALUES (?,?,?,?,?,?,?,?,?,?)", [
             (brand, subject, group, "audit" if r.item.startswith("a:") else kind, r.item, r.valid_from, r.valid_to,
