@@ -14,7 +14,7 @@ from stratlog.domain.aggregate import Subject
 from stratlog.domain.catalogue import AGGREGATES
 from stratlog.domain.errors import StratlogError
 from stratlog.domain.fixes import Fix, StatementCorrected
-from stratlog.domain.groups import group_of
+from stratlog.domain.groups import group_of, refuses
 from stratlog.domain.guidance import BRAND_TARGETS
 from stratlog.domain.history import Entry, apply_fixes
 
@@ -66,6 +66,8 @@ def resume(history: UnitHistory, subject_type: str, aggregate_id: UUID, items: l
     units = _touched(items, located)
     if units is None:
         return None
+    if not targets:  # statements alone, on units that refuse nothing, are checked without their members
+        units = {u for u in units if u == BRAND_TARGETS or refuses(u)}
     entries: list[Entry] = []
     loaded: set[str] = set()
     while units - loaded:

@@ -37,6 +37,13 @@ def grouped(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
     return dict(groups)
 
 
+def refuses(group: str) -> bool:
+    """Whether the strict fold of the unit can refuse a statement (a folder declares REFUSES = False when
+    it has no rule): a unit that cannot is checked without its members (only fixes are, by their chain)."""
+    factory = FOLDERS[group.split(":", 1)[0]]
+    return getattr(getattr(factory, "func", factory), "REFUSES", True)
+
+
 def make_folder(group: str, strict: bool = False):
     """The folder of a group, by its type (the part before the first colon)."""
     return FOLDERS[group.split(":", 1)[0]](strict)
