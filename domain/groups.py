@@ -44,6 +44,14 @@ def refuses(group: str) -> bool:
     return getattr(getattr(factory, "func", factory), "REFUSES", True)
 
 
+def last_word(group: str) -> bool:
+    """Whether the unit is a plain last-word fold (no list header) of statements with no effective date:
+    its items change only where a statement names them, at the end of its announcement."""
+    from stratlog.domain.folders import LatestFolder
+    factory = FOLDERS[group.split(":", 1)[0]]
+    return getattr(factory, "func", None) is LatestFolder and not factory.keywords.get("header")
+
+
 def make_folder(group: str, strict: bool = False):
     """The folder of a group, by its type (the part before the first colon)."""
     return FOLDERS[group.split(":", 1)[0]](strict)

@@ -16,6 +16,7 @@ from stratlog.domain.guidance import BRAND_TARGETS
 from stratlog.domain.history import Entry
 from stratlog.domain.model import ModelRenamed, ModelStatement
 from stratlog.domain.values import normalise_key
+from stratlog.infrastructure.appended_unit import caught_up_by_appending
 from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
@@ -265,6 +266,10 @@ class ReadModel(ReadAccess):
 
     def _refresh_group(self, subject: str, group: str, brand: str, earliest: str, source, cache,
                        fresh: bool = False) -> None:
+        if not fresh and caught_up_by_appending(self.conn, subject, group, brand, lambda versions: [
+                Entry(e.event.statement_id, e.event.originator_version, e.event.recorded_at, e.event.statement)
+                for e in self._events(subject, versions, source, cache)]):
+            return  # a last-word unit that new statements only append to: their items alone are written
         wide = BRAND_TARGETS if group.startswith("targets:") else group  # a targets group folds targets:* too
         versions = [v for (v,) in self.conn.execute(
             "SELECT DISTINCT version FROM rm_members WHERE subject_id=? AND grp IN (?, ?) ORDER BY version",

@@ -118,3 +118,34 @@ def test_statements_recorded_one_by_one_are_accepted_like_a_replay_and_fold_like
     finally:
         resumed.close()
         replayed.close()
+
+
+def test_valuations_appended_in_order_write_only_their_items_and_match_a_rebuild(tmp_path, monkeypatch):
+    """A valuation announced after every other one is caught up without folding the unit again (its
+    item's row ends, a new one opens); the same valued_on restated, two in one command, and a back-dated
+    one (folded again) all leave the rows of a rebuild."""
+    import stratlog.infrastructure.read_model as read_model
+    runtime = registered(str(tmp_path / "s.db"))
+    folded = []
+    real = read_model.item_rows
+    monkeypatch.setattr(read_model, "item_rows", lambda group, *a, **k: folded.append(group) or real(group, *a, **k))
+    try:
+        runtime.ledger.record([valuation(f"2023-01-{day:02d}", day) for day in range(1, 11)])
+        runtime.catch_up()
+        folded.clear()
+        restated = statement("valuation-updated", brand="acme", announced_on="2023-02-01", valued_on="2023-01-03",
+                             basis="market cap", value={"amount": 7 * 10**8, "currency": "EUR"}, source={"title": "r"})
+        for records in ([valuation("2023-01-20", 2)], [restated], [valuation("2023-03-01", 3), valuation("2023-03-02", 4)]):
+            runtime.ledger.record(records)
+            runtime.catch_up()
+        assert "valuations" not in folded
+        assert_rows_of_a_rebuild(runtime)
+        folded.clear()
+        runtime.ledger.record([valuation("2022-12-01", 5)])  # sorts before the others: the unit is folded again
+        runtime.catch_up()
+        assert "valuations" in folded
+        runtime.ledger.record([valuation("2023-04-01", 6)])
+        runtime.catch_up()
+        assert_rows_of_a_rebuild(runtime)
+    finally:
+        runtime.close()

@@ -1,0 +1,77 @@
+"""Catching a last-word unit up from the statements a new instant appends (application/last_word.py):
+only the new statements are read and only the rows of the items they name are written."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Callable
+
+from stratlog.application.last_word import appended_rows, appends
+from stratlog.application.projection import OPEN_DATE, OPEN_INSTANT, ItemRow
+from stratlog.domain.dates import PartialDate, instant_text
+from stratlog.domain.groups import last_word
+from stratlog.domain.history import Entry
+
+FIX_KINDS = ("statement-corrected", "statement-retracted")
+
+
+def _latest(announced: list[str | None]) -> tuple[date, date] | None:
+    """The latest announced start and end among members (None: one has no announced date)."""
+    starts, ends = [], []
+    for text in set(announced):
+        if not text:
+            return None
+        parsed = PartialDate.parse(text)
+        starts.append(parsed.start)
+        ends.append(parsed.end)
+    return max(starts), max(ends)
+
+
+def caught_up_by_appending(conn: sqlite3.Connection, subject: str, group: str, brand: str,
+                           entries_of: Callable[[list[int]], list[Entry]]) -> bool:
+    """Catch the unit up if what was recorded since its rows were made only appends to it; False when the
+    unit must be folded again (not a last-word unit, a fix, new statements that sort earlier, …)."""
+    row = conn.execute("SELECT latest_known FROM rm_groups WHERE subject_id=? AND grp=?", (subject, group)).fetchone()
+    if not last_word(group) or row is None:
+        return False
+    latest = row[0]
+    members = conn.execute(
+        "SELECT s.version, s.kind, s.announced_on, s.recorded_at FROM rm_members m JOIN rm_statements s "
+        "ON s.subject_id = m.subject_id AND s.version = m.version WHERE m.subject_id=? AND m.grp=?",
+        (subject, group)).fetchall()
+    if any(kind in FIX_KINDS for _, kind, _, _ in members):
+        return False
+    old = [announced for _, _, announced, at in members if at <= latest]
+    new_versions = sorted(version for version, _, _, at in members if at > latest)
+    instants = {at for _, _, _, at in members if at > latest}
+    if len(instants) != 1:
+        return False
+    try:
+        bounds = _latest(old) if old else (None, None)
+    except ValueError:
+        return False
+    new = entries_of(new_versions)
+    if bounds is None or len(new) != len(new_versions) or not appends(new, *bounds):
+        return False
+    known_at = instant_text(new[0].recorded_at)
+    if known_at != next(iter(instants)):
+        return False
+    ended, added = appended_rows(new, known_at, lambda item: _open_dated(conn, subject, group, item))
+    conn.executemany("DELETE FROM rm_items WHERE subject_id=? AND grp=? AND known_to=? AND item=? AND valid_from=? "
+                     "AND valid_to=? AND known_from=? AND data=?",
+                     [(subject, group, OPEN_INSTANT, r.item, r.valid_from, r.valid_to, r.known_from, r.data)
+                      for r in ended])
+    kind = group.split(":", 1)[0]
+    conn.executemany("INSERT INTO rm_items VALUES (?,?,?,?,?,?,?,?,?,?)", [
+        (brand, subject, group, "audit" if r.item.startswith("a:") else kind, r.item, r.valid_from, r.valid_to,
+         r.known_from, r.known_to, r.data) for r in added])
+    conn.execute("INSERT OR REPLACE INTO rm_groups VALUES (?,?,?,?,?)", (subject, group, brand, kind, known_at))
+    return True
+
+
+def _open_dated(conn: sqlite3.Connection, subject: str, group: str, item: str) -> ItemRow | None:
+    found = conn.execute("SELECT item, valid_from, valid_to, known_from, known_to, data FROM rm_items WHERE "
+                         "subject_id=? AND grp=? AND known_to=? AND item=? AND valid_to=?",
+                         (subject, group, OPEN_INSTANT, item, OPEN_DATE)).fetchone()
+    return ItemRow(*found) if found else None
