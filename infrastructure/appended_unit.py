@@ -16,16 +16,22 @@ from stratlog.domain.history import Entry
 FIX_KINDS = ("statement-corrected", "statement-retracted")
 
 
+def _bounds(text: str) -> tuple[date, date]:
+    """(start, end) of an announced date as stored: a day (most of them) read directly, the rest parsed."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        day = date.fromisoformat(text)
+        return day, day
+    parsed = PartialDate.parse(text)
+    return parsed.start, parsed.end
+
+
 def _latest(announced: list[str | None]) -> tuple[date, date] | None:
     """The latest announced start and end among members (None: one has no announced date)."""
-    starts, ends = [], []
-    for text in set(announced):
-        if not text:
-            return None
-        parsed = PartialDate.parse(text)
-        starts.append(parsed.start)
-        ends.append(parsed.end)
-    return max(starts), max(ends)
+    texts = set(announced)
+    if not all(texts):
+        return None
+    bounds = [_bounds(text) for text in texts]
+    return max(start for start, _ in bounds), max(end for _, end in bounds)
 
 
 def caught_up_by_appending(conn: sqlite3.Connection, subject: str, group: str, brand: str,
