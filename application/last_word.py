@@ -24,16 +24,17 @@ def appends(new: list[Entry], latest_start: date | None, latest_end: date | None
     return latest_end is None or all(e.start >= latest_start and e.end > latest_end for e in new)
 
 
-def appended_rows(new: list[Entry], known_at: str, open_dated: Callable[[str], ItemRow | None]
-                  ) -> tuple[list[ItemRow], list[ItemRow]]:
+def appended_rows(new: list[Entry], known_at: str, open_dated: Callable[[str], ItemRow | None],
+                  header: dict | None = None) -> tuple[list[ItemRow], list[ItemRow]]:
     """(open rows that end, rows to add) when `new` (see `appends`) are known from instant `known_at`.
 
-    `open_dated(item)` is the item's row still known and valid to the open date (None: a new item).
+    `open_dated(item)` is the item's row still known and valid to the open date (None: a new item);
+    `header` the list header the unit's items carry (that of its first statement, which `new` sort after).
     """
     steps: dict[str, list[tuple[date, str]]] = {}  # item -> (step, data text) in date order
     by_step: dict[date, dict[str, str]] = {}
     for entry in sorted(new, key=fold_key):
-        key, item = latest_item(entry.statement, entry, None)
+        key, item = latest_item(entry.statement, entry, header)
         by_step.setdefault(entry.end, {})[key] = _text(item)  # the last word at a step wins
     for step in sorted(by_step):
         for key, text in by_step[step].items():

@@ -44,12 +44,14 @@ def refuses(group: str) -> bool:
     return getattr(getattr(factory, "func", factory), "REFUSES", True)
 
 
-def last_word(group: str) -> bool:
-    """Whether the unit is a plain last-word fold (no list header) of statements with no effective date:
-    its items change only where a statement names them, at the end of its announcement."""
+def last_word(group: str) -> tuple[bool, bool]:
+    """(whether the unit is a last-word fold, whether its items carry a list header taken from its first
+    statement): its items change only where a statement names them, at the end of its announcement."""
     from stratlog.domain.folders import LatestFolder
     factory = FOLDERS[group.split(":", 1)[0]]
-    return getattr(factory, "func", None) is LatestFolder and not factory.keywords.get("header")
+    if getattr(factory, "func", None) is not LatestFolder:
+        return False, False
+    return True, factory.keywords.get("header") is not None
 
 
 def make_folder(group: str, strict: bool = False):

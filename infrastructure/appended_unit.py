@@ -3,6 +3,7 @@ only the new statements are read and only the rows of the items they name are wr
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from typing import Callable
@@ -39,8 +40,16 @@ def caught_up_by_appending(conn: sqlite3.Connection, subject: str, group: str, b
     """Catch the unit up if what was recorded since its rows were made only appends to it; False when the
     unit must be folded again (not a last-word unit, a fix, new statements that sort earlier, …)."""
     row = conn.execute("SELECT latest_known FROM rm_groups WHERE subject_id=? AND grp=?", (subject, group)).fetchone()
-    if not last_word(group) or row is None:
+    plain, headed = last_word(group)
+    if not plain or row is None:
         return False
+    header = None
+    if headed:  # the header every item carries, as the unit's first statement (still first) made it
+        data = conn.execute("SELECT data FROM rm_items WHERE subject_id=? AND grp=? AND known_to=? AND valid_to=? "
+                            "LIMIT 1", (subject, group, OPEN_INSTANT, OPEN_DATE)).fetchone()
+        header = json.loads(data[0]).get("_group") if data else None
+        if header is None:
+            return False
     latest = row[0]
     members = conn.execute(
         "SELECT s.version, s.kind, s.announced_on, s.recorded_at FROM rm_members m JOIN rm_statements s "
@@ -63,7 +72,7 @@ def caught_up_by_appending(conn: sqlite3.Connection, subject: str, group: str, b
     known_at = instant_text(new[0].recorded_at)
     if known_at != next(iter(instants)):
         return False
-    ended, added = appended_rows(new, known_at, lambda item: _open_dated(conn, subject, group, item))
+    ended, added = appended_rows(new, known_at, lambda item: _open_dated(conn, subject, group, item), header)
     conn.executemany("DELETE FROM rm_items WHERE subject_id=? AND grp=? AND known_to=? AND item=? AND valid_from=? "
                      "AND valid_to=? AND known_from=? AND data=?",
                      [(subject, group, OPEN_INSTANT, r.item, r.valid_from, r.valid_to, r.known_from, r.data)

@@ -93,7 +93,9 @@ class Runtime:
     def catch_up(self, recorded: list = (), progress: Progress = QUIET) -> int:
         """Bring the read model up to the log; `recorded` are events this process just saved."""
         units = getattr(self, "units", None)
-        known = units.loaded if units is not None else None
+        known = None
+        if units is not None:  # what the last command decoded is folded once, then forgotten
+            known, units.loaded = units.loaded, {}
         return self.read_model.catch_up(EventSource(self.ledger), recorded, progress, known)
 
     # -- writing ---------------------------------------------------------------------------

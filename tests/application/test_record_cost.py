@@ -149,3 +149,29 @@ def test_valuations_appended_in_order_write_only_their_items_and_match_a_rebuild
         assert_rows_of_a_rebuild(runtime)
     finally:
         runtime.close()
+
+
+def actual(day: str, period: str, value: int, scope: str = "US"):
+    return statement("actual-reported", brand="acme", announced_on=day, kpi="annual-sales", period=period,
+                     value=value * 1000, unit="vehicles", scope=scope, source={"title": f"a-{day}"})
+
+
+def test_actuals_appended_keep_the_header_of_their_first_statement(tmp_path, monkeypatch):
+    """Actuals carry their list's header (KPI, scope as the first statement wrote it): appended ones are
+    caught up without a refold and leave the rows of a rebuild."""
+    import stratlog.infrastructure.read_model as read_model
+    runtime = registered(str(tmp_path / "s.db"))
+    folded = []
+    real = read_model.item_rows
+    monkeypatch.setattr(read_model, "item_rows", lambda group, *a, **k: folded.append(group) or real(group, *a, **k))
+    try:
+        runtime.ledger.record([actual(f"2023-0{m}-01", f"2022-0{m}", m) for m in range(1, 6)])
+        runtime.catch_up()
+        folded.clear()
+        for records in ([actual("2023-07-01", "2022-06", 6, scope="us")], [actual("2023-08-01", "2022-01", 9)]):
+            runtime.ledger.record(records)
+            runtime.catch_up()
+        assert not folded
+        assert_rows_of_a_rebuild(runtime)
+    finally:
+        runtime.close()
