@@ -156,6 +156,7 @@ class _Batch:
         self.restored_new: list[tuple[str, datetime]] = []  # restored statements new to this log
         self.newest: datetime | None = None  # the latest recorded_at this command adds
         self.aggregates: dict[UUID, Subject | None] = {}
+        self.seen: dict[UUID, int] = {}  # the order subjects were first met in: the order they are saved in
         self.statement_subjects: dict[str, tuple[str, UUID]] = {}
         self.names: dict[tuple[str, str], UUID] = {}
         self.registering: set[str] = set()
@@ -194,7 +195,8 @@ class _Batch:
             self.progress.advance(len(items))
         self.progress.finish()
         self._raise_errors()
-        self.aggregates = {k: v for k, v in self.aggregates.items() if v is not None and v is not WRITTEN}
+        kept = [k for k, v in self.aggregates.items() if v is not None and v is not WRITTEN]
+        self.aggregates = {k: self.aggregates[k] for k in sorted(kept, key=lambda k: self.seen.get(k, len(self.seen)))}
 
     def _checked(self, step: Callable[..., Any], *args: Any) -> Any:
         """Run one planning or recording step; a broken rule is kept (up to MAX_ERRORS) and the command
@@ -259,6 +261,8 @@ class _Batch:
         """The brand, or a token of it: brands are never removed, so the index knowing one is enough
         (a statement then need not load the brand's whole history)."""
         if self.ledger.index is not None and self.ledger.index.known_subjects({record.brand_id}):
+            if record.SUBJECT == "brand":
+                self.seen.setdefault(record.brand_id, len(self.seen))  # saved in the order it was first met
             return WRITTEN
         return self._get(record.brand_id)
 
@@ -292,6 +296,7 @@ class _Batch:
             return None
         subject = resume(self.units, subject_type, aggregate_id, items)
         if subject is not None:
+            self.seen.setdefault(aggregate_id, len(self.seen))
             self.aggregates[aggregate_id] = subject
         return subject
 
@@ -302,6 +307,7 @@ class _Batch:
         clash, and the retry loads every subject from the store.
         """
         if aggregate_id not in self.aggregates:
+            self.seen.setdefault(aggregate_id, len(self.seen))
             self.aggregates[aggregate_id] = None if aggregate_id in self.absent else self.ledger.load(aggregate_id)
         return self.aggregates[aggregate_id]
 

@@ -175,3 +175,18 @@ def test_actuals_appended_keep_the_header_of_their_first_statement(tmp_path, mon
         assert_rows_of_a_rebuild(runtime)
     finally:
         runtime.close()
+
+
+def test_subjects_are_saved_in_the_order_a_replaying_ledger_saves_them(tmp_path):
+    """A brand statement's brand is met when its registration is checked, before the command records
+    subject by subject: its events come first in the log, as when that check loaded the brand."""
+    runtime = registered(str(tmp_path / "s.db"))
+    try:
+        runtime.ledger.record([statement("brand-registered", brand="other", source=None, name="Other")])
+        runtime.catch_up()
+        planned = statement("model-planned", brand="other", model="B1", announced_on="2024-01", source={"title": "p"})
+        result = runtime.ledger.record([planned, valuation("2024-05-01")])
+        kinds = [type(event).__qualname__ for _, event in sorted(result.events, key=lambda pair: pair[0])]
+        assert kinds == ["Brand.ValuationUpdated", "Model.ModelPlanned"]
+    finally:
+        runtime.close()
