@@ -56,12 +56,20 @@ class UnitFold:
         return self._views[key]
 
 
+def _member_key(entry: Entry) -> tuple:
+    """What makes a member's fixed state within its subject: its log position and those of the fixes applied."""
+    retraction = entry.retracted_by.position if entry.retracted_by is not None else None
+    return entry.position, retraction, *(fix.position for fix in entry.corrections)
+
+
 class ReferenceFold:
     """Answers the ViewSource questions by replaying every stored event that can be read.
 
     The log is read once (`log`: notifications in log order, the whole log by default) and indexed
     by subject and by brand; a subject's units are folded per known-at instant on demand (the
-    latest KEPT_SUBJECTS kept), each unit once per distinct set of counted statements.
+    latest KEPT_SUBJECTS kept), each unit once per distinct set of counted statements, and one
+    UnitFold shared by every known-at instant at which the unit has the same members with the same
+    fixes (so timeline, kpis, audit and the row comparison at several instants fold it once).
     """
 
     def __init__(self, ledger, log: Iterable[Any] | None = None):
@@ -80,6 +88,7 @@ class ReferenceFold:
                              for brand, subjects in self.subjects_of.items()}
         self._brands = self._registered_brands()
         self._units: OrderedDict[tuple[UUID, datetime], dict[str, UnitFold]] = OrderedDict()
+        self._folds: OrderedDict[UUID, dict[tuple, UnitFold]] = OrderedDict()  # subject → its units by members
 
     def _add(self, ledger, notification) -> None:
         try:
@@ -113,7 +122,7 @@ class ReferenceFold:
             self._units.move_to_end(key)
             return self._units[key]
         fixed = [e for e in apply_fixes(self.by_subject.get(subject, ()), known_at) if not e.is_fix]
-        units = {group: UnitFold(group, members) for group, members in grouped(fixed).items()}
+        units = {group: self._fold(subject, group, members) for group, members in grouped(fixed).items()}
         self._units[key] = units
         if len(self._units) > KEPT_SUBJECTS:
             self._units.popitem(last=False)
@@ -126,7 +135,23 @@ class ReferenceFold:
         if found is not None:
             return found
         fixed = [e for e in apply_fixes(self.by_subject.get(subject, ()), known_at) if not e.is_fix]
-        return UnitFold(group, [e for e in fixed if belongs(e.statement, group)])
+        return self._fold(subject, group, [e for e in fixed if belongs(e.statement, group)])
+
+    def _fold(self, subject: UUID, group: str, members: list[Entry]) -> UnitFold:
+        """The unit folded from these members, shared by every known-at instant at which the unit has exactly
+        these members with exactly these fixes applied (the latest KEPT_SUBJECTS subjects' units kept)."""
+        folds = self._folds.get(subject)
+        if folds is None:
+            folds = self._folds[subject] = {}
+            if len(self._folds) > KEPT_SUBJECTS:
+                self._folds.popitem(last=False)
+        else:
+            self._folds.move_to_end(subject)
+        key = (group, tuple(map(_member_key, members)))
+        found = folds.get(key)
+        if found is None:
+            found = folds[key] = UnitFold(group, members)
+        return found
 
     def unit_groups(self, subject: UUID) -> set[str]:
         """Every group the subject's statements ever belonged to (a correction may move one to another)."""

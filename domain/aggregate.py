@@ -26,6 +26,9 @@ class DomainEvent(BaseModel):
     """A frozen pydantic domain event: validated when recorded and when read back."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    # Fields a stored state leaves out because they always equal another field: field -> that field
+    # (the mapper writes the state without them and sets them again when it reads one).
+    DERIVED: ClassVar[dict[str, str]] = {}
     originator_id: UUID
     originator_version: int
     timestamp: datetime
@@ -57,10 +60,17 @@ def register_topics(aggregate: type[Subject], modules: tuple[str, ...]) -> None:
             EVENT_TOPICS[f"{module}:{cls.__qualname__}"] = cls
 
 
+def timestamp_stored_once(state: dict) -> None:
+    """The upcast to the version that stores the recording instant once: earlier states held `timestamp`
+    beside recorded_at, always the same instant (the timestamp is derived from recorded_at when read)."""
+    state.pop("timestamp", None)
+
+
 class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
     """A statement (or one of our fixes) recorded on a subject; the first one creates the subject."""
 
-    class_version: ClassVar[int] = 2
+    class_version: ClassVar[int] = 3
+    DERIVED: ClassVar[dict[str, str]] = {"timestamp": "recorded_at"}  # the recording instant, stored once
     originator_topic: str | None = None
     statement_id: str
     recorded_at: datetime
@@ -76,6 +86,8 @@ class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
     def upcast_v1_v2(state: dict) -> None:
         """Version 1 stored no recorded_at: the event's timestamp was the recording instant."""
         state.setdefault("recorded_at", state["timestamp"])
+
+    upcast_v2_v3 = staticmethod(timestamp_stored_once)
 
     def mutate(self, aggregate: Any) -> Any:
         expected = 1 if aggregate is None else aggregate.version + 1

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, NotRequired, TypedDict
 
-from stratlog.domain.aggregate import CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject, end_date_upcast
+from stratlog.domain.aggregate import (CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject,
+                                       end_date_upcast, timestamp_stored_once)
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.folders import SubjectState, advance
 from stratlog.domain.history import Entry
@@ -153,15 +154,17 @@ class Market(Subject):
     class MarketEntryCancelled(StatementRecorded):
         """A market-entry-cancelled statement, recorded."""
 
-        class_version = 3
+        class_version = 4
         upcast_v2_v3 = end_date_upcast("cancelled_on")
+        upcast_v3_v4 = staticmethod(timestamp_stored_once)
         statement: MarketEntryCancelled
 
     class MarketExited(StatementRecorded):
         """A market-exited statement, recorded."""
 
-        class_version = 3
+        class_version = 4
         upcast_v2_v3 = end_date_upcast("exited_on")
+        upcast_v3_v4 = staticmethod(timestamp_stored_once)
         statement: MarketExited
 
     class StatementCorrected(CorrectionRecorded):

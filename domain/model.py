@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, NotRequired, TypedDict
 
-from stratlog.domain.aggregate import CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject, end_date_upcast
+from stratlog.domain.aggregate import (CorrectionRecorded, RetractionRecorded, StatementRecorded, Subject,
+                                       end_date_upcast, timestamp_stored_once)
 from stratlog.domain.dates import PartialDate
 from stratlog.domain.errors import ModelLaunchedTwice
 from stratlog.domain.folders import SubjectState, advance
@@ -233,15 +234,17 @@ class Model(Subject):
     class ModelCancelled(StatementRecorded):
         """A model-cancelled statement, recorded."""
 
-        class_version = 3
+        class_version = 4
         upcast_v2_v3 = end_date_upcast("cancelled_on")
+        upcast_v3_v4 = staticmethod(timestamp_stored_once)
         statement: ModelCancelled
 
     class ModelDiscontinued(StatementRecorded):
         """A model-discontinued statement, recorded."""
 
-        class_version = 3
+        class_version = 4
         upcast_v2_v3 = end_date_upcast("discontinued_on")
+        upcast_v3_v4 = staticmethod(timestamp_stored_once)
         statement: ModelDiscontinued
 
     class StatementCorrected(CorrectionRecorded):

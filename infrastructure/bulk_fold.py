@@ -9,6 +9,7 @@ from stratlog.infrastructure.event_source import LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES
 from stratlog.infrastructure.read_access import ReadAccess
 from stratlog.infrastructure.read_model import ReadModel
+from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
 
 
 class _NoLog:
@@ -31,12 +32,7 @@ class FoldAsWritten(ReadModel):
     def __init__(self, conn: sqlite3.Connection):
         ReadAccess.__init__(self, conn)
         self.top = 0
-        secondary = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN "
-            f"({','.join('?' * len(READ_MODEL_TABLES))}) ORDER BY name", READ_MODEL_TABLES).fetchall()
-        self.indexes = [sql for _, sql in secondary]  # built again, exactly as the migrations made them
-        for name, _ in secondary:
-            conn.execute(f'DROP INDEX "{name}"')
+        self.indexes = drop_secondary_indexes(conn)  # built again, exactly as the migrations made them
 
     @classmethod
     def start(cls, session: Any) -> FoldAsWritten | None:

@@ -83,13 +83,16 @@ class CommandStore:
     def verify(self, max_dates: int) -> Any:
         from stratlog.application.verification import verify_read_model
         from stratlog.domain.errors import StratlogError
+        from stratlog.infrastructure.read_access import ReadAccess
         runtime = self.runtime()
         self._name_damage = False  # verify lists every damaged event itself
         runtime.fresh_read_model()
         if (behind := runtime.behind()) > 0:
             raise StratlogError(f"the read model is {behind} events behind the log and could not catch up (see the "
                                 f"warning above), so it cannot be compared with the log")
-        return verify_read_model(runtime.ledger, runtime.read_model, max_dates)
+        path, timeout = runtime.settings.read_model, runtime.settings.lock_timeout
+        return verify_read_model(runtime.ledger, runtime.read_model, max_dates,
+                                 reopen=lambda: ReadAccess.open(path, timeout, read_only=True))
 
     def backup(self, output: Any) -> None:
         from stratlog.infrastructure.outputs import sqlite_output

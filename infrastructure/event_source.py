@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, Iterable, Iterator
 from uuid import UUID
 
@@ -95,16 +97,18 @@ class EventSource:
             cursor.execute("SELECT originator_id, COUNT(*) FROM stored_events GROUP BY originator_id")
             return [(row[0], row[1]) for row in cursor.fetchall()]
 
-    def subject_log(self, subject: str) -> list[LoggedEvent]:
-        """The decodable events of one subject with their positions, in version order (SQLite store)."""
+    def subject_logs(self) -> Iterator[tuple[str, list[LoggedEvent]]]:
+        """Every subject (hex id) with its decodable events and their positions, in version order: one scan
+        of the log in key order (SQLite store), so memory holds one subject at a time."""
         with self.ledger.recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute("SELECT rowid, originator_version, topic, state FROM stored_events "
-                           "WHERE originator_id=? ORDER BY originator_version", (subject,))
-            rows = cursor.fetchall()
-        subject_id = UUID(hex=subject)
-        decoded = [self._decoded(StoredEvent(originator_id=subject_id, originator_version=version, topic=topic,
-                                             state=state), position) for position, version, topic, state in rows]
-        return [e for e in decoded if e is not None]
+            cursor.execute("SELECT originator_id, rowid, originator_version, topic, state FROM stored_events "
+                           "ORDER BY originator_id, originator_version")
+            for subject, rows in groupby(iter(cursor.fetchone, None), key=itemgetter(0)):
+                subject_id = UUID(hex=subject)
+                decoded = [self._decoded(StoredEvent(originator_id=subject_id, originator_version=version,
+                                                     topic=topic, state=state), position)
+                           for _, position, version, topic, state in rows]
+                yield subject, [e for e in decoded if e is not None]
 
     def events_of(self, subject_id: UUID, versions: Iterable[int]) -> list[LoggedEvent]:
         """Some decodable events of one subject (by version); their position is not known here (0)."""

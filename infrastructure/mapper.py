@@ -51,18 +51,20 @@ def event_class(topic: str) -> type:
 
 
 def encode_event(event: Any, body: str | None = None) -> bytes:
-    """The stored state of a pydantic event (no envelope fields; None values left out).
+    """The stored state of a pydantic event (no envelope fields, none of the class's DERIVED fields;
+    None values left out).
 
     `body`: the JSON text of the event's statement, dumped once already (application.statement_json);
     the state is then its envelope's dump around that text, byte for byte what a whole dump writes.
     """
     class_version = getattr(type(event), "class_version", 1)
+    unstored = getattr(type(event), "DERIVED", {}).keys()  # set again when read (e.g. the timestamp)
     if body is not None and _statement_last(type(event)):
-        head = event.model_dump(mode="json", exclude=_ENVELOPE_AND_STATEMENT, exclude_none=True)
+        head = event.model_dump(mode="json", exclude=_ENVELOPE_AND_STATEMENT | unstored, exclude_none=True)
         text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
         tail = f',"class_version":{class_version}}}' if class_version > 1 else "}"
         return f'{text[:-1]}{"," if head else ""}"statement":{body}{tail}'.encode()
-    state = event.model_dump(mode="json", exclude=_ENVELOPE, exclude_none=True)
+    state = event.model_dump(mode="json", exclude=_ENVELOPE | unstored, exclude_none=True)
     if class_version > 1:
         state["class_version"] = class_version
     return json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
@@ -117,16 +119,27 @@ def _upcast(cls: type, data: dict) -> None:
         version += 1
 
 
+def _derive(cls: type, data: dict) -> tuple[str, ...]:
+    """Set the fields the class derives from others (DERIVED) that the state left out; returns their names."""
+    derived = tuple(name for name, source in getattr(cls, "DERIVED", {}).items()
+                    if name not in data and source in data)
+    for name in derived:
+        data[name] = data[cls.DERIVED[name]]
+    return derived
+
+
 def decode_event(cls: type, originator_id: Any, originator_version: int, state: bytes | str) -> Any:
-    """Rebuild an event: upcast old versions step by step, then validate with pydantic."""
+    """Rebuild an event: upcast old versions step by step, derive what is stored once, validate with pydantic."""
     data = _body(state)
     _upcast(cls, data)
+    derived = _derive(cls, data)
     data["originator_id"], data["originator_version"] = originator_id, originator_version
     try:
         return cls.model_validate(data)
     except ValidationError as error:
         from stratlog.infrastructure.messages import field_errors
-        lines = field_errors(error)
+        blamed = tuple(f"{name}: " for name in derived)  # the field it was derived from is named instead
+        lines = [line for line in field_errors(error) if not line.startswith(blamed)] or field_errors(error)
         more = f"; … and {len(lines) - 3} more" if len(lines) > 3 else ""
         raise _Unreadable(f"it does not validate: {shown('; '.join(lines[:3]), 240)}{more}") from None
 
@@ -143,10 +156,11 @@ def read_back(event: Any, body: str | None = None) -> bytes:
     try:
         data = _body(state)
         _upcast(type(event), data)
+        derived = {(name,) for name in _derive(type(event), data)}  # never the one to blame: its source is
         data["originator_id"], data["originator_version"] = event.originator_id, event.originator_version
         decoded = type(event).model_validate(data)
     except ValidationError as error:
-        problem = error.errors()[0]
+        problem = next((p for p in error.errors() if p["loc"][:1] not in derived), error.errors()[0])
         raise _unreadable(event, _field(problem["loc"]), problem["msg"].removeprefix("Value error, ")) from None
     except _Unreadable as error:
         raise _unreadable(event, "statement", str(error)) from None

@@ -21,6 +21,7 @@ from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
+from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
 from stratlog.infrastructure.transactions import roll_back
 
 CHUNK = 20000
@@ -37,11 +38,16 @@ class _Pending:
         self.damage: list[Damage] = []
 
     def flush(self, conn: sqlite3.Connection) -> None:
-        conn.executemany("INSERT OR IGNORE INTO rm_statements VALUES (?,?,?,?,?,?,?,?,?,?)", self.statements)
-        conn.executemany("INSERT OR IGNORE INTO rm_members VALUES (?,?,?)", self.members)
-        conn.executemany("INSERT OR IGNORE INTO rm_names VALUES ('model', ?, ?)", self.names)
-        conn.executemany("INSERT OR REPLACE INTO rm_damage VALUES (?,?,?,?,?)", [
-            (d.position, d.subject_id, d.version, d.topic, d.reason) for d in self.damage])
+        """Write what was gathered (a table with nothing gathered is not asked: a rebuild flushes per subject)."""
+        if self.statements:
+            conn.executemany("INSERT OR IGNORE INTO rm_statements VALUES (?,?,?,?,?,?,?,?,?,?)", self.statements)
+        if self.members:
+            conn.executemany("INSERT OR IGNORE INTO rm_members VALUES (?,?,?)", self.members)
+        if self.names:
+            conn.executemany("INSERT OR IGNORE INTO rm_names VALUES ('model', ?, ?)", self.names)
+        if self.damage:
+            conn.executemany("INSERT OR REPLACE INTO rm_damage VALUES (?,?,?,?,?)", [
+                (d.position, d.subject_id, d.version, d.topic, d.reason) for d in self.damage])
         self.statements, self.members, self.names, self.damage = [], [], [], []
 
 
@@ -129,14 +135,21 @@ class ReadModel(ReadAccess):
         return count
 
     def _refold(self, source: EventSource, progress: Progress) -> int:
+        """Empty the read model and fold the whole log. Subject by subject (SQLite store) the secondary
+        indexes are dropped first (emptying and filling indexed tables costs an update per row and index)
+        and built again after the last row; the fold reads the tables by their keys only."""
         from stratlog.application.fold_version import PROJECTION_VERSION
+        indexes = drop_secondary_indexes(self.conn) if source.by_subject else []
         for table in READ_MODEL_TABLES:
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("INSERT OR REPLACE INTO stratlog_meta (key, value) VALUES ('projection_version', ?)",
                           (str(PROJECTION_VERSION),))
-        if source.by_subject:
-            return self._rebuild_by_subject(source, progress)
-        return self._catch_up(source, (), progress)
+        if not source.by_subject:
+            return self._catch_up(source, (), progress)
+        count = self._rebuild_by_subject(source, progress)
+        for sql in indexes:
+            self.conn.execute(sql)
+        return count
 
     def _catch_up(self, source: EventSource, recorded: list[tuple[int, Any]], progress: Progress,
                   known: dict[tuple[str, int], LoggedEvent] | None = None) -> int:
@@ -184,14 +197,14 @@ class ReadModel(ReadAccess):
 
     def _rebuild_by_subject(self, source: EventSource, progress: Progress) -> int:
         """Fold subject by subject: each event is decoded once and memory holds one subject at a time."""
+        from stratlog.application.bulk import bulk_collection
         count, top = 0, 0
-        subjects = source.subjects()
-        progress.start("rebuilding the read model", sum(n for _, n in subjects))
-        for subject, _ in subjects:
-            logged = source.subject_log(subject)
-            self.fold_subject(subject, logged, source)
-            count, top = count + len(logged), max([top] + [e.position for e in logged])
-            progress.advance(len(logged))
+        progress.start("rebuilding the read model", source.max_position())
+        with bulk_collection():
+            for subject, logged in source.subject_logs():
+                self.fold_subject(subject, logged, source)
+                count, top = count + len(logged), max([top] + [e.position for e in logged])
+                progress.advance(len(logged))
         progress.finish()
         pending = _Pending()
         pending.damage += source.damaged.values()

@@ -32,7 +32,7 @@ def stored(db: str) -> list[tuple]:
     out = []
     for originator, version, topic, state in rows:
         data = json.loads(state)
-        data.pop("timestamp"), data.pop("recorded_at")
+        data.pop("timestamp", None), data.pop("recorded_at")
         out.append((originator, version, topic, data))
     return out
 

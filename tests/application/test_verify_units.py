@@ -151,8 +151,9 @@ def test_the_answers_are_checked_on_a_bounded_repeatable_sample_of_brand_date_an
     from stratlog.application.verification import ANSWER_PAIRS, sample_questions
     now = datetime.now(timezone.utc)
     many = _ManyBrands()
-    questions = sample_questions(many, many, 40, now)
+    instants = {brand: many.brand_instants(brand) for brand in many.brands()}
+    questions = sample_questions(many.brands(), instants, many, 40, now)
     asked = [(brand, as_of, known_at) for brand, pairs in questions.items() for as_of, known_at in pairs]
     assert 1 < len({(b, d) for b, d, _ in asked}) <= ANSWER_PAIRS
     assert {t for _, _, t in asked} - {now} and {t for _, _, t in asked} <= {now, *many.instants[:2]}
-    assert sample_questions(many, many, 40, now) == questions
+    assert sample_questions(many.brands(), instants, many, 40, now) == questions

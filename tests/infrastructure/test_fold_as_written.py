@@ -81,7 +81,7 @@ def test_events_folded_on_the_import_transaction_are_never_read_back_from_the_lo
     conn = sqlite3.connect(db)
     conn.executescript("DELETE FROM stored_events; " + "; ".join(f"DELETE FROM {t}" for t in READ_MODEL_TABLES))
     conn.close()
-    for name in ("_decoded", "subject_log", "events_of"):
+    for name in ("_decoded", "subject_logs", "events_of"):
         monkeypatch.setattr(EventSource, name, no_reading)
     record(db, HISTORY, monkeypatch)
     assert len(tables(db)["rm_statements"]) == len(HISTORY)

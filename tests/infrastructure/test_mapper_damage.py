@@ -41,7 +41,7 @@ CASES = {
     "invalid UTF-8": (b"\xc3\x28", "the body is not UTF-8 text"),
     "truncated JSON": (b'{"a": "b', "the body is not JSON (Unterminated string starting at: character 6)"),
     "deeply nested": (b"[" * 100_000 + b"]" * 100_000, "the body is JSON nested too deeply to read"),
-    "newer class version": (body(class_version=3), "class_version 3 is newer than this stratlog reads (up to 2)"),
+    "newer class version": (body(class_version=4), "class_version 4 is newer than this stratlog reads (up to 3)"),
     "class version not a number": (body(class_version="2"), 'class_version "2" is not a version number'),
     "upcast without its field": (body(class_version=..., timestamp=...),
                                  "upcasting from class_version 1: field 'timestamp' is missing"),

@@ -1,0 +1,46 @@
+"""Checkpoints of the fold over dates are copied by a pickle round trip that shares entries, not by deepcopy:
+the same answers, nothing mutable shared between a checkpoint and the folder it was taken from."""
+
+from __future__ import annotations
+
+import copy
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stratlog.domain import date_fold
+from stratlog.domain.date_fold import copy_folder
+from stratlog.domain.groups import grouped, make_folder
+from tests.domain.test_date_fold import assert_stream_matches_fresh_folds, entries_of, histories, reaffirmations
+
+
+def _no_deepcopy(*args, **kwargs):
+    raise AssertionError("a fold state was deep-copied")
+
+
+@settings(max_examples=60, deadline=None)
+@given(batches=histories, retract=st.lists(st.booleans(), min_size=30, max_size=30))
+def test_checkpoints_are_taken_without_deepcopy_and_answer_as_a_fresh_fold(batches, retract):
+    said = [s for batch in batches for s in batch]
+    members = entries_of(said, [r and i % 3 == 0 for i, r in enumerate(retract)] + [False] * len(said))
+    with mock.patch.object(date_fold.copy, "deepcopy", _no_deepcopy):
+        for group, group_members in grouped(members).items():
+            assert_stream_matches_fresh_folds(group_members, group)
+
+
+def test_a_copied_folder_shares_its_entries_and_nothing_it_changes():
+    members = entries_of(reaffirmations([10, 20, 30]), [False] * 4)
+    folder = make_folder("targets:sales:")
+    for entry in members[:2]:
+        folder.apply(entry)
+    copied = copy_folder(folder)
+    assert copied.items() == copy.deepcopy(folder).items() == folder.items()
+    before = copy.deepcopy(folder.items())
+    for entry in members[2:]:
+        copied.apply(entry)  # the copy goes on; the original is left as it was
+    assert folder.items() == before != copied.items()
+    state = {"last": members[0], "items": {"a": [1, 2]}}
+    again = copy_folder(state)
+    assert again["last"] is members[0]  # an entry never changes once made: shared, as Entry.__deepcopy__ says
+    assert again["items"] == state["items"] and again["items"] is not state["items"]
