@@ -17,6 +17,7 @@ from stratlog.application.compact import Compact, expanded
 from stratlog.application.fiscal_input import FiscalYearInput
 from stratlog.application.ports import QUIET, Progress, StatementIndex, WrittenFold
 from stratlog.application.statement_json import dumped
+from stratlog.application.unit_load import UnitHistory, resume
 from stratlog.domain.aggregate import Subject
 from stratlog.domain.catalogue import AGGREGATES
 from stratlog.domain.errors import (AmbiguousStatementId, InvalidInput, ModelNameTaken, RuleViolation, RulesBroken,
@@ -63,11 +64,13 @@ class Ledger(Application):
 
     def __init__(self, env: dict[str, str], index: StatementIndex | None = None,
                  refresh_index: Callable[[], object] = lambda: None, clock: Clock = system_clock,
-                 fold_written: Callable[[Any], WrittenFold | None] | None = None):
+                 fold_written: Callable[[Any], WrittenFold | None] | None = None, units: UnitHistory | None = None):
         """`fold_written(session)`: a fold of a streaming command's events on its own transaction, as they
-        are written (None: the read model catches up after the commit, reading the log)."""
+        are written (None: the read model catches up after the commit, reading the log). `units`: a read
+        model that, when it has folded the whole log, gives a subject's touched fold units so that a
+        command need not replay the subject (application/unit_load.py)."""
         self.index, self.refresh_index, self.clock = index, refresh_index, clock
-        self.fold_written = fold_written
+        self.fold_written, self.units = fold_written, units
         super().__init__(env)
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
@@ -101,6 +104,7 @@ class Ledger(Application):
             latest = session.latest_recorded_at()
             batch.result.recorded_at = recording_instant(latest, session.server_clock() or self.clock())
             folding = self.fold_written(session) if streaming and self.fold_written is not None else None
+            batch.units = None if streaming else self._current_units(session, batch)
             if streaming:
                 batch.flush = lambda aggregate: self._write(session, aggregate, folding)
             batch.apply_all(records, restored)
@@ -113,6 +117,14 @@ class Ledger(Application):
             if folding is not None:
                 folding.finish()
         return batch.result
+
+    def _current_units(self, session: Any, batch: _Batch) -> UnitHistory | None:
+        """The read model's fold units, when it folded every event of the log (read under the write lock,
+        so no other writer adds one meanwhile); never on a retry, which replays the subjects it loads."""
+        last = getattr(session, "last_position", None)
+        if self.units is None or not batch.trust_index or batch.restoring or last is None:
+            return None
+        return self.units if self.units.current(last()) else None
 
     def _write(self, session: Any, aggregate: Subject, folding: WrittenFold | None) -> None:
         """Write one subject's new events in the open transaction; `folding` folds them from memory."""
@@ -134,6 +146,7 @@ class _Batch:
     def __init__(self, ledger: Ledger, restoring: bool, progress: Progress, trust_index: bool):
         self.ledger, self.restoring, self.progress = ledger, restoring, progress
         self.trust_index = trust_index and ledger.index is not None
+        self.units: UnitHistory | None = None  # set under the write lock when the read model is current
         self.absent: set[UUID] = set()
         self.named: dict[tuple[str, str], UUID | None] = {}
         self.order: list[str] = []
@@ -143,6 +156,7 @@ class _Batch:
         self.restored_new: list[tuple[str, datetime]] = []  # restored statements new to this log
         self.newest: datetime | None = None  # the latest recorded_at this command adds
         self.aggregates: dict[UUID, Subject | None] = {}
+        self.seen: dict[UUID, int] = {}  # the order subjects were first met in: the order they are saved in
         self.statement_subjects: dict[str, tuple[str, UUID]] = {}
         self.names: dict[tuple[str, str], UUID] = {}
         self.registering: set[str] = set()
@@ -181,7 +195,8 @@ class _Batch:
             self.progress.advance(len(items))
         self.progress.finish()
         self._raise_errors()
-        self.aggregates = {k: v for k, v in self.aggregates.items() if v is not None and v is not WRITTEN}
+        kept = [k for k, v in self.aggregates.items() if v is not None and v is not WRITTEN]
+        self.aggregates = {k: self.aggregates[k] for k in sorted(kept, key=lambda k: self.seen.get(k, len(self.seen)))}
 
     def _checked(self, step: Callable[..., Any], *args: Any) -> Any:
         """Run one planning or recording step; a broken rule is kept (up to MAX_ERRORS) and the command
@@ -244,15 +259,16 @@ class _Batch:
 
     def _registered_brand(self, record: Any) -> object | None:
         """The brand, or a token of it: brands are never removed, so the index knowing one is enough
-        (a model, market or agreement statement then need not load the brand's whole history)."""
-        if record.SUBJECT != "brand" and self.ledger.index is not None and \
-                self.ledger.index.known_subjects({record.brand_id}):
+        (a statement then need not load the brand's whole history)."""
+        if self.ledger.index is not None and self.ledger.index.known_subjects({record.brand_id}):
+            if record.SUBJECT == "brand":
+                self.seen.setdefault(record.brand_id, len(self.seen))  # saved in the order it was first met
             return WRITTEN
         return self._get(record.brand_id)
 
     def _record_on(self, subject_type: str, aggregate_id: UUID, items: list) -> None:
         items = [(expanded(record), statement_id, at) for record, statement_id, at in items]
-        aggregate = self._get(aggregate_id)
+        aggregate = self._resumed(subject_type, aggregate_id, items) or self._get(aggregate_id)
         if aggregate is None:
             aggregate = self.aggregates[aggregate_id] = AGGREGATES[subject_type].start(aggregate_id, items)
             new = [sid for _, sid, _ in items]
@@ -273,6 +289,17 @@ class _Batch:
             else:
                 self.result.existing.append(statement_id)
 
+    def _resumed(self, subject_type: str, aggregate_id: UUID, items: list) -> Subject | None:
+        """The subject with just the fold units `items` touch (see application/unit_load.py), when the
+        read model is current and this command has not loaded it yet; None: load it whole."""
+        if self.units is None or aggregate_id in self.aggregates or aggregate_id in self.absent:
+            return None
+        subject = resume(self.units, subject_type, aggregate_id, items)
+        if subject is not None:
+            self.seen.setdefault(aggregate_id, len(self.seen))
+            self.aggregates[aggregate_id] = subject
+        return subject
+
     def _get(self, aggregate_id: UUID) -> Subject | None:
         """The subject, loaded once per command; one the index has never seen is not looked for.
 
@@ -280,6 +307,7 @@ class _Batch:
         clash, and the retry loads every subject from the store.
         """
         if aggregate_id not in self.aggregates:
+            self.seen.setdefault(aggregate_id, len(self.seen))
             self.aggregates[aggregate_id] = None if aggregate_id in self.absent else self.ledger.load(aggregate_id)
         return self.aggregates[aggregate_id]
 

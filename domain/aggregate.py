@@ -181,6 +181,19 @@ class Subject(BaseAggregate[UUID]):
         self.statement_ids.add(entry.statement_id)
 
     @classmethod
+    def resumed(cls, aggregate_id: UUID, version: int, entries: list[Entry], recorded_ids: set[str]) -> Subject:
+        """The subject at `version` without replaying its history: `entries` are only those of the fold
+        units a command touches (every member of them, with their fixes), `recorded_ids` those of the
+        ids about to be recorded that the subject already holds. Enough to check and record new
+        statements on those units (domain/rules.check_history folds only the units it touches); a
+        wrong version is refused by the event store as a conflict, never written."""
+        subject = object.__new__(cls)
+        subject.__base_init__(aggregate_id, version, entries[-1].recorded_at if entries else datetime.min)
+        subject.__dict__["_entries"] = sorted(entries, key=lambda e: e.position)
+        subject.__dict__["_statement_ids"] = set(recorded_ids)
+        return subject
+
+    @classmethod
     def start(cls, aggregate_id: UUID, items: list[ToRecord]) -> Subject:
         """Create the subject with its first statements, checked together like any others."""
         items = _unique(items, set())

@@ -145,6 +145,8 @@ def latest_item(statement: Any, entry: Entry, header: dict | None) -> tuple[str,
 class LatestFolder:
     """Valuations (by valued_on), actuals (by period), the IPO stance and the registration: last word wins."""
 
+    REFUSES = False  # a last word refuses nothing: its strict fold is its plain fold (see groups.refuses)
+
     def __init__(self, kind: str, strict: bool = False, header: Callable[[Any], dict] | None = None):
         self.kind, self.make_header = kind, header
         self.latest: dict[Any, Entry] = {}

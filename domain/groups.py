@@ -37,6 +37,23 @@ def grouped(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
     return dict(groups)
 
 
+def refuses(group: str) -> bool:
+    """Whether the strict fold of the unit can refuse a statement (a folder declares REFUSES = False when
+    it has no rule): a unit that cannot is checked without its members (only fixes are, by their chain)."""
+    factory = FOLDERS[group.split(":", 1)[0]]
+    return getattr(getattr(factory, "func", factory), "REFUSES", True)
+
+
+def last_word(group: str) -> tuple[bool, bool]:
+    """(whether the unit is a last-word fold, whether its items carry a list header taken from its first
+    statement): its items change only where a statement names them, at the end of its announcement."""
+    from stratlog.domain.folders import LatestFolder
+    factory = FOLDERS[group.split(":", 1)[0]]
+    if getattr(factory, "func", None) is not LatestFolder:
+        return False, False
+    return True, factory.keywords.get("header") is not None
+
+
 def make_folder(group: str, strict: bool = False):
     """The folder of a group, by its type (the part before the first colon)."""
     return FOLDERS[group.split(":", 1)[0]](strict)

@@ -191,6 +191,15 @@ def _text(data: dict) -> str:
 
 ITEM_COLUMNS = "unit, item, valid_from, valid_to, known_from, known_to, stated, data"
 INSERT_ITEMS = f"INSERT INTO rm_items ({ITEM_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)"
+DELETE_OPEN_ROW = ("DELETE FROM rm_items WHERE unit=? AND known_to=? AND item=? AND valid_from=? AND valid_to=? "
+                   "AND known_from=?")
+
+
+def open_row_key(unit: int, row: Any) -> tuple:
+    """DELETE_OPEN_ROW's values for an ItemRow of `unit` still known now (texts as the fold writes them):
+    a unit's open rows of one item never share their valid and known starts."""
+    return (unit, instant_number(row.known_to), row.item, day_number(row.valid_from), day_number(row.valid_to),
+            instant_number(row.known_from))
 
 
 class StatedFields:

@@ -16,10 +16,12 @@ from stratlog.domain.guidance import BRAND_TARGETS
 from stratlog.domain.history import Entry
 from stratlog.domain.model import ModelRenamed, ModelStatement
 from stratlog.domain.values import normalise_key
+from stratlog.infrastructure.appended_unit import caught_up_by_appending
 from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
-from stratlog.infrastructure.item_codec import INSERT_ITEMS, instant_number, item_values, unit_id
+from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, instant_number, item_values,
+                                                open_row_key, unit_id)
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
 from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
 from stratlog.infrastructure.statement_rows import (INSERT_STATEMENTS, stated_by_id, stated_columns,
@@ -102,11 +104,13 @@ class ReadModel(ReadAccess):
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(before)}")
 
-    def catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = (), progress: Progress = QUIET) -> int:
+    def catch_up(self, source: EventSource, recorded: list[tuple[int, Any]] = (), progress: Progress = QUIET,
+                 known: dict[tuple[str, int], LoggedEvent] | None = None) -> int:
         """Fold every event after our position; rows and position are written in one transaction.
 
         `recorded` are (position, event) pairs this process just saved: when they follow our
-        position they are used as they are instead of being read and decoded again.
+        position they are used as they are instead of being read and decoded again. `known` are
+        events this process already decoded, by (subject hex, version): a unit folds them as they are.
         """
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -116,7 +120,7 @@ class ReadModel(ReadAccess):
             elif behind >= REFOLD_FROM and behind >= self.position():
                 count = self._refold(source, progress)  # a log that more than doubled: fold it afresh
             else:
-                count = self._catch_up(source, recorded, progress)
+                count = self._catch_up(source, recorded, progress, known)
             self.conn.execute("COMMIT")
         except BaseException as error:
             self.forget_read_rows()  # shapes and statements this transaction added are gone
@@ -153,10 +157,11 @@ class ReadModel(ReadAccess):
             self.conn.execute(sql)
         return count
 
-    def _catch_up(self, source: EventSource, recorded: list[tuple[int, Any]], progress: Progress) -> int:
+    def _catch_up(self, source: EventSource, recorded: list[tuple[int, Any]], progress: Progress,
+                  known: dict[tuple[str, int], LoggedEvent] | None = None) -> int:
         """Fold the events after our position; those that do not decode are recorded in rm_damage."""
         touched: dict[tuple[str, str], tuple[str, str]] = {}
-        cache: dict[tuple[str, int], LoggedEvent] = {}
+        cache: dict[tuple[str, int], LoggedEvent] = dict(known or {})
         pending = _Pending()
         start = position = self.position()
         count, first = 0, _follows(recorded, position)
@@ -279,6 +284,9 @@ class ReadModel(ReadAccess):
 
     def _refresh_group(self, subject: str, group: str, brand: str, earliest: str, source, cache,
                        fresh: bool = False) -> None:
+        if not fresh and caught_up_by_appending(self, subject, group, brand,
+                                                lambda versions: self._events(subject, versions, source, cache)):
+            return  # a last-word unit that new statements only append to: their items alone are written
         wide = BRAND_TARGETS if group.startswith("targets:") else group  # a targets group folds targets:* too
         versions = [v for (v,) in self.conn.execute(
             "SELECT DISTINCT version FROM rm_members WHERE subject_id=? AND grp IN (?, ?) ORDER BY version",
@@ -291,15 +299,18 @@ class ReadModel(ReadAccess):
             latest = self.conn.execute("SELECT unit, latest_known FROM rm_groups WHERE subject_id=? AND grp=?",
                                        (subject, group)).fetchone()
             incremental = latest is not None and earliest > latest[1]
-            where = "unit=?" + (" AND known_to=?" if incremental else "")
-            args = ((latest[0] if latest else None,) + ((instant_number(OPEN_INSTANT),) if incremental else ()))
             open_rows = self._open_rows(latest[0]) if incremental else []
             after = latest[1] if incremental else None  # the last instant these rows were materialised at
-            self.conn.execute(f"DELETE FROM rm_items WHERE {where}", args)
+            if latest is not None and not incremental:
+                self.conn.execute("DELETE FROM rm_items WHERE unit=?", (latest[0],))
         rows = item_rows(group, entries, open_rows, after)
         kind = group.split(":", 1)[0]
         newest = max((instant_text(e.recorded_at) for e in entries), default="")
         unit = unit_id(self.conn, subject, group, brand, kind, newest)
+        if open_rows:  # only the rows that changed are written: an open row still open stays as it is
+            kept = set(open_rows)
+            rows, ended = [r for r in rows if r not in kept], kept - set(rows)
+            self.conn.executemany(DELETE_OPEN_ROW, [open_row_key(unit, r) for r in ended])
         self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(self.conn, logged), self.conn))
 
     def _open_rows(self, unit: int) -> list:

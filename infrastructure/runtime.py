@@ -73,8 +73,11 @@ class Runtime:
     def ledger(self) -> Ledger:
         if not self.settings.team_mode:
             from stratlog.infrastructure.bulk_fold import FoldAsWritten
+            from stratlog.infrastructure.unit_history import ReadModelUnits
+            self.units = ReadModelUnits(self.read_model, lambda: EventSource(self.ledger))
             return Ledger(self.settings.eventsourcing_env(self.read_only), index=self.read_model,
-                          refresh_index=self.catch_up, clock=self.clock, fold_written=FoldAsWritten.start)
+                          refresh_index=self.catch_up, clock=self.clock, fold_written=FoldAsWritten.start,
+                          units=self.units)
         from stratlog.infrastructure.postgres_store import connection_failure
         env = self.settings.eventsourcing_env()
         try:
@@ -89,7 +92,11 @@ class Runtime:
 
     def catch_up(self, recorded: list = (), progress: Progress = QUIET) -> int:
         """Bring the read model up to the log; `recorded` are events this process just saved."""
-        return self.read_model.catch_up(EventSource(self.ledger), recorded, progress)
+        units = getattr(self, "units", None)
+        known = None
+        if units is not None:  # what the last command decoded is folded once, then forgotten
+            known, units.loaded = units.loaded, {}
+        return self.read_model.catch_up(EventSource(self.ledger), recorded, progress, known)
 
     # -- writing ---------------------------------------------------------------------------
     def record(self, records: Sequence, restored: Sequence | None = None, progress: Progress = QUIET) -> Recorded:

@@ -50,6 +50,10 @@ class SQLiteSession:
     def write(self, stored_events: Sequence[StoredEvent]) -> list[int]:
         return self.recorder.insert_rows(self.raw, stored_events)
 
+    def last_position(self) -> int:
+        """The log's last notification id, read under the write lock (0: an empty log)."""
+        return self.raw.execute(f"SELECT MAX(rowid) FROM {self.recorder.events_table_name}").fetchone()[0] or 0
+
     def recorded_up_to(self, instant: datetime) -> None:
         if self.high_water is None or instant > self.high_water:
             self.high_water, self.mark_stale = instant, True

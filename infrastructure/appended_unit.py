@@ -1,0 +1,94 @@
+"""Catching a last-word unit up from the statements a new instant appends (application/last_word.py):
+only the new statements are read and only the rows of the items they name are written."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, Callable
+
+from stratlog.application.last_word import appended_rows, appends
+from stratlog.application.projection import OPEN_DATE, OPEN_INSTANT, ItemRow
+from stratlog.domain.dates import PartialDate, instant_text
+from stratlog.domain.groups import last_word
+from stratlog.domain.history import Entry
+from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, day_number, instant_number,
+                                                item_values, open_row_key, unit_id)
+from stratlog.infrastructure.statement_rows import stated_by_id
+
+FIX_KINDS = ("statement-corrected", "statement-retracted")
+
+
+def _bounds(text: str) -> tuple[date, date]:
+    """(start, end) of an announced date as stored: a day (most of them) read directly, the rest parsed."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        day = date.fromisoformat(text)
+        return day, day
+    parsed = PartialDate.parse(text)
+    return parsed.start, parsed.end
+
+
+def _latest(announced: list[str | None]) -> tuple[date, date] | None:
+    """The latest announced start and end among members (None: one has no announced date)."""
+    texts = set(announced)
+    if not all(texts):
+        return None
+    bounds = [_bounds(text) for text in texts]
+    return max(start for start, _ in bounds), max(end for _, end in bounds)
+
+
+def caught_up_by_appending(store: Any, subject: str, group: str, brand: str,
+                           logged_of: Callable[[list[int]], list[Any]]) -> bool:
+    """Catch the unit up if what was recorded since its rows were made only appends to it; False when the
+    unit must be folded again (not a last-word unit, a fix, new statements that sort earlier, …).
+
+    `store` is the read model (its connection and `stored_rows`); `logged_of(versions)` the subject's
+    logged events of those versions."""
+    conn = store.conn
+    row = conn.execute("SELECT unit, latest_known FROM rm_groups WHERE subject_id=? AND grp=?",
+                       (subject, group)).fetchone()
+    plain, headed = last_word(group)
+    if not plain or row is None:
+        return False
+    unit, latest = row
+    header = None
+    if headed:  # the header every item carries, as the unit's first statement (still first) made it
+        found = store.stored_rows("i.unit=? AND i.known_to=? AND i.valid_to=? LIMIT 1",
+                                  (unit, instant_number(OPEN_INSTANT), day_number(OPEN_DATE)))
+        header = json.loads(found[0][5]).get("_group") if found else None
+        if header is None:
+            return False
+    members = conn.execute(
+        "SELECT s.version, s.kind, s.announced_on, s.recorded_at FROM rm_members m JOIN rm_statements s "
+        "ON s.subject_id = m.subject_id AND s.version = m.version WHERE m.subject_id=? AND m.grp=?",
+        (subject, group)).fetchall()
+    if any(kind in FIX_KINDS for _, kind, _, _ in members):
+        return False
+    old = [announced for _, _, announced, at in members if at <= latest]
+    new_versions = sorted(version for version, _, _, at in members if at > latest)
+    instants = {at for _, _, _, at in members if at > latest}
+    if len(instants) != 1:
+        return False
+    try:
+        bounds = _latest(old) if old else (None, None)
+    except ValueError:
+        return False
+    logged = logged_of(new_versions)
+    new = [Entry(e.event.statement_id, e.event.originator_version, e.event.recorded_at, e.event.statement)
+           for e in logged]
+    if bounds is None or len(new) != len(new_versions) or not appends(new, *bounds):
+        return False
+    known_at = instant_text(new[0].recorded_at)
+    if known_at != next(iter(instants)):
+        return False
+    ended, added = appended_rows(new, known_at, lambda item: _open_dated(store, unit, item), header)
+    conn.executemany(DELETE_OPEN_ROW, [open_row_key(unit, r) for r in ended])
+    unit_id(conn, subject, group, brand, group.split(":", 1)[0], known_at)
+    conn.executemany(INSERT_ITEMS, item_values(unit, added, stated_by_id(conn, logged), conn))
+    return True
+
+
+def _open_dated(store: Any, unit: int, item: str) -> ItemRow | None:
+    found = store.stored_rows("i.unit=? AND i.known_to=? AND i.item=? AND i.valid_to=?",
+                              (unit, instant_number(OPEN_INSTANT), item, day_number(OPEN_DATE)))
+    return ItemRow(*found[0]) if found else None
