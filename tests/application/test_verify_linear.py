@@ -14,6 +14,7 @@ from stratlog.application.reference import ReferenceFold
 from stratlog.application.unit_items import first_difference
 from stratlog.application.verification import ANSWER_FLOOR, sample_questions, verify_read_model
 from stratlog.infrastructure.config import settings
+from stratlog.infrastructure.item_codec import instant_number
 from stratlog.infrastructure.runtime import Runtime
 from tests.builders import fix, statement
 
@@ -75,9 +76,12 @@ def test_a_long_unit_is_folded_from_scratch_at_a_few_points_only(long_unit, monk
     assert len(calls) < VALUATIONS // 2
 
 
+VALUATIONS_UNIT = "unit IN (SELECT unit FROM rm_groups WHERE grp='valuations')"
+
+
 def test_a_wrong_row_in_the_middle_of_a_long_unit_is_named_by_its_date(long_unit):
     db = long_unit[0]
-    assert sql(db, "UPDATE rm_items SET data=replace(data, '1030', '1031') WHERE grp='valuations' "
+    assert sql(db, f"UPDATE rm_items SET data=replace(data, '1030', '1031') WHERE {VALUATIONS_UNIT} "
                    "AND data LIKE '%1030%'") >= 1
     report = verify(db)
     assert len(report.unit_problems) == 1
@@ -88,8 +92,8 @@ def test_a_wrong_row_in_the_middle_of_a_long_unit_is_named_by_its_date(long_unit
 def test_a_wrong_row_of_a_long_unit_known_only_at_the_earlier_instant_is_named_with_that_instant(long_unit):
     db, first, second = long_unit
     known_from, known_to = (t.strftime("%Y-%m-%dT%H:%M:%S.%fZ") for t in (first, second))
-    assert sql(db, f"UPDATE rm_items SET data=replace(data, '1020', '1021') WHERE grp='valuations' "
-                   f"AND known_to='{known_to}' AND data LIKE '%1020%'") == 1
+    assert sql(db, f"UPDATE rm_items SET data=replace(data, '1020', '1021') WHERE {VALUATIONS_UNIT} "
+                   f"AND known_to={instant_number(known_to)} AND data LIKE '%1020%'") == 1
     report = verify(db)
     assert len(report.unit_problems) == 1
     assert report.unit_problems[0].endswith(f"as of {valued(20).announced_on.end}, known at {known_from}: "
