@@ -66,7 +66,7 @@ def _required_cagr(target: dict, actual: dict | None, deadline: PartialDate) -> 
     base = number_of(actual["value"])
     period = PartialDate.parse(actual["period"])
     years = deadline.year - period.year
-    if base is None or base <= 0 or years <= 0 or not period.is_annual or unit_of(actual["value"], actual["unit"]) != target["unit"]:
+    if base is None or base <= 0 or goal <= 0 or years <= 0 or not period.is_annual or unit_of(actual["value"], actual["unit"]) != target["unit"]:
         return None
     try:
         growth = (float(goal / base) ** (1 / years) - 1) * 100

@@ -264,3 +264,12 @@ def test_an_open_target_is_pending_with_no_required_growth():
     assert evaluate(target_row, [], date(2030, 1, 1)) == {"actual": None, "actual_period": None, "actual_comparator": None,
                                                          "required_cagr": None, "status": "pending"}
     assert evaluate({**target_row, "withdrawn": True}, [], date(2030, 1, 1))["status"] == "withdrawn"
+
+
+@pytest.mark.parametrize("goal, base", [(-5, 100), (0, 100), (-200, -100)])
+def test_no_growth_rate_is_required_toward_or_from_a_figure_that_is_not_positive(goal, base):
+    """A loss target (a negative goal) once raised a TypeError: a negative ratio's root is a complex number."""
+    row = kpi_row(target(goal, kpi="ebit", unit="EUR"), actual("2023", base, kpi="ebit", unit="EUR"))
+    assert row["required_cagr"] is None
+    assert row["status"] in ("achieved", "on-track", "at-risk", "off-track", "no-actual", "not-due")
+
