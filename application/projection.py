@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from stratlog.application.fold_version import PROJECTION_VERSION  # noqa: F401 - bump it when this fold changes
 from stratlog.domain.dates import instant_text
@@ -38,18 +38,23 @@ class ItemRow:
 def dated_items(group: str, entries: list[Entry], known_at: datetime | None) -> Iterator[tuple[str, str, str, str]]:
     """(item, valid_from, valid_to, data) of a group as this database knew it at `known_at`."""
     fixed = apply_fixes(entries, known_at)
-    members = [e for e in fixed if not e.is_fix and belongs(e.statement, group)]
-    opened: dict[str, tuple[str, dict]] = {}
+    return item_intervals(group, [e for e in fixed if not e.is_fix and belongs(e.statement, group)], _text)
+
+
+def item_intervals(group: str, members: list[Entry], text: Callable[[Any], str]) -> Iterator[tuple[str, str, str, str]]:
+    """(item, valid_from, valid_to, text(value)) of each item of a unit over announced dates, folded change
+    by change from its members (fixed, in fold order); valid_to of a value still held is OPEN_DATE."""
+    opened: dict[str, tuple[str, Any]] = {}
     for step, changes in items_over_dates(group, members):
         since = FIRST_DATE if step == date.min else step.isoformat()
         for key, data in changes.items():
             if key in opened:
                 start, before = opened.pop(key)
-                yield key, start, since, _text(before)
+                yield key, start, since, text(before)
             if data is not None:
                 opened[key] = (since, data)
     for key, (start, data) in opened.items():
-        yield key, start, OPEN_DATE, _text(data)
+        yield key, start, OPEN_DATE, text(data)
 
 
 def _text(data: dict) -> str:

@@ -15,10 +15,8 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from stratlog.domain.groups import items_over_dates
+from stratlog.application.projection import item_intervals
 from stratlog.domain.history import Entry
-
-FIRST_DATE, OPEN_DATE = "0001-01-01", "9999-12-31"
 Intervals = list[tuple[str, str, str]]  # (valid_from, valid_to, the value as canonical JSON), by valid_from
 
 
@@ -30,17 +28,8 @@ def canonical(value: Any) -> str:
 def folded_items(group: str, members: list[Entry]) -> dict[str, Intervals]:
     """Each item of the unit with its values over announced dates, from its fold over dates."""
     found: dict[str, Intervals] = defaultdict(list)
-    opened: dict[str, tuple[str, Any]] = {}
-    for step, changes in items_over_dates(group, members):
-        since = FIRST_DATE if step == date.min else step.isoformat()
-        for key, value in changes.items():
-            if key in opened:
-                start, before = opened.pop(key)
-                found[key].append((start, since, canonical(before)))
-            if value is not None:
-                opened[key] = (since, value)
-    for key, (start, value) in opened.items():
-        found[key].append((start, OPEN_DATE, canonical(value)))
+    for key, start, end, value in item_intervals(group, members, canonical):
+        found[key].append((start, end, value))
     return found
 
 

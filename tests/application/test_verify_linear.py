@@ -12,10 +12,11 @@ import pytest
 from stratlog.application import reference as reference_module
 from stratlog.application.reference import ReferenceFold
 from stratlog.application.unit_items import first_difference
-from stratlog.application.verification import ANSWER_FLOOR, sample_questions, verify_read_model
+from stratlog.application.verification import ANSWER_FLOOR, sample_questions
 from stratlog.infrastructure.config import settings
 from stratlog.infrastructure.item_codec import instant_number
 from stratlog.infrastructure.runtime import Runtime
+from tests.application.test_verify_units import verify
 from tests.builders import fix, statement
 
 VALUATIONS = 60
@@ -47,12 +48,6 @@ def long_unit(tmp_path):
     return db, first, second
 
 
-def verify(db: str):
-    runtime = Runtime(settings(db), writing=False)
-    try:
-        return verify_read_model(runtime.ledger, runtime.fresh_read_model(), max_dates=40)
-    finally:
-        runtime.close()
 
 
 def sql(db: str, text: str) -> int:
