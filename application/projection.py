@@ -94,7 +94,8 @@ class KnownFold:
             return None
         earliest = min(e.end for e in [*new, *changed, *gone, *(self.members[e.statement_id] for e in changed)])
         before = self.answers()
-        if self.fold is not None and not (changed or gone) and earliest > self.fold.last_step:
+        last = self.fold.last_step if self.fold is not None else None  # None: no date folded yet (no members)
+        if last is not None and not (changed or gone) and earliest > last:
             self.members.update((e.statement_id, e) for e in new)
             self.fold.extend(new)
         else:

@@ -75,6 +75,7 @@ def apply_fixes(entries: Iterable[Entry], known_at: datetime | None = None) -> l
     correction that makes its statement invalid InvalidInput.
     """
     by_id: dict[str, Entry] = {}
+    fixes: dict[str, Entry] = {}  # our fixes by id: one names a statement, never another fix
     waiting: set[str] = set()  # targets whose chain of fixes is not all known at `known_at`
     for entry in sorted(entries, key=lambda e: e.position):
         known = known_at is None or entry.recorded_at <= known_at
@@ -82,7 +83,15 @@ def apply_fixes(entries: Iterable[Entry], known_at: datetime | None = None) -> l
             if known:
                 by_id.setdefault(entry.statement_id, entry)
             continue
+        fixes.setdefault(entry.statement_id, entry)
         target = entry.statement.target
+        if target in fixes:
+            fix = fixes[target]
+            raise StatementNotFound(
+                f"{entry.kind} names {quoted(target)}, which is our "
+                f"{'correction' if fix.kind == 'statement-corrected' else 'retraction'} of statement "
+                f"{quoted(fix.statement.target)}, not a statement: name statement {fix.statement.target[:8]} "
+                f"instead (its latest correction is what counts)", statement_ids=(entry.statement_id,))
         original = by_id.get(target)
         if known_at is not None and (not known or original is None or target in waiting):
             waiting.add(target)

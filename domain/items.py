@@ -25,8 +25,10 @@ def regroup(items: Iterable[tuple[str, dict]]) -> list[dict]:
             view = views[group] = {**item["_group"], **{name: [] for name, _, _ in LISTS[item["_group"]["type"]]}}
         view[item["_list"]].append(item)
     for view in views.values():
-        for name, _, _ in LISTS.get(view["type"], ()):
-            view[name] = [_plain(i) for i in sorted(view[name], key=lambda i: i["_seq"])]
+        for name, field, _ in LISTS.get(view["type"], ()):
+            # Items of one place (two actuals of the same span written differently, `2024` and
+            # `2024-01..2024-12`) keep the order of their key, not the order they were stored in.
+            view[name] = [_plain(i) for i in sorted(view[name], key=lambda i: (i["_seq"], str(i.get(field))))]
     return list(views.values())
 
 
