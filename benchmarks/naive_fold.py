@@ -7,7 +7,7 @@ from uuid import UUID
 
 from stratlog.domain import views
 from stratlog.domain.groups import fold_group, grouped as grouped_entries
-from stratlog.domain.history import Entry, apply_fixes
+from stratlog.domain.history import apply_fixes
 
 
 class NaiveFold:
@@ -31,7 +31,7 @@ class NaiveFold:
             entries = []
             for stored in self.ledger.recorder.select_events(subject):
                 event = self.ledger.mapper.to_domain_event(stored)
-                entries.append(Entry(event.statement_id, event.originator_version, event.recorded_at, event.statement))
+                entries.append(event.entry())
             fixed = [e for e in apply_fixes(entries, known_at) if not e.is_fix]
             for group, members in grouped_entries(fixed).items():
                 view = fold_group(group, members, as_of)

@@ -97,8 +97,12 @@ class StatementRecorded(DomainEvent, CanInitAggregate[UUID]):
             return CanInitAggregate.mutate(self, aggregate)
         return CanMutateAggregate.mutate(self, aggregate)
 
+    def entry(self) -> Entry:
+        """This statement as an entry of its subject's history: (statement id, version, recorded_at, statement)."""
+        return Entry(self.statement_id, self.originator_version, self.recorded_at, self.statement)
+
     def apply(self, aggregate: Any) -> None:
-        aggregate.remember(Entry(self.statement_id, self.originator_version, self.recorded_at, self.statement))
+        aggregate.remember(self.entry())
 
 
 def end_date_upcast(field: str) -> staticmethod:

@@ -11,7 +11,6 @@ from stratlog.application.last_word import appended_rows, appends
 from stratlog.application.projection import OPEN_DATE, OPEN_INSTANT, ItemRow
 from stratlog.domain.dates import PartialDate, instant_text
 from stratlog.domain.groups import last_word
-from stratlog.domain.history import Entry
 from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, day_number, instant_number,
                                                 item_values, open_row_key, unit_id)
 from stratlog.infrastructure.statement_rows import stated_by_id
@@ -74,8 +73,7 @@ def caught_up_by_appending(store: Any, subject: str, group: str, brand: str,
     except ValueError:
         return False
     logged = logged_of(new_versions)
-    new = [Entry(e.event.statement_id, e.event.originator_version, e.event.recorded_at, e.event.statement)
-           for e in logged]
+    new = [e.event.entry() for e in logged]
     if bounds is None or len(new) != len(new_versions) or not appends(new, *bounds):
         return False
     known_at = instant_text(new[0].recorded_at)

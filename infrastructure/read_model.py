@@ -13,7 +13,6 @@ from stratlog.domain.dates import instant_text
 from stratlog.domain.fixes import Fix, StatementCorrected
 from stratlog.domain.groups import group_of
 from stratlog.domain.guidance import BRAND_TARGETS
-from stratlog.domain.history import Entry
 from stratlog.domain.model import ModelRenamed, ModelStatement
 from stratlog.domain.values import normalise_key
 from stratlog.infrastructure.appended_unit import caught_up_by_appending
@@ -292,8 +291,7 @@ class ReadModel(ReadAccess):
             "SELECT DISTINCT version FROM rm_members WHERE subject_id=? AND grp IN (?, ?) ORDER BY version",
             (subject, group, wide))]
         logged = self._events(subject, versions, source, cache)
-        entries = [Entry(e.event.statement_id, e.event.originator_version, e.event.recorded_at, e.event.statement)
-                   for e in logged]
+        entries = [e.event.entry() for e in logged]
         open_rows, after = [], None
         if not fresh:
             latest = self.conn.execute("SELECT unit, latest_known FROM rm_groups WHERE subject_id=? AND grp=?",

@@ -65,5 +65,4 @@ class ReadModelUnits:
         found = [self.loaded.get((subject.hex, v)) for v in versions]
         if any(e is None for e in found):
             return None  # an event that no longer decodes: the whole aggregate is replayed (and named)
-        return [Entry(e.event.statement_id, e.event.originator_version, e.event.recorded_at, e.event.statement)
-                for e in found]
+        return [e.event.entry() for e in found]
