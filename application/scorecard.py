@@ -12,7 +12,6 @@ from stratlog.domain.dates import PartialDate
 from stratlog.domain.track_record import brand_track_record, revision_direction
 
 NEW_STATEMENTS_SHOWN = 12  # the newest statements listed by name; the rest are counted
-FIXES = ("statement-corrected", "statement-retracted")
 
 
 @dataclass(frozen=True)

@@ -92,3 +92,6 @@ class StatementRetracted(Fix):
     kind: Literal["statement-retracted"]
     retracts: StrictStr
     reason: Text
+
+
+FIX_KINDS = (StatementCorrected.KIND, StatementRetracted.KIND)  # the kinds of our fixes, as rm_statements stores them

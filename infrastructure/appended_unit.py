@@ -10,12 +10,11 @@ from typing import Any, Callable
 from stratlog.application.last_word import appended_rows, appends
 from stratlog.application.projection import OPEN_DATE, OPEN_INSTANT, ItemRow
 from stratlog.domain.dates import PartialDate, instant_text
+from stratlog.domain.fixes import FIX_KINDS
 from stratlog.domain.groups import last_word
 from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, day_number, instant_number,
                                                 item_values, open_row_key, unit_id)
 from stratlog.infrastructure.statement_rows import stated_by_id
-
-FIX_KINDS = ("statement-corrected", "statement-retracted")
 
 
 def _bounds(text: str) -> tuple[date, date]:

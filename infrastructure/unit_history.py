@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, Callable
 from uuid import UUID
 
+from stratlog.domain.fixes import FIX_KINDS
 from stratlog.domain.history import Entry
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent
 
-FIX_KINDS = ("statement-corrected", "statement-retracted")
 
 
 class ReadModelUnits:
