@@ -96,6 +96,11 @@ class PartialDate:
 
     @classmethod
     def _parse_simple(cls, text: str, original: Any) -> PartialDate:
+        if len(text) == 10 and text[4] == text[7] == "-" and text.replace("-", "").isdigit():
+            try:  # a whole day, the most common form, read without the pattern
+                return cls.of_day(date.fromisoformat(text))
+            except ValueError:
+                pass  # not a real day: the pattern below says why
         match = _PATTERN.match(text)
         if not match or ((match.group(2) or match.group(3)) and match.group(5)):
             raise ValueError(_not_a_date(text, original))

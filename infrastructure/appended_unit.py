@@ -17,21 +17,12 @@ from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, d
 from stratlog.infrastructure.statement_rows import stated_by_id
 
 
-def _bounds(text: str) -> tuple[date, date]:
-    """(start, end) of an announced date as stored: a day (most of them) read directly, the rest parsed."""
-    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
-        day = date.fromisoformat(text)
-        return day, day
-    parsed = PartialDate.parse(text)
-    return parsed.start, parsed.end
-
-
 def _latest(announced: list[str | None]) -> tuple[date, date] | None:
     """The latest announced start and end among members (None: one has no announced date)."""
     texts = set(announced)
     if not all(texts):
         return None
-    bounds = [_bounds(text) for text in texts]
+    bounds = [(parsed.start, parsed.end) for parsed in map(PartialDate.parse, texts)]
     return max(start for start, _ in bounds), max(end for _, end in bounds)
 
 
