@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from stratlog.application.projection import OPEN_DATE, OPEN_INSTANT, ItemRow, _text
+from stratlog.application.projection import OPEN_DATE, OPEN_INSTANT, ItemRow
 from stratlog.domain.folders import latest_item
 from stratlog.domain.history import Entry, fold_key
+from stratlog.domain.jsonvalues import item_text
 
 
 def appends(new: list[Entry], latest_start: date | None, latest_end: date | None) -> bool:
@@ -35,7 +36,7 @@ def appended_rows(new: list[Entry], known_at: str, open_dated: Callable[[str], I
     by_step: dict[date, dict[str, str]] = {}
     for entry in sorted(new, key=fold_key):
         key, item = latest_item(entry.statement, entry, header)
-        by_step.setdefault(entry.end, {})[key] = _text(item)  # the last word at a step wins
+        by_step.setdefault(entry.end, {})[key] = item_text(item)  # the last word at a step wins
     for step in sorted(by_step):
         for key, text in by_step[step].items():
             steps.setdefault(key, []).append((step, text))

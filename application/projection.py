@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Iterator
@@ -12,6 +11,7 @@ from stratlog.domain.dates import instant_text
 from stratlog.domain.date_fold import DateFold
 from stratlog.domain.groups import belongs, items_over_dates
 from stratlog.domain.history import Entry, apply_fixes
+from stratlog.domain.jsonvalues import item_text
 
 OPEN_DATE = "9999-12-31"
 OPEN_INSTANT = "9999-12-31T23:59:59.999999Z"
@@ -38,7 +38,7 @@ class ItemRow:
 def dated_items(group: str, entries: list[Entry], known_at: datetime | None) -> Iterator[tuple[str, str, str, str]]:
     """(item, valid_from, valid_to, data) of a group as this database knew it at `known_at`."""
     fixed = apply_fixes(entries, known_at)
-    return item_intervals(group, [e for e in fixed if not e.is_fix and belongs(e.statement, group)], _text)
+    return item_intervals(group, [e for e in fixed if not e.is_fix and belongs(e.statement, group)], item_text)
 
 
 def item_intervals(group: str, members: list[Entry], text: Callable[[Any], str]) -> Iterator[tuple[str, str, str, str]]:
@@ -55,10 +55,6 @@ def item_intervals(group: str, members: list[Entry], text: Callable[[Any], str])
                 opened[key] = (since, data)
     for key, (start, data) in opened.items():
         yield key, start, OPEN_DATE, text(data)
-
-
-def _text(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 class KnownFold:
@@ -120,7 +116,7 @@ class KnownFold:
                     start, text = self.opened.pop(key)
                     self.closed.add((key, start, since, text))
                 if data is not None:
-                    self.opened[key] = (since, _text(data))
+                    self.opened[key] = (since, item_text(data))
 
 
 def _same(before: Entry, after: Entry) -> bool:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
+
+
+def item_text(item: dict) -> str:
+    """An item as the read model stores and compares it: canonical JSON (keys sorted, compact, UTF-8 as is).
+    The fold writes it and the compact rows give it back byte for byte."""
+    return json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def number_of(value: Any) -> Decimal | None:

@@ -13,6 +13,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
+from stratlog.domain.jsonvalues import item_text
+
 # The fields folders.stated() gives an item: when and where its subject was last stated. When every one
 # of them is what the statements table says of `statement_id`, the item keeps only that statement's
 # log position (column `stated`) and the reader restores them.
@@ -119,7 +121,7 @@ class Shape:
 
 def canonical(data: str, stated: tuple | None, shape_of: Callable[[int], Shape]) -> str:
     """The fold's canonical JSON text of a stored item (what ItemRow.data holds)."""
-    return _text(unpacked(data, stated, shape_of))
+    return item_text(unpacked(data, stated, shape_of))
 
 
 def unit_id(conn: Any, subject: str, group: str, brand: str, kind: str, newest: str) -> int:
@@ -178,15 +180,11 @@ _ABSENT = _Absent()
 
 def shape_text(item: dict, fixed: dict) -> str:
     """The JSON text that stands for a shape in rm_shapes: the keys of `item` and the `fixed` values."""
-    return _text({"fixed": fixed, "keys": list(item)})
+    return item_text({"fixed": fixed, "keys": list(item)})
 
 
 # Values read back from canonical JSON keep its sorted keys: encoding them again needs no sorting.
 _VALUES = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def _text(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 ITEM_COLUMNS = "unit, item, valid_from, valid_to, known_from, known_to, stated, data"
