@@ -75,6 +75,7 @@ class KnownFold:
         self.fold: DateFold | None = None
         self.opened: dict[str, tuple[str, str]] = {}  # item -> (valid_from, data text)
         self.closed: set[tuple[str, str, str, str]] = set()
+        self.values: dict[str, Any] = {}  # data text -> the item it was written from (for the row packer)
 
     def answers(self) -> set[tuple[str, str, str, str]]:
         """Every (item, valid_from, valid_to, data) of the instant folded last."""
@@ -116,7 +117,9 @@ class KnownFold:
                     start, text = self.opened.pop(key)
                     self.closed.add((key, start, since, text))
                 if data is not None:
-                    self.opened[key] = (since, item_text(data))
+                    text = item_text(data)
+                    self.values[text] = data
+                    self.opened[key] = (since, text)
 
 
 def _same(before: Entry, after: Entry) -> bool:
@@ -125,7 +128,8 @@ def _same(before: Entry, after: Entry) -> bool:
                                and (before.retracted_by is None) == (after.retracted_by is None))
 
 
-def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = (), after: str | None = None) -> list[ItemRow]:
+def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = (), after: str | None = None,
+              values: dict[str, Any] | None = None) -> list[ItemRow]:
     """All rows of a group from the open rows on: those whose known period ended, and those still open.
 
     `open_rows` are the group's rows still known now (known_to open), materialised up to the instant
@@ -133,6 +137,8 @@ def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = (), a
     (see KnownFold), and a row whose answer does not change stays open. `after` matters when the last
     instant materialised only ended rows (a retraction): starting earlier would add again rows that
     had already ended. Called with no open rows, it materialises the group's whole history.
+    `values`, when given, is filled with the item each data text the fold wrote was made from, so the row
+    packer need not parse that text again (a text of an open row read back is not among them).
     """
     latest = after if after is not None else max((r.known_from for r in open_rows), default="")
     instants = sorted({e.recorded_at for e in entries if instant_text(e.recorded_at) > latest})
@@ -152,6 +158,8 @@ def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = (), a
             rows.append(_row(answer, current.pop(answer), at))
         for answer in added:
             current[answer] = at
+    if values is not None:
+        values.update(fold.values)
     return rows + [_row(answer, since, OPEN_INSTANT) for answer, since in current.items()]
 
 

@@ -61,7 +61,7 @@ def stated_values(statement_id: str, announced_on: str | None, recorded_at: str,
 
 
 def packed(data: str, statements: dict[str, tuple[int, dict]],
-           shape_id: Callable[[dict, dict], int]) -> tuple[int | None, str]:
+           shape_id: Callable[[dict, dict], int], item: Any = None) -> tuple[int | None, str]:
     """(stated position, stored JSON) of an item's canonical JSON text.
 
     `statements` maps a statement id to (log position, stated_values of it). When the item's stated
@@ -70,10 +70,17 @@ def packed(data: str, statements: dict[str, tuple[int, dict]],
     stored as a JSON array: the id of its shape in rm_shapes (`shape_id` of the item without its FIXED
     keys, and of their values, the same for every item of a group), then the values of the other keys
     in key order.
+
+    `item`: the value `data` was written from (data == item_text(item)), when the fold hands it over;
+    it is then packed as it is, never parsed from the text again, into the same stored text.
     """
-    item = json.loads(data)
+    if item is None:
+        item, encoder = json.loads(data), _VALUES
+    else:
+        encoder = _SORTED_VALUES
     if not isinstance(item, dict):
         return None, data
+    item = {key: item[key] for key in sorted(item)}  # a copy in key order (read-back JSON is in it already)
     known = statements.get(item.get("statement_id"))
     position = None
     if known is not None and all(item.get(k, _ABSENT) == v for k, v in known[1].items()):
@@ -81,7 +88,7 @@ def packed(data: str, statements: dict[str, tuple[int, dict]],
         for key in STATED:
             del item[key]
     fixed = {key: item.pop(key) for key in FIXED if key in item}
-    return position, _VALUES.encode([shape_id(item, fixed), *item.values()])
+    return position, encoder.encode([shape_id(item, fixed), *item.values()])
 
 
 def unpacked(data: str, stated: tuple | None, shape_of: Callable[[int], Shape]) -> dict:
@@ -132,12 +139,16 @@ def unit_id(conn: Any, subject: str, group: str, brand: str, kind: str, newest: 
         "latest_known=excluded.latest_known RETURNING unit", (subject, group, brand, kind, newest)).fetchone()[0]
 
 
-def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict]], conn: Any) -> list[tuple]:
-    """INSERT values (ITEM_COLUMNS order) of a unit's ItemRows; new key sets are added to rm_shapes."""
+def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict]], conn: Any,
+                made_from: dict[str, Any] | None = None) -> list[tuple]:
+    """INSERT values (ITEM_COLUMNS order) of a unit's ItemRows; new key sets are added to rm_shapes.
+    `made_from`: data text -> the item the fold wrote it from (see projection.item_rows), packed without
+    parsing the text again; a row whose text is not among them is parsed."""
     shapes: dict[tuple, int] = {}
+    made_from = made_from or {}
 
     def shape_id(item: dict, fixed: dict) -> int:
-        known = (tuple(item), str(fixed))  # fixed values are JSON read back: str() tells them apart
+        known = (tuple(item), item_text(fixed) if fixed else "")  # as JSON: a tuple and a list are the same
         if known not in shapes:
             keys = shape_text(item, fixed)
             found = conn.execute("SELECT id FROM rm_shapes WHERE keys=?", (keys,)).fetchone()
@@ -147,7 +158,7 @@ def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict
 
     values = []
     for r in rows:
-        position, data = packed(r.data, statements, shape_id)
+        position, data = packed(r.data, statements, shape_id, made_from.get(r.data))
         values.append((unit, r.item, day_number(r.valid_from), day_number(r.valid_to),
                        instant_number(r.known_from), instant_number(r.known_to), position, data))
     return values
@@ -183,8 +194,10 @@ def shape_text(item: dict, fixed: dict) -> str:
     return item_text({"fixed": fixed, "keys": list(item)})
 
 
-# Values read back from canonical JSON keep its sorted keys: encoding them again needs no sorting.
+# Values read back from canonical JSON keep its sorted keys: encoding them again needs no sorting. The
+# fold's own values are encoded with sorted keys, as item_text wrote them: the same text either way.
 _VALUES = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_SORTED_VALUES = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 ITEM_COLUMNS = "unit, item, valid_from, valid_to, known_from, known_to, stated, data"

@@ -301,7 +301,8 @@ class ReadModel(ReadAccess):
             after = latest[1] if incremental else None  # the last instant these rows were materialised at
             if latest is not None and not incremental:
                 self.conn.execute("DELETE FROM rm_items WHERE unit=?", (latest[0],))
-        rows = item_rows(group, entries, open_rows, after)
+        values: dict[str, Any] = {}
+        rows = item_rows(group, entries, open_rows, after, values)
         kind = group.split(":", 1)[0]
         newest = max((instant_text(e.recorded_at) for e in entries), default="")
         unit = unit_id(self.conn, subject, group, brand, kind, newest)
@@ -309,7 +310,7 @@ class ReadModel(ReadAccess):
             kept = set(open_rows)
             rows, ended = [r for r in rows if r not in kept], kept - set(rows)
             self.conn.executemany(DELETE_OPEN_ROW, [open_row_key(unit, r) for r in ended])
-        self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(self.conn, logged), self.conn))
+        self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(self.conn, logged), self.conn, values))
 
     def _open_rows(self, unit: int) -> list:
         """The unit's rows still known now, as the fold wrote them (texts and canonical JSON)."""

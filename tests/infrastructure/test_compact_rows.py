@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from stratlog.infrastructure.item_codec import (Shape, canonical, day_number, day_text, instant_from_number,
                                                 instant_number, packed, shape_text, stated_values)
@@ -93,3 +93,30 @@ def test_a_source_is_stored_once_and_one_whose_digest_is_taken_gets_a_row_of_its
         assert other != first and conn.execute("SELECT digest FROM rm_sources WHERE id=?", (other,)).fetchone() == (None,)
     finally:
         model.close()
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5)
+                           | st.floats(allow_nan=False, allow_infinity=False),
+                           lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner)
+                           | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=8)
+
+
+@given(st.dictionaries(st.sampled_from(["zeta", "kpi", "alpha", "_group", "_list", "value", "source"]), JSON_VALUES),
+       st.booleans())
+@settings(deadline=None)
+def test_an_item_handed_over_by_the_fold_is_stored_as_its_text_would_be(extra, stated):
+    """The fold hands the packer the item it wrote a text from (keys in any order, tuples, nested dicts
+    unsorted): it is stored byte for byte as parsing that text gives, with the same shapes asked for."""
+    item = dict(reversed(list({**(STATED if stated else {}), **extra}.items())))
+    asked: list[tuple] = [[], []]
+
+    def shape_id(number):
+        return lambda rest, fixed: asked[number].append(shape_text(rest, fixed)) or 1
+
+    from_text = packed(text(item), {"s1": (7, STATED)}, shape_id(0))
+    from_item = packed(text(item), {"s1": (7, STATED)}, shape_id(1), item)
+    assert from_item == from_text and asked[0] == asked[1]
+
+
+def test_an_item_handed_over_that_is_not_an_object_is_stored_as_its_text():
+    assert packed("[1,2]", {}, lambda rest, fixed: 1, [1, 2]) == (None, "[1,2]")
