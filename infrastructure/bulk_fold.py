@@ -8,7 +8,7 @@ from typing import Any
 from stratlog.infrastructure.event_source import LoggedEvent, subject_type_of
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES
 from stratlog.infrastructure.read_access import ReadAccess
-from stratlog.infrastructure.read_model import ReadModel
+from stratlog.infrastructure.read_model import CommandIds, ReadModel
 from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
 
 
@@ -32,6 +32,7 @@ class FoldAsWritten(ReadModel):
     def __init__(self, conn: sqlite3.Connection):
         ReadAccess.__init__(self, conn)
         self.top = 0
+        self.ids = CommandIds()  # the import's own: made with its transaction
         self.indexes = drop_secondary_indexes(conn)  # built again, exactly as the migrations made them
 
     @classmethod

@@ -140,11 +140,12 @@ def unit_id(conn: Any, subject: str, group: str, brand: str, kind: str, newest: 
 
 
 def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict]], conn: Any,
-                made_from: dict[str, Any] | None = None) -> list[tuple]:
+                made_from: dict[str, Any] | None = None, shapes: dict[tuple, int] | None = None) -> list[tuple]:
     """INSERT values (ITEM_COLUMNS order) of a unit's ItemRows; new key sets are added to rm_shapes.
     `made_from`: data text -> the item the fold wrote it from (see projection.item_rows), packed without
-    parsing the text again; a row whose text is not among them is parsed."""
-    shapes: dict[tuple, int] = {}
+    parsing the text again; a row whose text is not among them is parsed. `shapes`: the shape ids this
+    command found or added already (kept by the caller for the whole command)."""
+    shapes = {} if shapes is None else shapes
     made_from = made_from or {}
 
     def shape_id(item: dict, fixed: dict) -> int:

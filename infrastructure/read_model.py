@@ -31,19 +31,32 @@ CHUNK = 20000
 REFOLD_FROM = 50_000  # events behind from which catching up folds everything afresh, subject by subject
 
 
+class CommandIds:
+    """The ids of rm_sources and rm_shapes rows one command found or added (looked up once each, not per
+    statement or item); forgotten when its transaction ends, as another process may empty those tables."""
+
+    def __init__(self) -> None:
+        self.sources: dict[tuple, int] = {}
+        self.shapes: dict[tuple, int] = {}
+
+
 class _Pending:
     """Rows gathered while reading events, written with one executemany per table."""
 
-    def __init__(self) -> None:
+    def __init__(self, ids: CommandIds) -> None:
+        self.ids = ids
         self.statements: list[tuple] = []
         self.members: list[tuple] = []
         self.names: list[tuple] = []
         self.damage: list[Damage] = []
 
-    def flush(self, conn: sqlite3.Connection) -> None:
-        """Write what was gathered (a table with nothing gathered is not asked: a rebuild flushes per subject)."""
-        if self.statements:
-            conn.executemany(INSERT_STATEMENTS, statement_values(conn, self.statements))
+    def flush(self, conn: sqlite3.Connection, statements: bool = True) -> None:
+        """Write what was gathered (a table with nothing gathered is not asked: a rebuild flushes per subject).
+        `statements` False keeps the statements for a later flush (a fresh fold never reads them back, and
+        their sources are numbered in large batches)."""
+        if self.statements and statements:
+            conn.executemany(INSERT_STATEMENTS, statement_values(conn, self.statements, self.ids.sources))
+            self.statements = []
         if self.members:
             conn.executemany("INSERT OR IGNORE INTO rm_members VALUES (?,?,?)", self.members)
         if self.names:
@@ -51,7 +64,7 @@ class _Pending:
         if self.damage:
             conn.executemany("INSERT OR REPLACE INTO rm_damage VALUES (?,?,?,?,?)", [
                 (d.position, d.subject_id, d.version, d.topic, d.reason) for d in self.damage])
-        self.statements, self.members, self.names, self.damage = [], [], [], []
+        self.members, self.names, self.damage = [], [], []
 
 
 def _follows(recorded: list[tuple[int, Any]], position: int) -> list[LoggedEvent]:
@@ -86,12 +99,19 @@ class ReadModel(ReadAccess):
         """Open (and migrate) the read model in this file; `read_only` opens it as it is, writing nothing."""
         if read_only:
             super().__init__(ReadAccess.open(path, timeout, read_only=True).conn)
+            self.ids = CommandIds()
             return
         super().__init__(sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False))
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         migrate(self.conn, holds_log)
         self.conn.execute("CREATE TABLE IF NOT EXISTS stratlog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self.ids = CommandIds()
+
+    def forget_read_rows(self) -> None:
+        """Also the ids this command looked up: its transaction ended (see CommandIds)."""
+        super().forget_read_rows()
+        self.ids = CommandIds()
 
     @contextmanager
     def waiting(self, seconds: float) -> Iterator[None]:
@@ -112,6 +132,7 @@ class ReadModel(ReadAccess):
         events this process already decoded, by (subject hex, version): a unit folds them as they are.
         """
         self.conn.execute("BEGIN IMMEDIATE")
+        self.ids = CommandIds()
         try:
             behind = source.max_position() - self.position() if source.by_subject else 0
             if not self.folded_by_this_code():
@@ -130,6 +151,7 @@ class ReadModel(ReadAccess):
     def rebuild(self, source: EventSource, progress: Progress = QUIET) -> int:
         """Empty the read model and fold the whole log again (one transaction)."""
         self.conn.execute("BEGIN IMMEDIATE")
+        self.ids = CommandIds()
         try:
             count = self._refold(source, progress)
             self.conn.execute("COMMIT")
@@ -147,6 +169,7 @@ class ReadModel(ReadAccess):
         indexes = drop_secondary_indexes(self.conn) if source.by_subject else []
         for table in READ_MODEL_TABLES:
             self.conn.execute(f"DELETE FROM {table}")
+        self.ids = CommandIds()
         self.conn.execute("INSERT OR REPLACE INTO stratlog_meta (key, value) VALUES ('projection_version', ?)",
                           (str(PROJECTION_VERSION),))
         if not source.by_subject:
@@ -161,7 +184,7 @@ class ReadModel(ReadAccess):
         """Fold the events after our position; those that do not decode are recorded in rm_damage."""
         touched: dict[tuple[str, str], tuple[str, str]] = {}
         cache: dict[tuple[str, int], LoggedEvent] = dict(known or {})
-        pending = _Pending()
+        pending = _Pending(self.ids)
         start = position = self.position()
         count, first = 0, _follows(recorded, position)
         while True:
@@ -188,15 +211,19 @@ class ReadModel(ReadAccess):
         self._set_position(position, position != start)
         return count
 
-    def fold_subject(self, subject: str, logged: list[LoggedEvent], source) -> None:
+    def fold_subject(self, subject: str, logged: list[LoggedEvent], source, pending: _Pending | None = None) -> None:
         """Store and fold one subject from scratch: `logged` is every event it has (hex id `subject`),
-        in version order, each decoded once; its statements, members and item rows are written."""
+        in version order, each decoded once; its statements, members and item rows are written.
+
+        `pending`: rows gathered for several subjects; its statements are written once CHUNK have
+        gathered (the caller flushes the rest), all else before the subject is folded."""
         cache = {(subject, e.event.originator_version): e for e in logged}
         touched: dict[tuple[str, str], tuple[str, str]] = {}
-        pending = _Pending()
+        own = pending is None
+        pending = _Pending(self.ids) if own else pending
         for event in logged:
             self._store_statement(event, touched, source, cache, pending)
-        pending.flush(self.conn)
+        pending.flush(self.conn, statements=own or len(pending.statements) >= CHUNK)
         for (subject_hex, group), (brand, earliest) in touched.items():
             self._refresh_group(subject_hex, group, brand, earliest, source, cache, fresh=True)
 
@@ -205,13 +232,13 @@ class ReadModel(ReadAccess):
         from stratlog.application.bulk import bulk_collection
         count, top = 0, 0
         progress.start("rebuilding the read model", source.max_position())
+        pending = _Pending(self.ids)
         with bulk_collection():
             for subject, logged in source.subject_logs():
-                self.fold_subject(subject, logged, source)
+                self.fold_subject(subject, logged, source, pending)
                 count, top = count + len(logged), max([top] + [e.position for e in logged])
                 progress.advance(len(logged))
         progress.finish()
-        pending = _Pending()
         pending.damage += source.damaged.values()
         pending.flush(self.conn)
         self._set_position(max([top, *source.damaged]), bool(count or source.damaged))
@@ -310,7 +337,8 @@ class ReadModel(ReadAccess):
             kept = set(open_rows)
             rows, ended = [r for r in rows if r not in kept], kept - set(rows)
             self.conn.executemany(DELETE_OPEN_ROW, [open_row_key(unit, r) for r in ended])
-        self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(self.conn, logged), self.conn, values))
+        self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(self.conn, logged), self.conn, values,
+                                                         self.ids.shapes))
 
     def _open_rows(self, unit: int) -> list:
         """The unit's rows still known now, as the fold wrote them (texts and canonical JSON)."""

@@ -49,17 +49,42 @@ def stated_by_id(conn: sqlite3.Connection, logged: list[Any]) -> dict[str, tuple
     return found
 
 
-def statement_values(conn: sqlite3.Connection, rows: list[tuple]) -> list[tuple]:
+def statement_values(conn: sqlite3.Connection, rows: list[tuple], ids: dict[SourceKey, int] | None = None) -> list[tuple]:
     """INSERT values (STATEMENT_COLUMNS order) of rows whose last field is a source key: that key
-    becomes the id of its rm_sources row, added when the source is new."""
-    ids: dict[SourceKey, int] = {}
-    values = []
-    for row in rows:
-        key = row[-1]
-        if key is not None and key not in ids:
-            ids[key] = _source_id(conn, key)
-        values.append(row[:-1] + (ids[key] if key is not None else None,))
-    return values
+    becomes the id of its rm_sources row, added when the source is new. `ids`: source key -> id, the
+    sources this command has written or found already (kept by the caller for the whole command)."""
+    ids = {} if ids is None else ids
+    source_ids(conn, [row[-1] for row in rows if row[-1] is not None], ids)
+    return [row[:-1] + (ids[row[-1]] if row[-1] is not None else None,) for row in rows]
+
+
+def source_ids(conn: sqlite3.Connection, keys: list[SourceKey], ids: dict[SourceKey, int]) -> None:
+    """Put the rm_sources id of every key in `ids` (a row added when the source is new): the new keys in
+    one INSERT per batch, in the order given (so they are numbered as one INSERT each would number them)."""
+    new = [key for key in dict.fromkeys(keys) if key not in ids]
+    for start in range(0, len(new), _BATCH):
+        batch, digests = [], {}
+        for key in new[start:start + _BATCH]:
+            digest = _digest(key)
+            if digest not in digests:  # a second key of the same digest is added on its own, after
+                digests[digest] = key
+                batch.append((digest, *key))
+        if batch:
+            added = dict(conn.execute(
+                f"INSERT INTO rm_sources (digest, label, url, publisher) VALUES {','.join(['(?,?,?,?)'] * len(batch))} "
+                "ON CONFLICT (digest) DO NOTHING RETURNING digest, id", [v for row in batch for v in row]).fetchall())
+            ids.update((digests[digest], number) for digest, number in added.items())
+        for key in new[start:start + _BATCH]:
+            if key not in ids:  # stored before, or sharing its digest with another source
+                ids[key] = _source_id(conn, key)
+
+
+_BATCH = 200  # sources per INSERT (4 parameters each, far below SQLite's limit)
+
+
+def _digest(key: SourceKey) -> int:
+    """A 64-bit digest of a source's fields, the key of its rm_sources row."""
+    return int.from_bytes(hashlib.blake2b(json.dumps(key).encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def _source_id(conn: sqlite3.Connection, key: SourceKey) -> int:
@@ -68,7 +93,7 @@ def _source_id(conn: sqlite3.Connection, key: SourceKey) -> int:
     The digest is unique (a constraint's index, which a bulk fold keeps): the rare source whose digest
     another already has is stored without one, a row of its own each time.
     """
-    digest = int.from_bytes(hashlib.blake2b(json.dumps(key).encode(), digest_size=8).digest(), "big", signed=True)
+    digest = _digest(key)
     added = conn.execute("INSERT INTO rm_sources (digest, label, url, publisher) VALUES (?,?,?,?) "
                          "ON CONFLICT (digest) DO NOTHING RETURNING id", (digest, *key)).fetchone()
     if added is not None:

@@ -120,3 +120,42 @@ def test_an_item_handed_over_by_the_fold_is_stored_as_its_text_would_be(extra, s
 
 def test_an_item_handed_over_that_is_not_an_object_is_stored_as_its_text():
     assert packed("[1,2]", {}, lambda rest, fixed: 1, [1, 2]) == (None, "[1,2]")
+
+
+def _sources(conn) -> list[tuple]:
+    return conn.execute("SELECT id, digest, label, url, publisher FROM rm_sources ORDER BY id").fetchall()
+
+
+def test_sources_added_in_batches_are_numbered_and_stored_as_one_insert_each_would(tmp_path, monkeypatch):
+    from stratlog.infrastructure import statement_rows
+    keys = [(f"Title {n}", f"https://example.org/{n % 7}", None if n % 3 else "Acme") for n in range(450)]
+    rows = {}
+    for batched in (False, True):
+        model = ReadModel(str(tmp_path / f"{batched}.db"))
+        try:
+            model.conn.execute("BEGIN")
+            known = statement_rows._source_id(model.conn, keys[5])  # stored by an earlier command
+            if batched:
+                ids = {}
+                statement_rows.source_ids(model.conn, keys + keys[:3], ids)
+            else:
+                ids = {key: statement_rows._source_id(model.conn, key) for key in keys}
+            assert ids[keys[5]] == known
+            rows[batched] = (ids, _sources(model.conn))
+        finally:
+            model.close()
+    assert rows[True] == rows[False]
+
+
+def test_sources_in_one_batch_that_share_a_digest_each_keep_their_own_row(tmp_path, monkeypatch):
+    from stratlog.infrastructure import statement_rows
+    monkeypatch.setattr(statement_rows, "_digest", lambda key: 42)
+    model = ReadModel(str(tmp_path / "s.db"))
+    try:
+        keys = [("A", None, None), ("B", "https://example.org/b", None), ("A", None, None)]
+        ids: dict = {}
+        statement_rows.source_ids(model.conn, keys, ids)
+        stored = {row[0]: row[2:] for row in _sources(model.conn)}
+        assert len(stored) == 2 and all(stored[ids[key]] == key for key in keys)
+    finally:
+        model.close()

@@ -36,9 +36,9 @@ def test_a_rebuild_writes_its_rows_without_secondary_indexes_and_builds_them_aft
     seen: list[list[str]] = []
     fold = ReadModel.fold_subject
 
-    def watching(self, subject, logged, source):
+    def watching(self, subject, logged, source, *pending):
         seen.append(_indexes(self.conn))
-        fold(self, subject, logged, source)
+        fold(self, subject, logged, source, *pending)
 
     _rebuild(db, monkeypatch, watching)
     assert seen and all(found == [] for found in seen)  # every subject folded with no secondary index
@@ -63,7 +63,7 @@ def test_a_rebuild_that_fails_leaves_the_read_model_and_its_indexes_as_they_were
     record(db, HISTORY, monkeypatch, stream=False)
     before = tables(db)
 
-    def failing(self, subject, logged, source):
+    def failing(self, subject, logged, source, *pending):
         raise RuntimeError("interrupted")
     with pytest.raises(RuntimeError, match="interrupted"):
         _rebuild(db, monkeypatch, failing)
@@ -77,16 +77,16 @@ def test_a_rebuild_folds_with_the_cyclic_collector_off_and_turns_it_back_on(tmp_
     seen: list[bool] = []
     fold = ReadModel.fold_subject
 
-    def watching(self, subject, logged, source):
+    def watching(self, subject, logged, source, *pending):
         seen.append(gc.isenabled())
-        fold(self, subject, logged, source)
+        fold(self, subject, logged, source, *pending)
     _rebuild(db, monkeypatch, watching)
     assert seen and not any(seen)  # what a fold builds is acyclic: reference counting frees it
     assert gc.isenabled()
 
 
 def test_a_flush_asks_only_the_tables_it_has_rows_for():
-    from stratlog.infrastructure.read_model import _Pending
+    from stratlog.infrastructure.read_model import CommandIds, _Pending
 
     class Asked:
         def __init__(self):
@@ -95,7 +95,7 @@ def test_a_flush_asks_only_the_tables_it_has_rows_for():
         def executemany(self, sql, rows):
             self.sql.append(sql.split(" INTO ")[1].split(" ")[0])
 
-    conn, pending = Asked(), _Pending()
+    conn, pending = Asked(), _Pending(CommandIds())
     pending.flush(conn)
     pending.members.append(("s", "g", 1))
     pending.flush(conn)
