@@ -28,6 +28,7 @@ from stratlog.infrastructure.statement_rows import (INSERT_STATEMENTS, stated_by
 from stratlog.infrastructure.transactions import roll_back
 
 CHUNK = 20000
+STATEMENT_BATCH = 2000  # statements a rebuild gathers over subjects before writing them (and their sources)
 REFOLD_FROM = 50_000  # events behind from which catching up folds everything afresh, subject by subject
 
 
@@ -215,15 +216,15 @@ class ReadModel(ReadAccess):
         """Store and fold one subject from scratch: `logged` is every event it has (hex id `subject`),
         in version order, each decoded once; its statements, members and item rows are written.
 
-        `pending`: rows gathered for several subjects; its statements are written once CHUNK have
-        gathered (the caller flushes the rest), all else before the subject is folded."""
+        `pending`: rows gathered for several subjects; its statements are written once STATEMENT_BATCH
+        have gathered (the caller flushes the rest), all else before the subject is folded."""
         cache = {(subject, e.event.originator_version): e for e in logged}
         touched: dict[tuple[str, str], tuple[str, str]] = {}
         own = pending is None
         pending = _Pending(self.ids) if own else pending
         for event in logged:
             self._store_statement(event, touched, source, cache, pending)
-        pending.flush(self.conn, statements=own or len(pending.statements) >= CHUNK)
+        pending.flush(self.conn, statements=own or len(pending.statements) >= STATEMENT_BATCH)
         for (subject_hex, group), (brand, earliest) in touched.items():
             self._refresh_group(subject_hex, group, brand, earliest, source, cache, fresh=True)
 

@@ -61,6 +61,8 @@ def statement_values(conn: sqlite3.Connection, rows: list[tuple], ids: dict[Sour
 def source_ids(conn: sqlite3.Connection, keys: list[SourceKey], ids: dict[SourceKey, int]) -> None:
     """Put the rm_sources id of every key in `ids` (a row added when the source is new): the new keys in
     one INSERT per batch, in the order given (so they are numbered as one INSERT each would number them)."""
+    if len(ids) > KEPT_SOURCES:
+        ids.clear()  # a long command forgets the oldest ones: memory stays bounded
     new = [key for key in dict.fromkeys(keys) if key not in ids]
     for start in range(0, len(new), _BATCH):
         batch, digests = [], {}
@@ -79,6 +81,7 @@ def source_ids(conn: sqlite3.Connection, keys: list[SourceKey], ids: dict[Source
                 ids[key] = _source_id(conn, key)
 
 
+KEPT_SOURCES = 10_000  # source ids a command keeps (a source is usually cited by statements close together)
 _BATCH = 200  # sources per INSERT (4 parameters each, far below SQLite's limit)
 
 

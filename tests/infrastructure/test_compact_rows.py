@@ -159,3 +159,20 @@ def test_sources_in_one_batch_that_share_a_digest_each_keep_their_own_row(tmp_pa
         assert len(stored) == 2 and all(stored[ids[key]] == key for key in keys)
     finally:
         model.close()
+
+
+def test_a_long_command_keeps_a_bounded_number_of_source_ids_and_finds_forgotten_ones_again(tmp_path, monkeypatch):
+    from stratlog.infrastructure import statement_rows
+    monkeypatch.setattr(statement_rows, "KEPT_SOURCES", 10)
+    model = ReadModel(str(tmp_path / "s.db"))
+    try:
+        ids: dict = {}
+        first = [(f"T{n}", None, None) for n in range(25)]
+        statement_rows.source_ids(model.conn, first[:15], ids)
+        number = ids[first[0]]
+        statement_rows.source_ids(model.conn, first[10:], ids)
+        assert len(ids) <= 15 and first[0] not in ids
+        statement_rows.source_ids(model.conn, first[:1], ids)
+        assert ids[first[0]] == number and len(_sources(model.conn)) == 25
+    finally:
+        model.close()
