@@ -13,9 +13,12 @@ from __future__ import annotations
 import copy
 import io
 import pickle
+import threading
 from bisect import bisect_left, insort
 from datetime import date
 from typing import Any, Iterable, Iterator
+
+from pydantic import BaseModel
 
 from stratlog.domain.history import Entry, fold_key
 
@@ -28,26 +31,34 @@ def _new_folder(group: str) -> Any:
 
 
 class _SharingPickler(pickle.Pickler):
-    """Pickles a fold state by value, but entries by reference: they never change once made (Entry)."""
+    """Pickles a fold state by value, but entries by reference: they never change once made (Entry).
+
+    An entry is named by its place in `shared` through `reducer_override`, which the C pickler asks only
+    for objects that are not plain dicts, lists, strings or numbers (a `persistent_id` would be asked
+    for every object of the state)."""
 
     def __init__(self, file: io.BytesIO, shared: list[Entry]):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.shared = shared
 
-    def persistent_id(self, obj: Any) -> int | None:
-        if type(obj) is Entry:
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is Entry or _frozen_model(type(obj)):  # once per copy: the pickler's memo names it again
             self.shared.append(obj)
-            return len(self.shared) - 1
-        return None
+            return _shared_entry, (len(self.shared) - 1,)
+        return NotImplemented
 
 
-class _SharingUnpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, shared: list[Entry]):
-        super().__init__(file)
-        self.shared = shared
+def _frozen_model(cls: type) -> bool:
+    """Whether instances are frozen pydantic models (a statement, a value): never changed, so shared too."""
+    config = getattr(cls, "model_config", None)
+    return isinstance(config, dict) and config.get("frozen") is True and issubclass(cls, BaseModel)
 
-    def persistent_load(self, pid: int) -> Entry:
-        return self.shared[pid]
+
+_UNPICKLING = threading.local()  # the entries of the copy being loaded (a copy is loaded by one thread)
+
+
+def _shared_entry(index: int) -> Entry:
+    return _UNPICKLING.shared[index]
 
 
 def copy_folder(folder: Any) -> Any:
@@ -61,7 +72,11 @@ def copy_folder(folder: Any) -> Any:
     except (pickle.PicklingError, TypeError, AttributeError):
         return copy.deepcopy(folder)
     buffer.seek(0)
-    return _SharingUnpickler(buffer, shared).load()
+    _UNPICKLING.shared = shared
+    try:
+        return pickle.load(buffer)
+    finally:
+        _UNPICKLING.shared = None
 
 
 class DateFold:

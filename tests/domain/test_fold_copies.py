@@ -8,6 +8,7 @@ from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel, ConfigDict
 
 from stratlog.domain import date_fold
 from stratlog.domain.date_fold import copy_folder
@@ -44,3 +45,30 @@ def test_a_copied_folder_shares_its_entries_and_nothing_it_changes():
     again = copy_folder(state)
     assert again["last"] is members[0]  # an entry never changes once made: shared, as Entry.__deepcopy__ says
     assert again["items"] == state["items"] and again["items"] is not state["items"]
+
+
+def test_a_copied_targets_folder_shares_its_frozen_statements_but_copies_the_targets_it_changes():
+    members = entries_of(reaffirmations([10, 20, 30]), [False] * 4)
+    folder = make_folder("targets:sales:")
+    for entry in members[:2]:
+        folder.apply(entry)
+    copied = copy_folder(folder)
+    assert copied.targets[0] is not folder.targets[0]  # a target changes as statements are applied: copied
+    assert copied.targets[0].setting is folder.targets[0].setting  # a frozen statement never does: shared
+    assert copied.targets[0].last is folder.targets[0].last
+
+
+class Loose(BaseModel):
+    value: list[int]
+
+
+class Fixed(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    value: tuple[int, ...]
+
+
+def test_only_frozen_pydantic_models_are_shared_by_a_copy():
+    state = {"loose": Loose(value=[1]), "fixed": Fixed(value=(1,))}
+    again = copy_folder(state)
+    assert again["fixed"] is state["fixed"]
+    assert again["loose"] == state["loose"] and again["loose"] is not state["loose"]
