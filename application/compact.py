@@ -42,7 +42,3 @@ class Compact:
         """The statement again, validated from its JSON (the same model it was made from)."""
         return RECORD_ADAPTER.validate_json(self.json)
 
-
-def expanded(record: Any) -> Any:
-    """The statement itself: a Compact validated back from its JSON, anything else as it is."""
-    return record.expand() if isinstance(record, Compact) else record

@@ -13,7 +13,7 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import Environment
 
 from stratlog.application.clock import Clock, recording_instant, require_after_latest, system_clock
-from stratlog.application.compact import Compact, expanded
+from stratlog.application.compact import Compact
 from stratlog.application.fiscal_input import FiscalYearInput
 from stratlog.application.ports import QUIET, Progress, StatementIndex, WrittenFold
 from stratlog.application.statement_json import dumped
@@ -100,7 +100,7 @@ class Ledger(Application):
         A large command (`streaming`) writes each subject's events as soon as they are checked, so
         memory holds one subject at a time.
         """
-        with self.recorder.recording() as session, _forgetting(batch.bodies):
+        with self.recorder.recording() as session, _forgetting(self.mapper):
             latest = session.latest_recorded_at()
             batch.result.recorded_at = recording_instant(latest, session.server_clock() or self.clock())
             folding = self.fold_written(session) if streaming and self.fold_written is not None else None
@@ -163,6 +163,7 @@ class _Batch:
         self.errors: list[StratlogError] = []
         self.fiscal = FiscalYearInput(self._get)  # a restore keeps the dates as they were stored
         self.bodies: dict[str, str] | None = getattr(ledger.mapper, "bodies", None)  # statement id -> JSON text
+        self.read_statement: Callable[[str], Any] | None = getattr(ledger.mapper, "read_statement", None)
 
     def apply_all(self, records: Sequence[Any], restored: Sequence[Restored | None]) -> None:
         """Place every record on its subject (in announced order), then check and record subject by subject.
@@ -228,6 +229,15 @@ class _Batch:
         self.bodies[statement_id] = body
         return restore.statement_id if restore else statement_id
 
+    def _statement(self, record: Any, statement_id: str) -> Any:
+        """The statement itself. A compact one is read from its JSON text by the mapper, as the stored
+        event that holds it will be read back: one validation serves the rules and the read-back."""
+        if not isinstance(record, Compact):
+            return record
+        if self.read_statement is None or self.bodies is None or self.bodies.get(statement_id) is not record.json:
+            return record.expand()
+        return self.read_statement(statement_id)
+
     def _recorded_at(self, restore: Restored | None) -> datetime:
         if restore:
             self.restored_ids.add(restore.statement_id)
@@ -267,7 +277,7 @@ class _Batch:
         return self._get(record.brand_id)
 
     def _record_on(self, subject_type: str, aggregate_id: UUID, items: list) -> None:
-        items = [(expanded(record), statement_id, at) for record, statement_id, at in items]
+        items = [(self._statement(record, statement_id), statement_id, at) for record, statement_id, at in items]
         aggregate = self._resumed(subject_type, aggregate_id, items) or self._get(aggregate_id)
         if aggregate is None:
             aggregate = self.aggregates[aggregate_id] = AGGREGATES[subject_type].start(aggregate_id, items)
@@ -361,13 +371,15 @@ class _Batch:
 
 
 @contextmanager
-def _forgetting(bodies: dict | None) -> Iterator[None]:
-    """The statement texts a command left for the mapper are forgotten when it ends (stored or not)."""
+def _forgetting(mapper: Any) -> Iterator[None]:
+    """The statement texts a command left for the mapper (and what it read from them) are forgotten when
+    the command ends, stored or not."""
     try:
         yield
     finally:
-        if bodies is not None:
-            bodies.clear()
+        forget = getattr(mapper, "forget", None)
+        if forget is not None:
+            forget()
 
 
 def _order(record: Any, index: int) -> int:

@@ -15,4 +15,7 @@ def dumped(statement: Any) -> tuple[str, str]:
     the one `Statement.statement_id()` gives, computed from the same dump.
     """
     content = statement.model_dump(mode="json", exclude_none=True)
-    return statement_id_of(content), json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return statement_id_of(content), _COMPACT.encode(content)
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps with these options, built once

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from stratlog.domain.errors import BrandNotRegistered, GuidanceMatchesNothing, RuleViolation, RulesBroken
-from stratlog.domain.groups import fold_group, group_of, grouped
+from stratlog.domain.groups import fold_group, group_of, grouped, make_folder, refuses
 from stratlog.domain.guidance import BRAND_TARGETS
-from stratlog.domain.history import Entry, apply_fixes
+from stratlog.domain.history import Entry, apply_fixes, counted
 from stratlog.domain.quoting import quoted
 
 
@@ -37,8 +37,12 @@ def check_history(history: list[Entry], new: list[Entry]) -> None:
         touched |= {group for group in members if group.startswith("targets:")}
     errors, audited = [], set()
     for group in sorted(touched & members.keys()):
+        if not refuses(group):
+            continue  # its strict fold is its plain fold: nothing in it can be refused (fixes were checked above)
+        audit_wanted = bool(wide) and group.startswith("targets:")
         try:
-            view = fold_group(group, members[group], None, strict=True)
+            view = fold_group(group, members[group], None, strict=True) if audit_wanted else \
+                _strict_fold(group, members[group])
         except RuleViolation as error:  # each fold unit stops at its first broken rule; the others go on
             errors.append(error)
             continue
@@ -49,6 +53,15 @@ def check_history(history: list[Entry], new: list[Entry]) -> None:
         raise errors[0]
     if errors:
         raise RulesBroken(errors)
+
+
+def _strict_fold(group: str, entries: list[Entry]) -> None:
+    """Fold one unit with every rule raising, as fold_group(…, None, strict=True) folds it, without building
+    the view (its items and audit rows) that only a brand-wide target statement's check reads."""
+    folder = make_folder(group, strict=True)
+    for entry in counted(entries, None):
+        folder.apply(entry)
+    folder.finish()
 
 
 def _matches_nothing(entry: Entry) -> GuidanceMatchesNothing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import typing
 import uuid
@@ -16,11 +17,24 @@ from stratlog.domain.values import Frozen, Slug, Source, Text, normalise_key
 NAMESPACE = uuid.UUID("8c4f3a52-6f0e-5b1e-9d7a-2f6c1e0b7a11")
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False)  # json.dumps(…, sort_keys=True, ensure_ascii=False)
+_NAMESPACE_BYTES = NAMESPACE.bytes
+_VERSION_5 = (~(0xc000 << 48) & ~(0xf000 << 64), (0x8000 << 48) | (5 << 76))  # (bits kept, bits set) of uuid5
+
+
 def statement_id_of(content: dict) -> str:
     """The statement id of a statement's JSON dump (mode "json", None values left out): uuid5 of its
     canonical text, the note left out (a note never changes what was stated)."""
     canonical = {k: v for k, v in content.items() if k != "note"} if "note" in content else content
-    return str(uuid.uuid5(NAMESPACE, json.dumps(canonical, sort_keys=True, ensure_ascii=False)))
+    return uuid5_text(_CANONICAL.encode(canonical))
+
+
+def uuid5_text(name: str) -> str:
+    """str(uuid.uuid5(NAMESPACE, name)), without building the UUID object (an import computes a million)."""
+    digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()
+    kept, set_ = _VERSION_5
+    text = "%032x" % (int.from_bytes(digest[:16], "big") & kept | set_)
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 @lru_cache(maxsize=1 << 16)

@@ -276,7 +276,7 @@ def _record_of(item: Any, restoring: bool, yaml_file: bool) -> tuple[Any, Restor
     if notations:
         raise InvalidInput(notations[0] if len(notations) == 1 else "\n  " + "\n  ".join(notations))
     restore = _restore_info(item, restoring)
-    return RECORD_ADAPTER.validate_python(_without_restore(item)), restore
+    return RECORD_ADAPTER.validate_python(_without_restore(item) if restore else item), restore
 
 
 def where(name: str, position: int, line: int | None, item: Any) -> str:

@@ -144,11 +144,60 @@ def decode_event(cls: type, originator_id: Any, originator_version: int, state: 
         raise _Unreadable(f"it does not validate: {shown('; '.join(lines[:3]), 240)}{more}") from None
 
 
-def read_back(event: Any, body: str | None = None) -> bytes:
+def _statement_classes() -> dict[str, type]:
+    """kind -> the statement class the `statement` field of that kind's stored events is validated with."""
+    classes: dict[str, type] = {}
+    for cls in EVENT_TOPICS.values():
+        statement = cls.model_fields["statement"].annotation
+        classes.setdefault(statement.KIND, statement)
+    return classes
+
+
+_STATEMENT_CLASSES = _statement_classes()
+
+
+def decode_statement(body: str, statement_id: str) -> Any:
+    """The statement that a stored event written with `body` as its statement text reads back as: the text
+    parsed and validated exactly as decode_event parses and validates the statement of a state written
+    at today's class_version (no upcast applies to it); InvalidInput, naming the statement and the field,
+    when it would not read back."""
+    data: Any = None
+    try:
+        data = _body(body)
+        kind = data.get("kind")
+        cls = _STATEMENT_CLASSES.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            raise _Unreadable(f"kind {shown(json.dumps(kind), 40)} is not a statement kind")
+        return cls.model_validate(data)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        field, value, why = _field(problem["loc"]) or "statement", _value_at(data, problem["loc"]), problem["msg"]
+    except _Unreadable as error:
+        field, value, why = "statement", None, str(error)
+    kind = data.get("kind") if isinstance(data, dict) and isinstance(data.get("kind"), str) else "statement"
+    raise InvalidInput(f"{kind} {statement_id[:8]}: {name_of(field)}: {quoted(value)} would not read back as written "
+                       f"({why.removeprefix('Value error, ')}); nothing was written", statement_ids=(statement_id,))
+
+
+def _value_at(data: Any, loc: tuple) -> Any:
+    """The value at an error's location in parsed JSON (None where there is none)."""
+    for part in loc:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def read_back(event: Any, body: str | None = None, statement: Any = None) -> bytes:
     """The stored state of an event, once it has been decoded again, through the same checks as every
     later command, into an event equal to it; InvalidInput (naming the statement and the field) if not.
 
-    `body`: the statement's JSON text from its one dump (see encode_event)."""
+    `body`: the statement's JSON text from its one dump (see encode_event). `statement`: the statement
+    decode_statement read from that very text; when the event holds this object, the statement the
+    state reads back as is it (the state holds `body` verbatim), so it is not validated a second time."""
     try:
         state = encode_event(event, body)
     except (ValueError, TypeError, PydanticSerializationError) as error:  # UnicodeEncodeError is a ValueError
@@ -158,6 +207,9 @@ def read_back(event: Any, body: str | None = None) -> bytes:
         _upcast(type(event), data)
         derived = {(name,) for name in _derive(type(event), data)}  # never the one to blame: its source is
         data["originator_id"], data["originator_version"] = event.originator_id, event.originator_version
+        if statement is not None and body is not None and getattr(event, "statement", None) is statement \
+                and _statement_last(type(event)):
+            data["statement"] = statement  # == decode_statement(data["statement"] as parsed): read once
         decoded = type(event).model_validate(data)
     except ValidationError as error:
         problem = next((p for p in error.errors() if p["loc"][:1] not in derived), error.errors()[0])
@@ -210,16 +262,31 @@ class PydanticMapper(Mapper):
     it stores has been read back first (see read_back).
 
     `bodies`: statement id -> the JSON text of a statement a command has dumped once already (the
-    Ledger leaves them here and forgets them when the command ends); used once, then dropped.
+    Ledger leaves them here and forgets them when the command ends); used once, then dropped. `read`:
+    statement id -> the statement read_statement read from that text (a large import's compact
+    statements are validated once for their checks and their read-back both).
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.bodies: dict[str, str] = {}
+        self.read: dict[str, Any] = {}  # statement id -> what read_statement read from its body
+
+    def read_statement(self, statement_id: str) -> Any:
+        """The statement the body left for `statement_id` reads back as (decode_statement); the event
+        that holds this very statement is then read back without validating it again."""
+        statement = self.read[statement_id] = decode_statement(self.bodies[statement_id], statement_id)
+        return statement
+
+    def forget(self) -> None:
+        """Drop what a command left (bodies, statements read): stored or not, they are of no further use."""
+        self.bodies.clear()
+        self.read.clear()
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        body = self.bodies.pop(getattr(domain_event, "statement_id", None), None) if self.bodies else None
-        state = read_back(domain_event, body)
+        statement_id = getattr(domain_event, "statement_id", None)
+        body = self.bodies.pop(statement_id, None) if self.bodies else None
+        state = read_back(domain_event, body, self.read.pop(statement_id, None) if self.read else None)
         if self.compressor:
             state = self.compressor.compress(state)
         if self.cipher:

@@ -33,6 +33,7 @@ class SQLiteSession:
         self.recorder, self.raw = recorder, raw
         self.high_water: datetime | None = None
         self.mark_stale = False
+        self.next_position: int | None = None  # the notification id the next row gets (known after a write)
 
     def latest_recorded_at(self) -> datetime | None:
         table = self.recorder.events_table_name
@@ -48,7 +49,12 @@ class SQLiteSession:
         return None  # a local file: the writer's clock
 
     def write(self, stored_events: Sequence[StoredEvent]) -> list[int]:
-        return self.recorder.insert_rows(self.raw, stored_events)
+        """Insert rows; holding the write lock, only this session adds rows, so after its first write
+        it knows the next notification id without asking the log again (a large import writes once per subject)."""
+        positions = self.recorder.insert_rows(self.raw, stored_events, self.next_position)
+        if positions:
+            self.next_position = positions[-1] + 1
+        return positions
 
     def last_position(self) -> int:
         """The log's last notification id, read under the write lock (0: an empty log)."""
@@ -106,9 +112,12 @@ class LockingRecorder(JoinsRecordingSession, SQLiteApplicationRecorder):
             finally:
                 self._held.session = None
 
-    def insert_rows(self, raw: sqlite3.Connection, stored_events: Sequence[StoredEvent]) -> list[int]:
-        """Insert rows in the open transaction; their notification ids follow the current maximum."""
-        first = (raw.execute(self.select_max_notification_id_statement).fetchone()[0] or 0) + 1
+    def insert_rows(self, raw: sqlite3.Connection, stored_events: Sequence[StoredEvent],
+                    first: int | None = None) -> list[int]:
+        """Insert rows in the open transaction; their notification ids follow the current maximum (`first`:
+        the id the first row gets, when the caller knows it)."""
+        if first is None:
+            first = (raw.execute(self.select_max_notification_id_statement).fetchone()[0] or 0) + 1
         raw.executemany(self.insert_events_statement, [
             (s.originator_id.hex, s.originator_version, s.topic, s.state) for s in stored_events])
         return list(range(first, first + len(stored_events)))

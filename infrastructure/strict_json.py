@@ -44,9 +44,18 @@ def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
     return ""
 
 
+# One decoder for every call: json.loads with options builds a new decoder (and its scanner) each time,
+# which costs as much as parsing a statement's line.
+_DECODER = json.JSONDecoder(parse_float=Decimal, object_pairs_hook=_unique)
+
+
 def loads(text: str | bytes) -> Any:
     """Parse JSON with exact numbers; DuplicateKey for an object with a key written twice."""
-    return json.loads(text, parse_float=Decimal, object_pairs_hook=_unique)
+    if isinstance(text, (bytes, bytearray)):
+        text = text.decode(json.detect_encoding(text), "surrogatepass")  # as json.loads reads bytes
+    elif text.startswith("\ufeff"):  # as json.loads refuses text that starts with a byte order mark
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _DECODER.decode(text)
 
 
 def repeated_in(text: str) -> list[tuple[int | None, str]]:

@@ -158,3 +158,19 @@ def test_a_megabyte_kind_or_field_name_is_echoed_short(tmp_path, field):
         {"kind": "brand-registered", "brand": "acme", "name": "A", huge: 1}
     message = refusal(tmp_path, json.dumps([statement]), "f.json")
     assert len(message) < 1000 and "kkkk…'" in message
+
+
+@pytest.mark.parametrize("text", ['{"a": 1.5, "b": [2e3, {"c": "x"}]}', b'{"a": 1.5}', '\ufeff{"a": 1}', '{"a": }',
+                                  '{"a": 1, "a": 2}', '[{"b": 1}, {"b": 2, "b": 3}]', '"\\ud800"'])
+def test_strict_json_reads_as_json_loads_with_its_options_would_call_after_call(text):
+    """The strict reader keeps one decoder for every line; each line reads as a decoder of its own would read it."""
+    from stratlog.infrastructure import strict_json
+
+    def outcome(read):
+        try:
+            return read(text)
+        except ValueError as error:
+            return type(error).__name__, str(error)
+
+    fresh = outcome(lambda t: json.loads(t, parse_float=Decimal, object_pairs_hook=strict_json._unique))
+    assert outcome(strict_json.loads) == fresh == outcome(strict_json.loads)
