@@ -154,9 +154,9 @@ def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = (), a
         else:
             moved = fold.advance(instant)
             ended, added = moved if moved is not None else (set(), set())
-        for answer in ended:
+        for answer in sorted(ended):  # sorted: the rows, and the shape ids they number, never follow hashing
             rows.append(_row(answer, current.pop(answer), at))
-        for answer in added:
+        for answer in sorted(added):
             current[answer] = at
     if values is not None:
         values.update(fold.values)
