@@ -245,11 +245,13 @@ def _validate(name: str, items: Iterable[ReadStatement], restoring: bool, progre
         progress.advance()
         try:
             record, restore = _record_of(item, restoring, yaml_file)
+            if len(records) >= COMPACT_AFTER and not isinstance(record, Fix):
+                record = Compact(record)  # its one dump gives the id a restored line is checked against too
             if restore:
                 check_identity(record, restore.statement_id)
                 check_recording_order(previous, restore.recorded_at)
                 previous = restore.recorded_at
-            records.append(Compact(record) if len(records) >= COMPACT_AFTER and not isinstance(record, Fix) else record)
+            records.append(record)
             restored.append(restore)
             lines.append(line or 0)
         except ValidationError as error:

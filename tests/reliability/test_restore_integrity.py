@@ -178,3 +178,16 @@ def test_an_export_made_while_the_clock_ran_hours_ahead_restores(exported, strat
 def test_an_instant_of_year_one_is_written_with_four_digits():
     from stratlog.domain.dates import instant_text
     assert instant_text(datetime(1, 1, 1, tzinfo=timezone.utc)) == "0001-01-01T00:00:00.000000Z"
+
+
+def test_a_large_restore_checks_each_compact_line_by_its_one_dump(exported, stratlog, tmp_path, monkeypatch):
+    """Past the first statements a restore keeps them compact; an edited line is still refused, an intact
+    export still restores every statement with its id."""
+    import stratlog.infrastructure.files as files_module
+    monkeypatch.setattr(files_module, "COMPACT_AFTER", 0)
+    forged = edited(exported[3], announced_on="1999")
+    assert_refused(restore(stratlog, tmp_path, exported[:3] + [forged] + exported[4:]),
+                   "(line 4)", "statement_id:", "is not the id of this line's content", db=tmp_path / "copy.db")
+    assert restore(stratlog, tmp_path, exported).out.startswith("18 new statements")
+    restored = json.loads(stratlog("--db", "copy.db", "events", "--json").out)
+    assert sorted(e["statement_id"] for e in restored) == sorted(json.loads(line)["statement_id"] for line in exported[:-1])
