@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-# Each stored event's state is UTF-8 JSON (see mapper.encode_event); `statement` holds its fields.
-_STATEMENT = "json_extract(CAST(ev.state AS TEXT), '$.statement')"
+# Each stored event's state is UTF-8 JSON, packed (infrastructure/stored_state.py); `statement` holds its
+# fields. The view reads it with the SQL function stratlog_state, which the connection must have
+# (stored_state.add_sql_function; stratlog's Datasette plugin adds it to every connection).
+_STATEMENT = "json_extract(stratlog_state(ev.state), '$.statement')"
 
 _SUBJECT = """CASE WHEN r.fixes IS NOT NULL THEN 'fixes ' || substr(r.fixes, 1, 8) ELSE COALESCE(
         json_extract(r.s, '$.model'),

@@ -7,6 +7,7 @@ import sqlite3
 
 from stratlog.infrastructure.read_model import ReadModel
 from tests.conftest import write
+from tests.stored_states import with_state_function
 
 A290_ID = "f2696dde-4d2d-5323-81c4-ea77d8359417"        # model-planned A290 2024 in the Alpine example
 SUV_2027_ID = "594a5d67-aa25-54f5-a11b-d99d6e7b78a4"    # model-planned SUV 2027
@@ -18,7 +19,7 @@ statements:
 
 
 def rows(db: str) -> list[dict]:
-    conn = sqlite3.connect(db)
+    conn = with_state_function(sqlite3.connect(db))
     conn.row_factory = sqlite3.Row
     try:
         return [dict(row) for row in conn.execute("SELECT * FROM statements")]
