@@ -127,8 +127,8 @@ def canonical(data: str, stated: tuple | None, shape_of: Callable[[int], Shape])
 def unit_id(conn: Any, subject: str, group: str, brand: str, kind: str, newest: str) -> int:
     """The unit id of a subject's group (its rm_groups row, written or updated), kept when it is folded again."""
     return conn.execute(
-        "INSERT INTO rm_groups (subject_id, grp, brand, kind, latest_known) VALUES (?,?,?,?,?) "
-        "ON CONFLICT (subject_id, grp) DO UPDATE SET brand=excluded.brand, kind=excluded.kind, "
+        "INSERT INTO rm_groups (subject, grp, brand, kind, latest_known) "
+        "VALUES ((SELECT id FROM rm_subjects WHERE subject_id=?),?,?,?,?) ON CONFLICT (subject, grp) DO UPDATE SET brand=excluded.brand, kind=excluded.kind, "
         "latest_known=excluded.latest_known RETURNING unit", (subject, group, brand, kind, newest)).fetchone()[0]
 
 

@@ -123,7 +123,9 @@ def test_a_wrong_row_of_a_brand_in_the_second_process_is_named_by_unit_subject_a
 
 def test_rows_the_log_lacks_and_damaged_events_in_the_second_process_are_reported_as_in_one(four):
     brand = sorted(child_brands(four))[0]
-    sql(four, "UPDATE rm_groups SET subject_id=printf('%032x', 4200 + unit) WHERE brand=? AND grp='model'",
+    sql(four, "INSERT INTO rm_subjects (id, subject_id) SELECT 4200 + unit, printf('%032x', 4200 + unit) "
+        "FROM rm_groups WHERE brand=? AND grp='model'", (brand,))
+    sql(four, "UPDATE rm_groups SET subject=4200 + unit WHERE brand=? AND grp='model'",
         (brand,))  # each model unit of the brand moved to a subject the log lacks
     position = max(n.id for n in read_log(four) if "ModelRescheduled" in n.topic and brand.encode() in state_text(n.state))
     sql(four, "UPDATE stored_events SET state=X'5B5D' WHERE rowid=?", (position,))
