@@ -4,6 +4,11 @@ rm_items rows are keyed by the integer unit id of their group (rm_groups.unit), 
 numbers and known instants as microseconds (infrastructure/item_codec.py), and leave the stated fields
 (announced_on, statement id, recorded_at, source) to a join on the statement's log position. Statements
 are keyed by log position; sources are stored once in rm_sources.
+
+Subjects are numbered once in rm_subjects (id -> the subject's hex uuid, 32 characters, with its type
+and brand, which every statement of a subject shares): statements, members and groups hold that small
+integer (column `subject`), not the hex text, and a query that is given a hex id looks its number up
+with SUBJECT_NUMBER (migration 8).
 """
 
 from __future__ import annotations
@@ -18,17 +23,17 @@ DROP TABLE IF EXISTS rm_statements;
 DROP TABLE IF EXISTS rm_sources;
 DROP TABLE IF EXISTS rm_shapes;
 DROP TABLE IF EXISTS rm_subjects;
-CREATE TABLE rm_subjects (id INTEGER PRIMARY KEY, subject_id TEXT NOT NULL UNIQUE);
+CREATE TABLE rm_subjects (id INTEGER PRIMARY KEY, subject_id TEXT NOT NULL UNIQUE, subject_type TEXT, brand TEXT);
+CREATE INDEX idx_rm_subjects_brand ON rm_subjects (brand);
 CREATE TABLE rm_shapes (id INTEGER PRIMARY KEY, keys TEXT NOT NULL UNIQUE);
 CREATE TABLE rm_sources (id INTEGER PRIMARY KEY, digest INTEGER UNIQUE, label TEXT, url TEXT, publisher TEXT);
 CREATE TABLE rm_statements (
-    position INTEGER PRIMARY KEY, statement_id TEXT NOT NULL UNIQUE, subject_type TEXT,
-    subject INTEGER REFERENCES rm_subjects (id), version INTEGER, brand TEXT, kind TEXT NOT NULL, fixes TEXT, announced_on TEXT, recorded_at TEXT NOT NULL,
+    position INTEGER PRIMARY KEY, statement_id TEXT NOT NULL UNIQUE, subject INTEGER REFERENCES rm_subjects (id),
+    version INTEGER, kind TEXT NOT NULL, fixes TEXT, announced_on TEXT, recorded_at TEXT NOT NULL,
     source_id INTEGER REFERENCES rm_sources (id));
 CREATE INDEX idx_rm_statements_fixes ON rm_statements (fixes) WHERE fixes IS NOT NULL;
 CREATE INDEX idx_rm_statements_subject_version ON rm_statements (subject, version);
-CREATE INDEX idx_rm_statements_brand ON rm_statements (brand);
-CREATE INDEX idx_rm_statements_registered ON rm_statements (brand) WHERE kind = 'brand-registered';
+CREATE INDEX idx_rm_statements_registered ON rm_statements (subject) WHERE kind = 'brand-registered';
 CREATE TABLE rm_groups (
     unit INTEGER PRIMARY KEY, subject INTEGER NOT NULL REFERENCES rm_subjects (id), grp TEXT NOT NULL,
     brand TEXT, kind TEXT, latest_known TEXT, UNIQUE (subject, grp));

@@ -86,7 +86,7 @@ class ReadAccess:
 
     def subject_label(self, subject_id: str) -> str:
         """'brand cf644cbf… of alpine': a subject named by what the read model knows of it."""
-        row = self.conn.execute(f"SELECT subject_type, brand FROM rm_statements WHERE subject={SUBJECT_NUMBER} LIMIT 1",
+        row = self.conn.execute("SELECT subject_type, brand FROM rm_subjects WHERE subject_id=?",
                                 (subject_id,)).fetchone()
         if row:
             return f"{row[0]} {subject_id[:8]}… of {row[1]}"
@@ -120,24 +120,24 @@ class ReadAccess:
     def brands(self) -> list[str]:
         """Registered brands, and those with a subject whose events were left out (its registration may be)."""
         registered = {b for (b,) in self.conn.execute(
-            "SELECT DISTINCT brand FROM rm_statements WHERE kind='brand-registered'")}
+            "SELECT DISTINCT su.brand FROM rm_statements st JOIN rm_subjects su ON su.id = st.subject "
+            "WHERE st.kind='brand-registered'")}
         if self.damage_summary()[0]:
             registered |= {b for (b,) in self.conn.execute(
-                "SELECT DISTINCT brand FROM rm_statements WHERE subject IN "
-                "(SELECT id FROM rm_subjects WHERE subject_id IN (SELECT subject_id FROM rm_damage))")}
+                "SELECT DISTINCT brand FROM rm_subjects WHERE subject_id IN (SELECT subject_id FROM rm_damage)")}
         return sorted(registered)
 
     def brand_registered(self, brand: str) -> bool:
         """Whether the log holds statements about the brand (every one needs the brand registered first,
         so this answers even when the registration itself could not be read)."""
-        return self.conn.execute("SELECT 1 FROM rm_statements WHERE brand=? LIMIT 1", (brand,)).fetchone() is not None
+        return self.conn.execute("SELECT 1 FROM rm_subjects WHERE brand=? LIMIT 1", (brand,)).fetchone() is not None
 
     def positions(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[int]:
         """Positions of the statements matching the filters, in recording order."""
         sql, args = "SELECT position FROM rm_statements WHERE 1=1", []
-        for column, value in (("brand", brand), ("kind", kind)):
+        for column, value in (("subject IN (SELECT id FROM rm_subjects WHERE brand=?)", brand), ("kind=?", kind)):
             if value is not None:
-                sql += f" AND {column}=?"
+                sql += f" AND {column}"
                 args.append(value)
         if since is not None:
             sql += " AND recorded_at>=?"
@@ -151,8 +151,7 @@ class ReadAccess:
 
     def subjects_of(self, brand: str) -> list[UUID]:
         return [UUID(hex=s) for (s,) in self.conn.execute(
-            "SELECT su.subject_id FROM rm_subjects su WHERE su.id IN (SELECT subject FROM rm_statements WHERE brand=?)",
-            (brand,))]
+            "SELECT subject_id FROM rm_subjects WHERE brand=?", (brand,))]
 
     def valid_dates(self, brand: str) -> list[str]:
         return [day_text(d) for (d,) in self.conn.execute(

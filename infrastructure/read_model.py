@@ -39,12 +39,13 @@ class _Pending:
         self.statements: list[tuple] = []
         self.members: list[tuple] = []
         self.names: list[tuple] = []
+        self.subjects: dict[str, tuple[str, str]] = {}  # hex id -> (subject type, brand), numbered first
         self.damage: list[Damage] = []
 
     def flush(self, conn: sqlite3.Connection) -> None:
         """Write what was gathered (a table with nothing gathered is not asked: a rebuild flushes per subject)."""
-        if self.statements or self.members:
-            add_subjects(conn, [row[3] for row in self.statements] + [row[0] for row in self.members])
+        if self.subjects:
+            add_subjects(conn, self.subjects)
         if self.statements:
             conn.executemany(INSERT_STATEMENTS, statement_values(conn, self.statements))
         if self.members:
@@ -54,7 +55,7 @@ class _Pending:
         if self.damage:
             conn.executemany("INSERT OR REPLACE INTO rm_damage VALUES (?,?,?,?,?)", [
                 (d.position, d.subject_id, d.version, d.topic, d.reason) for d in self.damage])
-        self.statements, self.members, self.names, self.damage = [], [], [], []
+        self.statements, self.members, self.names, self.damage, self.subjects = [], [], [], [], {}
 
 
 def _follows(recorded: list[tuple[int, Any]], position: int) -> list[LoggedEvent]:
@@ -242,13 +243,14 @@ class ReadModel(ReadAccess):
         else:
             brand, groups = statement.brand, [group_of(statement)]
             pending.names += _names(subject, statement)
+            pending.subjects[subject] = (logged.subject_type, brand)
         if BRAND_TARGETS in groups:
             pending.members.append((subject, BRAND_TARGETS, version))
             pending.flush(self.conn)
             groups = self._targets_groups(subject, groups)
         announced_on, recorded_at, source = stated_columns(logged)
         pending.statements.append((
-            logged.position, event.statement_id, logged.subject_type, subject, version, brand, statement.KIND,
+            logged.position, event.statement_id, subject, version, statement.KIND,
             statement.target if isinstance(statement, Fix) else None, announced_on, recorded_at, source))
         for group in groups:
             pending.members.append((subject, group, version))
@@ -264,7 +266,8 @@ class ReadModel(ReadAccess):
 
     def _fix_groups(self, subject: str, fix: Fix, source: EventSource, cache: dict) -> tuple[str, list[str]] | None:
         """The brand and groups a fix changes; None when the statement it fixes was left out (damaged)."""
-        found = self.conn.execute("SELECT brand, version FROM rm_statements WHERE statement_id=?", (fix.target,)).fetchone()
+        found = self.conn.execute("SELECT su.brand, st.version FROM rm_statements st JOIN rm_subjects su "
+                                  "ON su.id = st.subject WHERE st.statement_id=?", (fix.target,)).fetchone()
         if found is None:
             return None
         brand, version = found
@@ -331,7 +334,7 @@ class ReadModel(ReadAccess):
     # -- StatementIndex ----------------------------------------------------------------------
     def find_statements(self, prefix: str, limit: int = 20) -> list[StatementRef]:
         rows = self.conn.execute(
-            "SELECT st.statement_id, st.kind, st.subject_type, su.subject_id, st.brand FROM rm_statements st "
+            "SELECT st.statement_id, st.kind, su.subject_type, su.subject_id, su.brand FROM rm_statements st "
             "JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id >= ? AND st.statement_id < ? LIMIT ?", (prefix, prefix + "\uffff", limit))
         return [StatementRef(sid, kind, st, UUID(hex=subject), brand) for sid, kind, st, subject, brand in rows]
 

@@ -12,17 +12,17 @@ from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.item_codec import stated_values
 
 SourceKey = tuple  # (label, url, publisher) of a statement's source
-STATEMENT_COLUMNS = ("position, statement_id, subject_type, subject, version, brand, kind, fixes, announced_on, "
-                     "recorded_at, source_id")
+STATEMENT_COLUMNS = "position, statement_id, subject, version, kind, fixes, announced_on, recorded_at, source_id"
 # The values of a row: the subject's hex id where its number goes (numbered first: add_subjects).
 INSERT_STATEMENTS = (f"INSERT OR IGNORE INTO rm_statements ({STATEMENT_COLUMNS}) "
-                     f"VALUES (?,?,?,{SUBJECT_NUMBER},?,?,?,?,?,?,?)")
+                     f"VALUES (?,?,{SUBJECT_NUMBER},?,?,?,?,?,?)")
 INSERT_MEMBERS = f"INSERT OR IGNORE INTO rm_members VALUES ({SUBJECT_NUMBER},?,?)"  # (subject hex, group, version)
 
 
-def add_subjects(conn: sqlite3.Connection, subject_ids: Iterable[str]) -> None:
-    """Number the subjects (hex ids) that rm_subjects does not know yet."""
-    conn.executemany("INSERT OR IGNORE INTO rm_subjects (subject_id) VALUES (?)", [(s,) for s in set(subject_ids)])
+def add_subjects(conn: sqlite3.Connection, subjects: dict[str, tuple[str, str]]) -> None:
+    """Number the subjects (hex id -> subject type, brand) that rm_subjects does not know yet."""
+    conn.executemany("INSERT OR IGNORE INTO rm_subjects (subject_id, subject_type, brand) VALUES (?,?,?)",
+                     [(s, *known) for s, known in subjects.items()])
 
 
 def stated_columns(logged: Any) -> tuple[str | None, str, SourceKey | None]:

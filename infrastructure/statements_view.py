@@ -54,6 +54,8 @@ def statements_view_sql(holds_log: bool = True) -> str:
     """
     pick = 0 if holds_log else 1
     columns = ",\n    ".join(f"{expressions[pick]} AS {name}" for name, expressions in COLUMNS.items())
-    source = (f"(SELECT rm.*, {_STATEMENT} AS s FROM rm_statements rm\n"
-              "      LEFT JOIN stored_events ev ON ev.rowid = rm.position) r" if holds_log else "rm_statements r")
+    subjects = "LEFT JOIN rm_subjects su ON su.id = rm.subject"  # each statement's subject type and brand
+    source = (f"(SELECT rm.*, su.subject_type, su.brand, {_STATEMENT} AS s FROM rm_statements rm {subjects}\n"
+              "      LEFT JOIN stored_events ev ON ev.rowid = rm.position) r" if holds_log else
+              f"(SELECT rm.*, su.subject_type, su.brand FROM rm_statements rm {subjects}) r")
     return f"CREATE VIEW IF NOT EXISTS statements AS\nSELECT\n    {columns}\nFROM {source}\nORDER BY r.position"

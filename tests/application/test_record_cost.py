@@ -19,7 +19,7 @@ from tests.builders import statement
 def item_rows_of(read_model) -> list[tuple]:
     """Every rm_items row as the fold wrote it (texts, canonical JSON), with its unit's brand, subject and group."""
     return sorted((brand, subject, grp, *row) for unit, brand, subject, grp in read_model.conn.execute(
-        "SELECT unit, brand, su.subject_id, grp FROM rm_groups JOIN rm_subjects su ON su.id = subject").fetchall()
+        "SELECT unit, g.brand, su.subject_id, grp FROM rm_groups g JOIN rm_subjects su ON su.id = g.subject").fetchall()
         for row in read_model.stored_rows("i.unit=?", (unit,)))
 
 

@@ -93,3 +93,23 @@ def test_a_source_is_stored_once_and_one_whose_digest_is_taken_gets_a_row_of_its
         assert other != first and conn.execute("SELECT digest FROM rm_sources WHERE id=?", (other,)).fetchone() == (None,)
     finally:
         model.close()
+
+
+def test_each_subject_is_numbered_once_with_its_type_and_brand_and_the_tables_hold_its_number(alpine_db):
+    conn = sqlite3.connect(alpine_db)
+    subjects = dict(conn.execute("SELECT subject_id, id FROM rm_subjects"))
+    logged = {s for (s,) in conn.execute("SELECT DISTINCT originator_id FROM stored_events")}
+    assert set(subjects) == logged and len(set(subjects.values())) == len(logged)
+    for table in ("rm_statements", "rm_members", "rm_groups"):
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+        assert "subject" in columns and "subject_id" not in columns
+        assert conn.execute(f"SELECT DISTINCT typeof(subject) FROM {table}").fetchall() == [("integer",)]
+    by_statement = conn.execute("SELECT su.subject_id, st.version FROM rm_statements st JOIN rm_subjects su "
+                                "ON su.id = st.subject ORDER BY st.position").fetchall()
+    assert by_statement == conn.execute("SELECT originator_id, originator_version FROM stored_events "
+                                        "ORDER BY rowid").fetchall()
+    assert {s for (s,) in conn.execute("SELECT DISTINCT subject_id FROM items")} <= logged
+    statement_columns = [row[1] for row in conn.execute("PRAGMA table_info(rm_statements)")]
+    assert "brand" not in statement_columns and "subject_type" not in statement_columns  # the subject's, kept once
+    assert conn.execute("SELECT DISTINCT subject_type, brand FROM rm_subjects ORDER BY 1").fetchall() == [
+        ("brand", "alpine"), ("dealer-agreement", "alpine"), ("market", "alpine"), ("model", "alpine")]

@@ -99,4 +99,4 @@ def test_a_flush_asks_only_the_tables_it_has_rows_for():
     pending.flush(conn)
     pending.members.append(("s", "g", 1))
     pending.flush(conn)
-    assert conn.sql == ["rm_subjects", "rm_members"]  # its subject numbered first (compact_schema.SUBJECT_NUMBER)
+    assert conn.sql == ["rm_members"]

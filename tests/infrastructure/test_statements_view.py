@@ -77,8 +77,9 @@ def test_a_team_mode_read_model_lists_statements_without_naming_a_log_it_does_no
     path = str(tmp_path / "team-read-model.db")
     ReadModel(path, holds_log=False).close()
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO rm_statements (statement_id, position, subject_type, subject, version, brand, kind,"
-                 " recorded_at) VALUES ('s1', 1, 'brand', 1, 1, 'alpine', 'brand-registered', '2024-01-01T00:00:00Z')")
+    conn.execute("INSERT INTO rm_subjects (id, subject_id, subject_type, brand) VALUES (1, 'ab', 'brand', 'alpine')")
+    conn.execute("INSERT INTO rm_statements (statement_id, position, subject, version, kind, recorded_at) "
+                 "VALUES ('s1', 1, 1, 1, 'brand-registered', '2024-01-01T00:00:00Z')")
     assert conn.execute("SELECT statement_id, brand, status, payload FROM statements").fetchall() == [
         ("s1", "alpine", "recorded", None)]
     conn.execute("ALTER TABLE rm_names RENAME TO rm_names_renamed")   # a later migration may rename tables
