@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from typing import Any, Iterable
+from typing import Any
 
 from stratlog.domain.dates import instant_text
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
