@@ -8,7 +8,7 @@ are keyed by log position; sources are stored once in rm_sources.
 Subjects are numbered once in rm_subjects (id -> the subject's hex uuid, 32 characters, with its type
 and brand, which every statement of a subject shares): statements, members and groups hold that small
 integer (column `subject`), not the hex text, and a query that is given a hex id looks its number up
-with SUBJECT_NUMBER (migration 8).
+with SUBJECT_NUMBER (migration 8). A statement's recorded_at is kept as microseconds, like known instants.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ CREATE TABLE rm_shapes (id INTEGER PRIMARY KEY, keys TEXT NOT NULL UNIQUE);
 CREATE TABLE rm_sources (id INTEGER PRIMARY KEY, digest INTEGER UNIQUE, label TEXT, url TEXT, publisher TEXT);
 CREATE TABLE rm_statements (
     position INTEGER PRIMARY KEY, statement_id TEXT NOT NULL UNIQUE, subject INTEGER REFERENCES rm_subjects (id),
-    version INTEGER, kind TEXT NOT NULL, fixes TEXT, announced_on TEXT, recorded_at TEXT NOT NULL,
+    version INTEGER, kind TEXT NOT NULL, fixes TEXT, announced_on TEXT, recorded_at INTEGER NOT NULL,
     source_id INTEGER REFERENCES rm_sources (id));
 CREATE INDEX idx_rm_statements_fixes ON rm_statements (fixes) WHERE fixes IS NOT NULL;
 CREATE INDEX idx_rm_statements_subject_version ON rm_statements (subject, version);
@@ -46,7 +46,7 @@ CREATE INDEX idx_rm_items_unit ON rm_items (unit, known_to, valid_to, valid_from
 
 # Day numbers and microseconds back to the texts the fold speaks (0001-01-01 is day 1, julian day 1721425.5).
 _DAY = "date(1721424.5 + {0})"
-_INSTANT = ("date(1721424.5 + {0} / 86400000000) || 'T' || time(({0} / 1000000) % 86400, 'unixepoch') || '.' "
+INSTANT_TEXT = ("date(1721424.5 + {0} / 86400000000) || 'T' || time(({0} / 1000000) % 86400, 'unixepoch') || '.' "
             "|| printf('%06d', {0} % 1000000) || 'Z'")
 
 # A stored item [shape, value…] as the JSON object it stands for (its shape's keys with the values).
@@ -57,9 +57,10 @@ ITEMS_VIEW = f"""
 CREATE VIEW items AS
 SELECT g.brand, su.subject_id, g.grp, CASE WHEN i.item GLOB 'a:*' THEN 'audit' ELSE g.kind END AS kind, i.item,
     {_DAY.format('i.valid_from')} AS valid_from, {_DAY.format('i.valid_to')} AS valid_to,
-    {_INSTANT.format('i.known_from')} AS known_from, {_INSTANT.format('i.known_to')} AS known_to,
+    {INSTANT_TEXT.format('i.known_from')} AS known_from, {INSTANT_TEXT.format('i.known_to')} AS known_to,
     CASE WHEN st.position IS NULL THEN {_OBJECT} ELSE json_set({_OBJECT},
-        '$.announced_on', st.announced_on, '$.publisher', so.publisher, '$.recorded_at', st.recorded_at,
+        '$.announced_on', st.announced_on, '$.publisher', so.publisher,
+        '$.recorded_at', {INSTANT_TEXT.format('st.recorded_at')},
         '$.source', so.label, '$.source_url', so.url, '$.statement_id', st.statement_id) END AS data
 FROM rm_items i JOIN rm_groups g ON g.unit = i.unit JOIN rm_subjects su ON su.id = g.subject
 LEFT JOIN rm_shapes sh ON sh.id = i.data ->> '$[0]'

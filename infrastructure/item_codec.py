@@ -220,5 +220,5 @@ class StatedFields:
                     "SELECT st.position, st.announced_on, so.publisher, st.recorded_at, so.label, so.url, "
                     "st.statement_id FROM rm_statements st LEFT JOIN rm_sources so ON so.id = st.source_id "
                     f"WHERE st.position IN ({','.join('?' * len(batch))})", batch):
-                self.known[row[0]] = row[1:]
+                self.known[row[0]] = (row[1], row[2], instant_from_number(row[3]), *row[4:])  # recorded_at: µs
         return self.known

@@ -141,7 +141,7 @@ class ReadAccess:
                 args.append(value)
         if since is not None:
             sql += " AND recorded_at>=?"
-            args.append(instant_text(since))
+            args.append(instant_number(instant_text(since)))
         return [p for (p,) in self.conn.execute(sql + " ORDER BY position", args)]
 
     def location(self, statement_id: str) -> tuple[UUID, int] | None:

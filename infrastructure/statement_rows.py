@@ -9,7 +9,7 @@ from typing import Any
 
 from stratlog.domain.dates import instant_text
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
-from stratlog.infrastructure.item_codec import stated_values
+from stratlog.infrastructure.item_codec import instant_number, stated_values
 
 SourceKey = tuple  # (label, url, publisher) of a statement's source
 STATEMENT_COLUMNS = "position, statement_id, subject, version, kind, fixes, announced_on, recorded_at, source_id"
@@ -60,14 +60,15 @@ def stated_by_id(conn: sqlite3.Connection, logged: list[Any]) -> dict[str, tuple
 
 def statement_values(conn: sqlite3.Connection, rows: list[tuple]) -> list[tuple]:
     """INSERT values (STATEMENT_COLUMNS order) of rows whose last field is a source key: that key
-    becomes the id of its rm_sources row, added when the source is new."""
+    becomes the id of its rm_sources row, added when the source is new; recorded_at (a text) its
+    microseconds (item_codec.instant_number)."""
     ids: dict[SourceKey, int] = {}
     values = []
     for row in rows:
         key = row[-1]
         if key is not None and key not in ids:
             ids[key] = _source_id(conn, key)
-        values.append(row[:-1] + (ids[key] if key is not None else None,))
+        values.append(row[:7] + (instant_number(row[7]), ids[key] if key is not None else None))
     return values
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from stratlog.infrastructure.compact_schema import INSTANT_TEXT
+
 # Each stored event's state is UTF-8 JSON, packed (infrastructure/stored_state.py); `statement` holds its
 # fields. The view reads it with the SQL function stratlog_state, which the connection must have
 # (stored_state.add_sql_function; stratlog's Datasette plugin adds it to every connection).
@@ -35,7 +37,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "subject_type": ("r.subject_type", "r.subject_type"),
     "subject": (_SUBJECT, "CASE WHEN r.fixes IS NOT NULL THEN 'fixes ' || substr(r.fixes, 1, 8) END"),
     "announced_on": ("r.announced_on", "r.announced_on"),
-    "recorded_at": ("r.recorded_at", "r.recorded_at"),
+    "recorded_at": (INSTANT_TEXT.format("r.recorded_at"), INSTANT_TEXT.format("r.recorded_at")),  # stored as µs
     "status": (_STATUS, _STATUS),
     "source": ("json_extract(r.s, '$.source.title')", "NULL"),
     "source_url": ("json_extract(r.s, '$.source.url')", "NULL"),
