@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 from hypothesis import given, strategies as st
@@ -11,6 +12,7 @@ from stratlog.infrastructure.item_codec import (Shape, canonical, day_number, da
                                                 instant_number, packed, shape_text, stated_values)
 from stratlog.infrastructure.read_model import ReadModel
 from tests.conftest import copy_fixture
+from tests.stored_states import with_state_function
 
 STATED = stated_values("s1", "2024-03", "2024-05-01T10:00:00.000000Z", "Press release", None, "Acme")
 ITEM = {"_group": {"type": "targets"}, "_list": "targets", "_seq": 1, "kpi": "revenue", "low": None,
@@ -113,3 +115,9 @@ def test_each_subject_is_numbered_once_with_its_type_and_brand_and_the_tables_ho
     assert "brand" not in statement_columns and "subject_type" not in statement_columns  # the subject's, kept once
     assert conn.execute("SELECT DISTINCT subject_type, brand FROM rm_subjects ORDER BY 1").fetchall() == [
         ("brand", "alpine"), ("dealer-agreement", "alpine"), ("market", "alpine"), ("model", "alpine")]
+    recorded = conn.execute("SELECT DISTINCT typeof(recorded_at) FROM rm_statements").fetchall()
+    assert recorded == [("integer",)]  # microseconds; the views show the instant's text
+    with_state_function(conn)
+    shown = conn.execute("SELECT recorded_at FROM statements ORDER BY position LIMIT 1").fetchone()[0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", shown)
+    assert instant_number(shown) == conn.execute("SELECT recorded_at FROM rm_statements WHERE position=1").fetchone()[0]
