@@ -87,7 +87,7 @@ def _in_one(ledger, log: list, read_model, max_dates: int) -> tuple[list[Summary
 def _in_two(ledger, log: list, read_model, reopen, max_dates: int) -> tuple[list[Summary], list[Findings]] | None:
     """Half of the brands in a forked child, half here; None (verify again in one process) when the child
     fails or the split's brand hints were wrong (a damaged log)."""
-    first, second = split(log, 2)
+    first, second = split(log, 2, ledger.mapper.state_json)
     child = ForkedShare(ledger, second, reopen)
     try:
         share = BrandShare(ledger, first)

@@ -7,7 +7,7 @@ answers of its brands. Shares send back plain values only (strings, counts, date
 pydantic objects: a pickle round trip of those would cost more than decoding them.
 
 The split needs each subject's brand before anything is decoded; it is read as a hint from the JSON of
-the subject's first event that has one. A hint can only be wrong in a damaged log; then the shares'
+the subject's first event that has one (the stored bytes made JSON text by the mapper's `state_json`). A hint can only be wrong in a damaged log; then the shares'
 decoded brands overlap and verify runs again in one process, so the result never depends on the split.
 """
 
@@ -114,29 +114,30 @@ class Answers:
                 self.problems.setdefault((brand, name, as_of), f"{brand} {name} as of {as_of}{known}")
 
 
-def brand_hints(log: list[Any]) -> dict[Any, str | None]:
+def brand_hints(log: list[Any], state_json: Callable[[Any], bytes]) -> dict[Any, str | None]:
     """Each subject's brand as its first event with a readable `statement.brand` in its stored JSON says
-    (None when none does): a hint for the split only, never trusted as an answer."""
+    (None when none does): a hint for the split only, never trusted as an answer. `state_json`: stored
+    state bytes -> their JSON text (the mapper's)."""
     hints: dict[Any, str | None] = {}
     for notification in log:
         subject = notification.originator_id
         if hints.get(subject) is None:
-            hints[subject] = _brand_in(notification.state)
+            hints[subject] = _brand_in(notification.state, state_json)
     return hints
 
 
-def _brand_in(state: Any) -> str | None:
+def _brand_in(state: Any, state_json: Callable[[Any], bytes]) -> str | None:
     try:
-        brand = json.loads(bytes(state) if isinstance(state, memoryview) else state)["statement"]["brand"]
+        brand = json.loads(state_json(state))["statement"]["brand"]
     except (ValueError, TypeError, KeyError, IndexError, RecursionError):
         return None
     return brand if isinstance(brand, str) else None
 
 
-def split(log: list[Any], shares: int) -> list[list[Any]]:
+def split(log: list[Any], shares: int, state_json: Callable[[Any], bytes]) -> list[list[Any]]:
     """The log's notifications in `shares` lists, each subject's in one, brands balanced by event count
     (the heaviest brand first to the lightest share); subjects without a hint go with share 0."""
-    hints = brand_hints(log)
+    hints = brand_hints(log, state_json)
     weight: dict[str | None, int] = defaultdict(int)
     for notification in log:
         weight[hints[notification.originator_id]] += 1

@@ -18,6 +18,7 @@ import subprocess
 import sys
 
 from benchmarks.timing import console_script
+from stratlog.infrastructure.stored_state import unpack
 
 DATES = ("2012-12-31", "2018-06-30", "2023-06-30", "2026-03-31", "2031-12-31")
 QUESTIONS = ("kpis", "timeline", "audit", "state", "events")
@@ -33,10 +34,10 @@ def _stratlog(db: str, *args: str) -> bytes:
 
 def _sample(db: str, brands: int, known_ats: int) -> tuple[list[str], list[str]]:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        names = sorted({json.loads(state)["statement"]["brand"] for (state,) in conn.execute(
-            "SELECT CAST(state AS TEXT) FROM stored_events WHERE topic LIKE '%BrandRegistered'")})
-        instants = sorted({json.loads(state)["recorded_at"] for (state,) in conn.execute(
-            "SELECT CAST(state AS TEXT) FROM stored_events")})
+        names = sorted({json.loads(unpack(state))["statement"]["brand"] for (state,) in conn.execute(
+            "SELECT state FROM stored_events WHERE topic LIKE '%BrandRegistered'")})
+        instants = sorted({json.loads(unpack(state))["recorded_at"] for (state,) in conn.execute(
+            "SELECT state FROM stored_events")})
     step = max(1, len(instants) // max(1, known_ats))
     return names[:brands], instants[step - 1::step][:known_ats]
 

@@ -168,7 +168,8 @@ def how_to_read(args: argparse.Namespace) -> list[str]:
         "rows of X's `stored_events` (originator_id, originator_version, topic, state) inserted with one "
         "`executemany` in one transaction into a fresh WAL file with the same table.",
         "- Rebuild: wall time of the whole `stratlog --db X projections rebuild` process. Baseline: "
-        "`SELECT state FROM stored_events` + `json.loads` of every row, in this process.",
+        "`SELECT state FROM stored_events`, inflated (packed states, infrastructure/stored_state.py) + `json.loads` "
+        "of every row, in this process.",
         "- Queries: in process, `Runtime(settings(db), writing=False).queries()`, known_at = now. Naive fold: the "
         "brand's subjects (looked up once per brand, untimed), `select_events` + `mapper.to_domain_event` of "
         "each, `apply_fixes`, `group_of`, `fold_group`, then `domain.views`; one replay per (brand, date) pair "

@@ -12,8 +12,9 @@ from stratlog.application.projection import OPEN_DATE, OPEN_INSTANT, ItemRow
 from stratlog.domain.dates import PartialDate, instant_text
 from stratlog.domain.fixes import FIX_KINDS
 from stratlog.domain.groups import last_word
-from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, day_number, instant_number,
-                                                item_values, open_row_key, unit_id)
+from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
+from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, day_number, instant_from_number,
+                                                instant_number, item_values, open_row_key, unit_id)
 from stratlog.infrastructure.statement_rows import stated_by_id
 
 
@@ -34,7 +35,7 @@ def caught_up_by_appending(store: Any, subject: str, group: str, brand: str,
     `store` is the read model (its connection and `stored_rows`); `logged_of(versions)` the subject's
     logged events of those versions."""
     conn = store.conn
-    row = conn.execute("SELECT unit, latest_known FROM rm_groups WHERE subject_id=? AND grp=?",
+    row = conn.execute(f"SELECT unit, latest_known FROM rm_groups WHERE subject={SUBJECT_NUMBER} AND grp=?",
                        (subject, group)).fetchone()
     plain, headed = last_word(group)
     if not plain or row is None:
@@ -47,10 +48,10 @@ def caught_up_by_appending(store: Any, subject: str, group: str, brand: str,
         header = json.loads(found[0][5]).get("_group") if found else None
         if header is None:
             return False
-    members = conn.execute(
+    members = [(version, kind, announced, instant_from_number(at)) for version, kind, announced, at in conn.execute(
         "SELECT s.version, s.kind, s.announced_on, s.recorded_at FROM rm_members m JOIN rm_statements s "
-        "ON s.subject_id = m.subject_id AND s.version = m.version WHERE m.subject_id=? AND m.grp=?",
-        (subject, group)).fetchall()
+        f"ON s.subject = m.subject AND s.version = m.version WHERE m.subject={SUBJECT_NUMBER} AND m.grp=?",
+        (subject, group))]
     if any(kind in FIX_KINDS for _, kind, _, _ in members):
         return False
     old = [announced for _, _, announced, at in members if at <= latest]

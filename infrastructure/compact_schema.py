@@ -4,6 +4,11 @@ rm_items rows are keyed by the integer unit id of their group (rm_groups.unit), 
 numbers and known instants as microseconds (infrastructure/item_codec.py), and leave the stated fields
 (announced_on, statement id, recorded_at, source) to a join on the statement's log position. Statements
 are keyed by log position; sources are stored once in rm_sources.
+
+Subjects are numbered once in rm_subjects (id -> the subject's hex uuid, 32 characters, with its type
+and brand, which every statement of a subject shares): statements, members and groups hold that small
+integer (column `subject`), not the hex text, and a query that is given a hex id looks its number up
+with SUBJECT_NUMBER (migration 8). A statement's recorded_at is kept as microseconds, like known instants.
 """
 
 from __future__ import annotations
@@ -17,19 +22,21 @@ DROP TABLE IF EXISTS rm_groups;
 DROP TABLE IF EXISTS rm_statements;
 DROP TABLE IF EXISTS rm_sources;
 DROP TABLE IF EXISTS rm_shapes;
+DROP TABLE IF EXISTS rm_subjects;
+CREATE TABLE rm_subjects (id INTEGER PRIMARY KEY, subject_id TEXT NOT NULL UNIQUE, subject_type TEXT, brand TEXT);
+CREATE INDEX idx_rm_subjects_brand ON rm_subjects (brand);
 CREATE TABLE rm_shapes (id INTEGER PRIMARY KEY, keys TEXT NOT NULL UNIQUE);
 CREATE TABLE rm_sources (id INTEGER PRIMARY KEY, digest INTEGER UNIQUE, label TEXT, url TEXT, publisher TEXT);
 CREATE TABLE rm_statements (
-    position INTEGER PRIMARY KEY, statement_id TEXT NOT NULL UNIQUE, subject_type TEXT, subject_id TEXT,
-    version INTEGER, brand TEXT, kind TEXT NOT NULL, fixes TEXT, announced_on TEXT, recorded_at TEXT NOT NULL,
+    position INTEGER PRIMARY KEY, statement_id TEXT NOT NULL UNIQUE, subject INTEGER REFERENCES rm_subjects (id),
+    version INTEGER, kind TEXT NOT NULL, fixes TEXT, announced_on TEXT, recorded_at INTEGER NOT NULL,
     source_id INTEGER REFERENCES rm_sources (id));
 CREATE INDEX idx_rm_statements_fixes ON rm_statements (fixes) WHERE fixes IS NOT NULL;
-CREATE INDEX idx_rm_statements_subject_id_version ON rm_statements (subject_id, version);
-CREATE INDEX idx_rm_statements_brand ON rm_statements (brand);
-CREATE INDEX idx_rm_statements_registered ON rm_statements (brand) WHERE kind = 'brand-registered';
+CREATE INDEX idx_rm_statements_subject_version ON rm_statements (subject, version);
+CREATE INDEX idx_rm_statements_registered ON rm_statements (subject) WHERE kind = 'brand-registered';
 CREATE TABLE rm_groups (
-    unit INTEGER PRIMARY KEY, subject_id TEXT NOT NULL, grp TEXT NOT NULL, brand TEXT, kind TEXT,
-    latest_known TEXT, UNIQUE (subject_id, grp));
+    unit INTEGER PRIMARY KEY, subject INTEGER NOT NULL REFERENCES rm_subjects (id), grp TEXT NOT NULL,
+    brand TEXT, kind TEXT, latest_known TEXT, UNIQUE (subject, grp));
 CREATE INDEX idx_rm_groups_brand_kind ON rm_groups (brand, kind);
 CREATE TABLE rm_items (
     unit INTEGER NOT NULL, item TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL,
@@ -39,7 +46,7 @@ CREATE INDEX idx_rm_items_unit ON rm_items (unit, known_to, valid_to, valid_from
 
 # Day numbers and microseconds back to the texts the fold speaks (0001-01-01 is day 1, julian day 1721425.5).
 _DAY = "date(1721424.5 + {0})"
-_INSTANT = ("date(1721424.5 + {0} / 86400000000) || 'T' || time(({0} / 1000000) % 86400, 'unixepoch') || '.' "
+INSTANT_TEXT = ("date(1721424.5 + {0} / 86400000000) || 'T' || time(({0} / 1000000) % 86400, 'unixepoch') || '.' "
             "|| printf('%06d', {0} % 1000000) || 'Z'")
 
 # A stored item [shape, value…] as the JSON object it stands for (its shape's keys with the values).
@@ -48,15 +55,21 @@ _OBJECT = ("json_patch((SELECT json_group_object(k.value, i.data -> ('$[' || (k.
 
 ITEMS_VIEW = f"""
 CREATE VIEW items AS
-SELECT g.brand, g.subject_id, g.grp, CASE WHEN i.item GLOB 'a:*' THEN 'audit' ELSE g.kind END AS kind, i.item,
+SELECT g.brand, su.subject_id, g.grp, CASE WHEN i.item GLOB 'a:*' THEN 'audit' ELSE g.kind END AS kind, i.item,
     {_DAY.format('i.valid_from')} AS valid_from, {_DAY.format('i.valid_to')} AS valid_to,
-    {_INSTANT.format('i.known_from')} AS known_from, {_INSTANT.format('i.known_to')} AS known_to,
+    {INSTANT_TEXT.format('i.known_from')} AS known_from, {INSTANT_TEXT.format('i.known_to')} AS known_to,
     CASE WHEN st.position IS NULL THEN {_OBJECT} ELSE json_set({_OBJECT},
-        '$.announced_on', st.announced_on, '$.publisher', so.publisher, '$.recorded_at', st.recorded_at,
+        '$.announced_on', st.announced_on, '$.publisher', so.publisher,
+        '$.recorded_at', {INSTANT_TEXT.format('st.recorded_at')},
         '$.source', so.label, '$.source_url', so.url, '$.statement_id', st.statement_id) END AS data
-FROM rm_items i JOIN rm_groups g ON g.unit = i.unit LEFT JOIN rm_shapes sh ON sh.id = i.data ->> '$[0]'
+FROM rm_items i JOIN rm_groups g ON g.unit = i.unit JOIN rm_subjects su ON su.id = g.subject
+LEFT JOIN rm_shapes sh ON sh.id = i.data ->> '$[0]'
 LEFT JOIN rm_statements st ON st.position = i.stated LEFT JOIN rm_sources so ON so.id = st.source_id
 """
+
+
+# The number of the subject whose hex id is the parameter (NULL when no statement of it is stored).
+SUBJECT_NUMBER = "(SELECT id FROM rm_subjects WHERE subject_id=?)"
 
 
 def create_compact_tables(conn: sqlite3.Connection) -> None:
@@ -66,8 +79,8 @@ def create_compact_tables(conn: sqlite3.Connection) -> None:
         if statement.strip():
             conn.execute(statement)
     conn.execute("DROP TABLE IF EXISTS rm_members")
-    conn.execute("CREATE TABLE rm_members (subject_id TEXT NOT NULL, grp TEXT NOT NULL, version INTEGER NOT NULL, "
-                 "PRIMARY KEY (subject_id, grp, version)) WITHOUT ROWID")
+    conn.execute("CREATE TABLE rm_members (subject INTEGER NOT NULL, grp TEXT NOT NULL, version INTEGER NOT NULL, "
+                 "PRIMARY KEY (subject, grp, version)) WITHOUT ROWID")
     for table in ("rm_names", "rm_damage"):
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name=?", (table,)).fetchone():
             conn.execute(f"DELETE FROM {table}")

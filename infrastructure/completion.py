@@ -15,7 +15,7 @@ from stratlog.infrastructure.config import settings
 
 LIMIT = 200  # candidates offered at most
 QUERIES = {
-    "brand": "SELECT DISTINCT brand FROM rm_statements WHERE brand LIKE :like ESCAPE '\\' ORDER BY brand LIMIT :limit",
+    "brand": "SELECT DISTINCT brand FROM rm_subjects WHERE brand LIKE :like ESCAPE '\\' ORDER BY brand LIMIT :limit",
     "kpi": "SELECT DISTINCT substr(grp, 9, instr(substr(grp, 9), ':') - 1) AS kpi FROM rm_groups "
            "WHERE grp LIKE 'targets:%' AND (:brand IS NULL OR brand = :brand) AND kpi LIKE :like ESCAPE '\\' "
            "ORDER BY kpi LIMIT :limit",
@@ -24,8 +24,9 @@ QUERIES = {
              "WHERE k.value = 'subject') || ']') AS model FROM rm_groups g JOIN rm_items i ON i.unit = g.unit "
              "JOIN rm_shapes sh ON sh.id = i.data ->> '$[0]' WHERE g.kind = 'model' AND i.item NOT GLOB 'a:*' "
              "AND (:brand IS NULL OR g.brand = :brand) AND model LIKE :like ESCAPE '\\' ORDER BY model LIMIT :limit",
-    "statement": "SELECT statement_id, kind, brand FROM rm_statements WHERE statement_id LIKE :like ESCAPE '\\' "
-                 "ORDER BY position DESC LIMIT :limit",
+    "statement": "SELECT st.statement_id, st.kind, su.brand FROM rm_statements st JOIN rm_subjects su "
+                 "ON su.id = st.subject WHERE st.statement_id LIKE :like ESCAPE '\\' ORDER BY st.position DESC "
+                 "LIMIT :limit",
 }
 
 

@@ -134,8 +134,8 @@ def canonical(data: str, stated: tuple | None, shape_of: Callable[[int], Shape])
 def unit_id(conn: Any, subject: str, group: str, brand: str, kind: str, newest: str) -> int:
     """The unit id of a subject's group (its rm_groups row, written or updated), kept when it is folded again."""
     return conn.execute(
-        "INSERT INTO rm_groups (subject_id, grp, brand, kind, latest_known) VALUES (?,?,?,?,?) "
-        "ON CONFLICT (subject_id, grp) DO UPDATE SET brand=excluded.brand, kind=excluded.kind, "
+        "INSERT INTO rm_groups (subject, grp, brand, kind, latest_known) "
+        "VALUES ((SELECT id FROM rm_subjects WHERE subject_id=?),?,?,?,?) ON CONFLICT (subject, grp) DO UPDATE SET brand=excluded.brand, kind=excluded.kind, "
         "latest_known=excluded.latest_known RETURNING unit", (subject, group, brand, kind, newest)).fetchone()[0]
 
 
@@ -234,5 +234,5 @@ class StatedFields:
                     "SELECT st.position, st.announced_on, so.publisher, st.recorded_at, so.label, so.url, "
                     "st.statement_id FROM rm_statements st LEFT JOIN rm_sources so ON so.id = st.source_id "
                     f"WHERE st.position IN ({','.join('?' * len(batch))})", batch):
-                self.known[row[0]] = row[1:]
+                self.known[row[0]] = (row[1], row[2], instant_from_number(row[3]), *row[4:])  # recorded_at: µs
         return self.known

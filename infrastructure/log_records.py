@@ -43,8 +43,8 @@ def statement_and_fixes(read_model: ReadModel, source: EventSource, statement_id
     """(position, subject type, record) of a statement (by its full id) and then of its corrections and
     retraction, in recording order; empty when no statement has that id."""
     rows = read_model.conn.execute(
-        "SELECT statement_id, position, subject_type FROM rm_statements WHERE statement_id=? OR fixes=? "
-        "ORDER BY statement_id<>?, position", (statement_id, statement_id, statement_id)).fetchall()
+        "SELECT st.statement_id, st.position, su.subject_type FROM rm_statements st JOIN rm_subjects su "
+        "ON su.id = st.subject WHERE st.statement_id=? OR st.fixes=? ORDER BY st.statement_id<>?, st.position", (statement_id, statement_id, statement_id)).fetchall()
     found = []
     for sid, position, subject_type in rows:
         record = statement_record(read_model, source, sid)

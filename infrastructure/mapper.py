@@ -15,6 +15,7 @@ from stratlog.domain.catalogue import AGGREGATES  # noqa: F401 - fills the topic
 from stratlog.domain.errors import InvalidInput
 from stratlog.domain.quoting import name_of, quoted
 from stratlog.infrastructure.damage import shown
+from stratlog.infrastructure.stored_state import UndecodableState, pack, unpack
 
 _ENVELOPE = {"originator_id", "originator_version"}
 _ENVELOPE_AND_STATEMENT = _ENVELOPE | {"statement"}
@@ -51,8 +52,8 @@ def event_class(topic: str) -> type:
 
 
 def encode_event(event: Any, body: str | None = None) -> bytes:
-    """The stored state of a pydantic event (no envelope fields, none of the class's DERIVED fields;
-    None values left out).
+    """The JSON text of a pydantic event's stored state (no envelope fields, none of the class's DERIVED
+    fields; None values left out); read_back packs it into the stored bytes (infrastructure.stored_state).
 
     `body`: the JSON text of the event's statement, dumped once already (application.statement_json);
     the state is then its envelope's dump around that text, byte for byte what a whole dump writes.
@@ -79,14 +80,17 @@ def _statement_last(cls: type) -> bool:
 
 
 def _body(state: bytes | str) -> dict:
-    """The stored JSON object; _Unreadable says what the bytes are instead."""
+    """The stored JSON object (inflated first when the state is packed); _Unreadable says what the bytes
+    are instead."""
     if state is None:
         raise _Unreadable("the body is empty (NULL)")
     state = bytes(state) if isinstance(state, memoryview) else state
     if not isinstance(state, (bytes, bytearray, str)):
         raise _Unreadable(f"the body is {_JSON_KINDS.get(type(state), 'not text')}, not stored JSON text")
     try:
-        data = json.loads(state)
+        data = json.loads(unpack(state) if isinstance(state, (bytes, bytearray)) else state)
+    except UndecodableState as error:
+        raise _Unreadable(str(error)) from None
     except UnicodeDecodeError:
         raise _Unreadable("the body is not UTF-8 text") from None
     except json.JSONDecodeError as error:
@@ -192,8 +196,10 @@ def _value_at(data: Any, loc: tuple) -> Any:
 
 
 def read_back(event: Any, body: str | None = None, statement: Any = None) -> bytes:
-    """The stored state of an event, once it has been decoded again, through the same checks as every
-    later command, into an event equal to it; InvalidInput (naming the statement and the field) if not.
+    """The stored state of an event (its JSON text packed, see infrastructure.stored_state), once that
+    text has been decoded again, through the same checks as every later command, into an event equal
+    to it; InvalidInput (naming the statement and the field) if not. Deflate is lossless, so the packed
+    bytes inflate to the very text that was checked (a test proves it for every kind).
 
     `body`: the statement's JSON text from its one dump (see encode_event). `statement`: the statement
     decode_statement read from that very text; when the event holds this object, the statement the
@@ -219,7 +225,7 @@ def read_back(event: Any, body: str | None = None, statement: Any = None) -> byt
     if decoded != event:
         field = _first_difference(event, decoded)
         raise _unreadable(event, field, "it would be read back as a different value")
-    return state
+    return pack(state)
 
 
 def _field(loc: tuple) -> str:
@@ -294,6 +300,12 @@ class PydanticMapper(Mapper):
         return StoredEvent(originator_id=domain_event.originator_id,
                            originator_version=domain_event.originator_version,
                            topic=get_topic(type(domain_event)), state=state)
+
+    @staticmethod
+    def state_json(state: bytes | memoryview) -> bytes:
+        """The JSON text of a stored state (see infrastructure.stored_state): for readers that want one field
+        without decoding the event; ValueError when the bytes are packed but do not inflate."""
+        return unpack(bytes(state))
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         """The event a stored one holds; UndecodableEvent (a MapperDeserialisationError) for any damage."""

@@ -70,6 +70,20 @@ def _m006_compact_read_model(db) -> None:
     create_compact_tables(db.conn)
 
 
+def _m007_packed_states_view(db, holds_log: bool = True) -> None:
+    """Stored states are packed (infrastructure/stored_state.py): the statements view reads them through
+    the SQL function stratlog_state instead of as text."""
+    db.conn.execute("DROP VIEW IF EXISTS statements")
+    db.conn.execute(statements_view_sql(holds_log))
+
+
+def _m008_numbered_subjects(db) -> None:
+    """Subjects numbered once in rm_subjects (infrastructure/compact_schema.py): the compact tables are
+    made again in their latest form, empty, and the read model is folded again on first use."""
+    from stratlog.infrastructure.compact_schema import create_compact_tables
+    create_compact_tables(db.conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "read model tables", _m001_read_model),
     (2, "an index that answers as-of queries", _m002_answering_index),
@@ -77,10 +91,12 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
     (4, "stored events left out of the read model", _m004_damage),
     (5, "a readable statements view", _m005_statements_view),
     (6, "compact rows: unit ids, day numbers, stated fields joined, sources once", _m006_compact_read_model),
+    (7, "the statements view reads packed states", _m007_packed_states_view),
+    (8, "subjects numbered once: statements, members and groups hold the number", _m008_numbered_subjects),
 ]
-TOLD_WHERE_THE_LOG_IS = {_m005_statements_view}  # migrations called with holds_log
-READ_MODEL_TABLES = ("rm_position", "rm_statements", "rm_sources", "rm_members", "rm_groups", "rm_names", "rm_items",
-                     "rm_damage")
+TOLD_WHERE_THE_LOG_IS = {_m005_statements_view, _m007_packed_states_view}  # migrations called with holds_log
+READ_MODEL_TABLES = ("rm_position", "rm_subjects", "rm_statements", "rm_sources", "rm_members", "rm_groups",
+                     "rm_names", "rm_items", "rm_damage")
 MIGRATION_SET = "stratlog"
 APPLIED_TABLE = "_sqlite_migrations"  # sqlite-utils' own record of applied migrations (sqlite_utils.Migrations)
 NUMBERED_TABLE = "stratlog_migrations"  # where stratlog recorded them before it used sqlite-utils' Migrations

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from stratlog.domain.dates import instant_text
 from stratlog.domain.items import regroup
+from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.item_codec import (ShapeKeys, StatedFields, canonical, day_text, instant_from_number,
                                                 instant_number, unpacked)
 
@@ -85,7 +86,7 @@ class ReadAccess:
 
     def subject_label(self, subject_id: str) -> str:
         """'brand cf644cbf… of alpine': a subject named by what the read model knows of it."""
-        row = self.conn.execute("SELECT subject_type, brand FROM rm_statements WHERE subject_id=? LIMIT 1",
+        row = self.conn.execute("SELECT subject_type, brand FROM rm_subjects WHERE subject_id=?",
                                 (subject_id,)).fetchone()
         if row:
             return f"{row[0]} {subject_id[:8]}… of {row[1]}"
@@ -100,7 +101,7 @@ class ReadAccess:
     def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
         """Every group view of a brand as of `as_of`, as known at `known_at` (only `kinds` if given)."""
         d, t = as_of.toordinal(), instant_number(instant_text(known_at))
-        sql = ("SELECT g.subject_id, g.grp, i.data, i.stated FROM rm_groups g "
+        sql = ("SELECT g.unit, g.grp, i.data, i.stated FROM rm_groups g "
                "JOIN rm_items i ON i.unit = g.unit WHERE g.brand=? AND i.known_to>? AND i.valid_to>? "
                "AND i.known_from<=? AND i.valid_from<=?")
         args: list = [brand, t, d, t, d]
@@ -113,43 +114,44 @@ class ReadAccess:
         sql += f" ORDER BY {KIND}, i.valid_to, i.valid_from, i.known_to, i.known_from, i.rowid"  # the order of old
         rows = self.conn.execute(sql, args).fetchall()
         stated = self.stated.of(row[3] for row in rows)
-        return regroup((subject + group, unpacked(data, stated.get(position), self.shape_keys))
-                       for subject, group, data, position in rows)
+        return regroup((unit, unpacked(data, stated.get(position), self.shape_keys))  # a unit: one subject's group
+                       for unit, group, data, position in rows)
 
     def brands(self) -> list[str]:
         """Registered brands, and those with a subject whose events were left out (its registration may be)."""
         registered = {b for (b,) in self.conn.execute(
-            "SELECT DISTINCT brand FROM rm_statements WHERE kind='brand-registered'")}
+            "SELECT DISTINCT su.brand FROM rm_statements st JOIN rm_subjects su ON su.id = st.subject "
+            "WHERE st.kind='brand-registered'")}
         if self.damage_summary()[0]:
             registered |= {b for (b,) in self.conn.execute(
-                "SELECT DISTINCT brand FROM rm_statements WHERE subject_id IN (SELECT subject_id FROM rm_damage)")}
+                "SELECT DISTINCT brand FROM rm_subjects WHERE subject_id IN (SELECT subject_id FROM rm_damage)")}
         return sorted(registered)
 
     def brand_registered(self, brand: str) -> bool:
         """Whether the log holds statements about the brand (every one needs the brand registered first,
         so this answers even when the registration itself could not be read)."""
-        return self.conn.execute("SELECT 1 FROM rm_statements WHERE brand=? LIMIT 1", (brand,)).fetchone() is not None
+        return self.conn.execute("SELECT 1 FROM rm_subjects WHERE brand=? LIMIT 1", (brand,)).fetchone() is not None
 
     def positions(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[int]:
         """Positions of the statements matching the filters, in recording order."""
         sql, args = "SELECT position FROM rm_statements WHERE 1=1", []
-        for column, value in (("brand", brand), ("kind", kind)):
+        for column, value in (("subject IN (SELECT id FROM rm_subjects WHERE brand=?)", brand), ("kind=?", kind)):
             if value is not None:
-                sql += f" AND {column}=?"
+                sql += f" AND {column}"
                 args.append(value)
         if since is not None:
             sql += " AND recorded_at>=?"
-            args.append(instant_text(since))
+            args.append(instant_number(instant_text(since)))
         return [p for (p,) in self.conn.execute(sql + " ORDER BY position", args)]
 
     def location(self, statement_id: str) -> tuple[UUID, int] | None:
-        row = self.conn.execute("SELECT subject_id, version FROM rm_statements WHERE statement_id=?",
-                                (statement_id,)).fetchone()
+        row = self.conn.execute("SELECT su.subject_id, st.version FROM rm_statements st JOIN rm_subjects su "
+                                "ON su.id = st.subject WHERE st.statement_id=?", (statement_id,)).fetchone()
         return (UUID(hex=row[0]), row[1]) if row else None
 
     def subjects_of(self, brand: str) -> list[UUID]:
         return [UUID(hex=s) for (s,) in self.conn.execute(
-            "SELECT DISTINCT subject_id FROM rm_statements WHERE brand=?", (brand,))]
+            "SELECT subject_id FROM rm_subjects WHERE brand=?", (brand,))]
 
     def valid_dates(self, brand: str) -> list[str]:
         return [day_text(d) for (d,) in self.conn.execute(
@@ -160,14 +162,15 @@ class ReadAccess:
     def item_subjects(self) -> set[str]:
         """The subjects (hex ids) that have stored item rows."""
         return {s for (s,) in self.conn.execute(
-            "SELECT DISTINCT subject_id FROM rm_groups g WHERE EXISTS (SELECT 1 FROM rm_items i WHERE i.unit = g.unit)")}
+            "SELECT su.subject_id FROM rm_subjects su WHERE su.id IN (SELECT g.subject FROM rm_groups g "
+            "WHERE EXISTS (SELECT 1 FROM rm_items i WHERE i.unit = g.unit))")}
 
     def subject_items(self, subject_id: str) -> list[tuple[str, str, str, str, str, str, str, str, str]]:
         """Every stored item row of one subject: (group, brand, kind, item, valid_from, valid_to, known_from,
         known_to, data), dates and instants as the fixed-width texts they are stored as."""
         rows = self.conn.execute(
             f"SELECT g.grp, g.brand, {KIND}, i.item, i.valid_from, i.valid_to, i.known_from, i.known_to, i.data, "
-            "i.stated FROM rm_groups g JOIN rm_items i ON i.unit = g.unit WHERE g.subject_id=?",
+            f"i.stated FROM rm_groups g JOIN rm_items i ON i.unit = g.unit WHERE g.subject={SUBJECT_NUMBER}",
             (subject_id,)).fetchall()
         stated = self.stated.of(row[9] for row in rows)
         return [(*row[:4], *_texts(row[4:8]), canonical(row[8], stated.get(row[9]), self.shape_keys)) for row in rows]

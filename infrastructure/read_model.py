@@ -18,13 +18,14 @@ from stratlog.domain.values import normalise_key
 from stratlog.infrastructure.appended_unit import caught_up_by_appending
 from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
+from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
 from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, instant_number, item_values,
                                                 open_row_key, unit_id)
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
 from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
-from stratlog.infrastructure.statement_rows import (INSERT_STATEMENTS, stated_by_id, stated_columns,
-                                                    statement_values)
+from stratlog.infrastructure.statement_rows import (INSERT_MEMBERS, INSERT_STATEMENTS, add_subjects, stated_by_id,
+                                                    stated_columns, statement_values)
 from stratlog.infrastructure.transactions import roll_back
 
 CHUNK = 20000
@@ -49,17 +50,21 @@ class _Pending:
         self.statements: list[tuple] = []
         self.members: list[tuple] = []
         self.names: list[tuple] = []
+        self.subjects: dict[str, tuple[str, str]] = {}  # hex id -> (subject type, brand), numbered first
         self.damage: list[Damage] = []
 
     def flush(self, conn: sqlite3.Connection, statements: bool = True) -> None:
         """Write what was gathered (a table with nothing gathered is not asked: a rebuild flushes per subject).
         `statements` False keeps the statements for a later flush (a fresh fold never reads them back, and
-        their sources are numbered in large batches)."""
+        their sources are numbered in large batches); subjects are numbered at every flush (members use them)."""
+        if self.subjects:
+            add_subjects(conn, self.subjects)
+            self.subjects = {}
         if self.statements and statements:
             conn.executemany(INSERT_STATEMENTS, statement_values(conn, self.statements, self.ids.sources))
             self.statements = []
         if self.members:
-            conn.executemany("INSERT OR IGNORE INTO rm_members VALUES (?,?,?)", self.members)
+            conn.executemany(INSERT_MEMBERS, self.members)
         if self.names:
             conn.executemany("INSERT OR IGNORE INTO rm_names VALUES ('model', ?, ?)", self.names)
         if self.damage:
@@ -267,13 +272,14 @@ class ReadModel(ReadAccess):
         else:
             brand, groups = statement.brand, [group_of(statement)]
             pending.names += _names(subject, statement)
+            pending.subjects[subject] = (logged.subject_type, brand)
         if BRAND_TARGETS in groups:
             pending.members.append((subject, BRAND_TARGETS, version))
             pending.flush(self.conn)
             groups = self._targets_groups(subject, groups)
         announced_on, recorded_at, source = stated_columns(logged)
         pending.statements.append((
-            logged.position, event.statement_id, logged.subject_type, subject, version, brand, statement.KIND,
+            logged.position, event.statement_id, subject, version, statement.KIND,
             statement.target if isinstance(statement, Fix) else None, announced_on, recorded_at, source))
         for group in groups:
             pending.members.append((subject, group, version))
@@ -284,22 +290,23 @@ class ReadModel(ReadAccess):
         """Every targets group of the subject: a brand-wide target statement (member of `targets:*`) is
         folded by each of them, and by those created later (see _refresh_group)."""
         return sorted({g for (g,) in self.conn.execute(
-            "SELECT DISTINCT grp FROM rm_members WHERE subject_id=? AND grp LIKE 'targets:%' AND grp != ?",
+            f"SELECT DISTINCT grp FROM rm_members WHERE subject={SUBJECT_NUMBER} AND grp LIKE 'targets:%' AND grp != ?",
             (subject, BRAND_TARGETS))} | {g for g in groups if g != BRAND_TARGETS})
 
     def _fix_groups(self, subject: str, fix: Fix, source: EventSource, cache: dict) -> tuple[str, list[str]] | None:
         """The brand and groups a fix changes; None when the statement it fixes was left out (damaged)."""
-        found = self.conn.execute("SELECT brand, version FROM rm_statements WHERE statement_id=?", (fix.target,)).fetchone()
+        found = self.conn.execute("SELECT su.brand, st.version FROM rm_statements st JOIN rm_subjects su "
+                                  "ON su.id = st.subject WHERE st.statement_id=?", (fix.target,)).fetchone()
         if found is None:
             return None
         brand, version = found
         groups = [g for (g,) in self.conn.execute(
-            "SELECT grp FROM rm_members WHERE subject_id=? AND version=?", (subject, version))]
+            f"SELECT grp FROM rm_members WHERE subject={SUBJECT_NUMBER} AND version=?", (subject, version))]
         if isinstance(fix, StatementCorrected):
             original = self._events(subject, [version], source, cache)[0].event.statement
             moved = group_of(original.corrected(fix.fields))
             if moved not in groups:
-                self.conn.execute("INSERT OR IGNORE INTO rm_members VALUES (?,?,?)", (subject, moved, version))
+                self.conn.execute(INSERT_MEMBERS, (subject, moved, version))
                 groups.append(moved)
         return brand, groups
 
@@ -316,13 +323,13 @@ class ReadModel(ReadAccess):
             return  # a last-word unit that new statements only append to: their items alone are written
         wide = BRAND_TARGETS if group.startswith("targets:") else group  # a targets group folds targets:* too
         versions = [v for (v,) in self.conn.execute(
-            "SELECT DISTINCT version FROM rm_members WHERE subject_id=? AND grp IN (?, ?) ORDER BY version",
+            f"SELECT DISTINCT version FROM rm_members WHERE subject={SUBJECT_NUMBER} AND grp IN (?, ?) ORDER BY version",
             (subject, group, wide))]
         logged = self._events(subject, versions, source, cache)
         entries = [e.event.entry() for e in logged]
         open_rows, after = [], None
         if not fresh:
-            latest = self.conn.execute("SELECT unit, latest_known FROM rm_groups WHERE subject_id=? AND grp=?",
+            latest = self.conn.execute(f"SELECT unit, latest_known FROM rm_groups WHERE subject={SUBJECT_NUMBER} AND grp=?",
                                        (subject, group)).fetchone()
             incremental = latest is not None and earliest > latest[1]
             open_rows = self._open_rows(latest[0]) if incremental else []
@@ -358,8 +365,8 @@ class ReadModel(ReadAccess):
     # -- StatementIndex ----------------------------------------------------------------------
     def find_statements(self, prefix: str, limit: int = 20) -> list[StatementRef]:
         rows = self.conn.execute(
-            "SELECT statement_id, kind, subject_type, subject_id, brand FROM rm_statements "
-            "WHERE statement_id >= ? AND statement_id < ? LIMIT ?", (prefix, prefix + "\uffff", limit))
+            "SELECT st.statement_id, st.kind, su.subject_type, su.subject_id, su.brand FROM rm_statements st "
+            "JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id >= ? AND st.statement_id < ? LIMIT ?", (prefix, prefix + "\uffff", limit))
         return [StatementRef(sid, kind, st, UUID(hex=subject), brand) for sid, kind, st, subject, brand in rows]
 
     def known_subjects(self, subject_ids: set[UUID]) -> set[UUID]:
@@ -367,7 +374,7 @@ class ReadModel(ReadAccess):
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             found |= {UUID(hex=s) for (s,) in self.conn.execute(
-                f"SELECT DISTINCT subject_id FROM rm_statements WHERE subject_id IN ({','.join('?' * len(chunk))})", chunk)}
+                f"SELECT subject_id FROM rm_subjects WHERE subject_id IN ({','.join('?' * len(chunk))})", chunk)}
         return found
 
     def subject_named(self, subject_type: str, key: tuple[str, ...]) -> UUID | None:

@@ -13,7 +13,7 @@ def read_model_facts(conn: sqlite3.Connection) -> dict:
     return {"position": _one(conn, f"SELECT position FROM rm_position WHERE name='{POSITION}'") or 0,
             "projection_version": _version(_one(conn, "SELECT value FROM stratlog_meta WHERE key='projection_version'")),
             "statements": _one(conn, "SELECT COUNT(*) FROM rm_statements") or 0,
-            "brands": _one(conn, "SELECT COUNT(DISTINCT brand) FROM rm_statements") or 0}
+            "brands": _one(conn, "SELECT COUNT(DISTINCT brand) FROM rm_subjects") or 0}
 
 
 def _one(conn: sqlite3.Connection, sql: str):

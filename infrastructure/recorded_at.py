@@ -6,6 +6,8 @@ import re
 from datetime import datetime, timezone
 from typing import Iterable
 
+from stratlog.infrastructure.stored_state import UndecodableState, unpack
+
 HIGH_WATER_KEY = "latest_recorded_at"  # stratlog_meta: the latest recorded_at the log holds
 # The top-level key comes before the statement in every stored state; a statement never holds one
 # (recorded_at cannot be corrected, and quoted text in a title escapes its quotes).
@@ -21,6 +23,10 @@ def parse_instant(text: str) -> datetime:
 
 def recorded_at_of(state: bytes) -> datetime | None:
     """The recorded_at a stored event's state holds (None when it holds none that reads as an instant)."""
+    try:
+        state = unpack(state)
+    except UndecodableState:
+        return None
     found = _RECORDED_AT.search(state) or _TIMESTAMP.search(state)
     if found is None:
         return None

@@ -15,6 +15,7 @@ from stratlog.application.ports import QUIET, Progress
 from stratlog.application.queries import Queries
 from stratlog.domain.aggregate import BrokenHistory
 from stratlog.domain.errors import StratlogError
+from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.config import Settings
 from stratlog.infrastructure.damage import notify_damage, shown
 from stratlog.infrastructure.event_source import EventSource
@@ -133,7 +134,7 @@ class Runtime:
     def _position_of(self, subject: str, version: int) -> int | None:
         """Where a subject's version is in the log: as the read model saw it, or in this SQLite file's log."""
         for sql in ("SELECT position FROM rm_damage WHERE subject_id=? AND version=?",
-                    "SELECT position FROM rm_statements WHERE subject_id=? AND version=?",
+                    f"SELECT position FROM rm_statements WHERE subject={SUBJECT_NUMBER} AND version=?",
                     "SELECT rowid FROM stored_events WHERE originator_id=? AND originator_version=?"):
             try:
                 row = self.read_model.conn.execute(sql, (subject, version)).fetchone()

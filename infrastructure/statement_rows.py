@@ -5,15 +5,24 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from typing import Any, Iterable
+from typing import Any
 
 from stratlog.domain.dates import instant_text
-from stratlog.infrastructure.item_codec import stated_values
+from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
+from stratlog.infrastructure.item_codec import instant_number, stated_values
 
 SourceKey = tuple  # (label, url, publisher) of a statement's source
-STATEMENT_COLUMNS = ("position, statement_id, subject_type, subject_id, version, brand, kind, fixes, announced_on, "
-                     "recorded_at, source_id")
-INSERT_STATEMENTS = f"INSERT OR IGNORE INTO rm_statements ({STATEMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+STATEMENT_COLUMNS = "position, statement_id, subject, version, kind, fixes, announced_on, recorded_at, source_id"
+# The values of a row: the subject's hex id where its number goes (numbered first: add_subjects).
+INSERT_STATEMENTS = (f"INSERT OR IGNORE INTO rm_statements ({STATEMENT_COLUMNS}) "
+                     f"VALUES (?,?,{SUBJECT_NUMBER},?,?,?,?,?,?)")
+INSERT_MEMBERS = f"INSERT OR IGNORE INTO rm_members VALUES ({SUBJECT_NUMBER},?,?)"  # (subject hex, group, version)
+
+
+def add_subjects(conn: sqlite3.Connection, subjects: dict[str, tuple[str, str]]) -> None:
+    """Number the subjects (hex id -> subject type, brand) that rm_subjects does not know yet."""
+    conn.executemany("INSERT OR IGNORE INTO rm_subjects (subject_id, subject_type, brand) VALUES (?,?,?)",
+                     [(s, *known) for s, known in subjects.items()])
 
 
 def stated_columns(logged: Any) -> tuple[str | None, str, SourceKey | None]:
@@ -51,11 +60,12 @@ def stated_by_id(conn: sqlite3.Connection, logged: list[Any]) -> dict[str, tuple
 
 def statement_values(conn: sqlite3.Connection, rows: list[tuple], ids: dict[SourceKey, int] | None = None) -> list[tuple]:
     """INSERT values (STATEMENT_COLUMNS order) of rows whose last field is a source key: that key
-    becomes the id of its rm_sources row, added when the source is new. `ids`: source key -> id, the
-    sources this command has written or found already (kept by the caller for the whole command)."""
+    becomes the id of its rm_sources row, added when the source is new; recorded_at (a text) its
+    microseconds (item_codec.instant_number). `ids`: source key -> id, the sources this command has
+    written or found already (kept by the caller for the whole command)."""
     ids = {} if ids is None else ids
     source_ids(conn, [row[-1] for row in rows if row[-1] is not None], ids)
-    return [row[:-1] + (ids[row[-1]] if row[-1] is not None else None,) for row in rows]
+    return [row[:7] + (instant_number(row[7]), ids[row[-1]] if row[-1] is not None else None) for row in rows]
 
 
 def source_ids(conn: sqlite3.Connection, keys: list[SourceKey], ids: dict[SourceKey, int]) -> None:

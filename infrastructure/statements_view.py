@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-# Each stored event's state is UTF-8 JSON (see mapper.encode_event); `statement` holds its fields.
-_STATEMENT = "json_extract(CAST(ev.state AS TEXT), '$.statement')"
+from stratlog.infrastructure.compact_schema import INSTANT_TEXT
+
+# Each stored event's state is UTF-8 JSON, packed (infrastructure/stored_state.py); `statement` holds its
+# fields. The view reads it with the SQL function stratlog_state, which the connection must have
+# (stored_state.add_sql_function; stratlog's Datasette plugin adds it to every connection).
+_STATEMENT = "json_extract(stratlog_state(ev.state), '$.statement')"
 
 _SUBJECT = """CASE WHEN r.fixes IS NOT NULL THEN 'fixes ' || substr(r.fixes, 1, 8) ELSE COALESCE(
         json_extract(r.s, '$.model'),
@@ -33,7 +37,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "subject_type": ("r.subject_type", "r.subject_type"),
     "subject": (_SUBJECT, "CASE WHEN r.fixes IS NOT NULL THEN 'fixes ' || substr(r.fixes, 1, 8) END"),
     "announced_on": ("r.announced_on", "r.announced_on"),
-    "recorded_at": ("r.recorded_at", "r.recorded_at"),
+    "recorded_at": (INSTANT_TEXT.format("r.recorded_at"), INSTANT_TEXT.format("r.recorded_at")),  # stored as µs
     "status": (_STATUS, _STATUS),
     "source": ("json_extract(r.s, '$.source.title')", "NULL"),
     "source_url": ("json_extract(r.s, '$.source.url')", "NULL"),
@@ -52,6 +56,8 @@ def statements_view_sql(holds_log: bool = True) -> str:
     """
     pick = 0 if holds_log else 1
     columns = ",\n    ".join(f"{expressions[pick]} AS {name}" for name, expressions in COLUMNS.items())
-    source = (f"(SELECT rm.*, {_STATEMENT} AS s FROM rm_statements rm\n"
-              "      LEFT JOIN stored_events ev ON ev.rowid = rm.position) r" if holds_log else "rm_statements r")
+    subjects = "LEFT JOIN rm_subjects su ON su.id = rm.subject"  # each statement's subject type and brand
+    source = (f"(SELECT rm.*, su.subject_type, su.brand, {_STATEMENT} AS s FROM rm_statements rm {subjects}\n"
+              "      LEFT JOIN stored_events ev ON ev.rowid = rm.position) r" if holds_log else
+              f"(SELECT rm.*, su.subject_type, su.brand FROM rm_statements rm {subjects}) r")
     return f"CREATE VIEW IF NOT EXISTS statements AS\nSELECT\n    {columns}\nFROM {source}\nORDER BY r.position"

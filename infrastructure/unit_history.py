@@ -7,6 +7,7 @@ from uuid import UUID
 
 from stratlog.domain.fixes import FIX_KINDS
 from stratlog.domain.history import Entry
+from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent
 
 
@@ -27,7 +28,7 @@ class ReadModelUnits:
         conn = self.read_model.conn
         if conn.execute("SELECT 1 FROM rm_damage WHERE subject_id=? LIMIT 1", (subject.hex,)).fetchone():
             return None
-        top, count = conn.execute("SELECT MAX(version), COUNT(*) FROM rm_statements WHERE subject_id=?",
+        top, count = conn.execute(f"SELECT MAX(version), COUNT(*) FROM rm_statements WHERE subject={SUBJECT_NUMBER}",
                                   (subject.hex,)).fetchone()
         return top if top and top == count else None
 
@@ -36,7 +37,7 @@ class ReadModelUnits:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             found |= {sid for (sid,) in self.read_model.conn.execute(
-                f"SELECT statement_id FROM rm_statements WHERE subject_id=? AND statement_id IN "
+                f"SELECT statement_id FROM rm_statements WHERE subject={SUBJECT_NUMBER} AND statement_id IN "
                 f"({','.join('?' * len(chunk))})", [subject.hex, *chunk])}
         return found
 
@@ -44,10 +45,10 @@ class ReadModelUnits:
         found = {}
         for statement_id in statement_ids:
             row = self.read_model.conn.execute("SELECT kind, version FROM rm_statements WHERE statement_id=? "
-                                               "AND subject_id=?", (statement_id, subject.hex)).fetchone()
+                                               f"AND subject={SUBJECT_NUMBER}", (statement_id, subject.hex)).fetchone()
             if row is not None:
                 units = [g for (g,) in self.read_model.conn.execute(
-                    "SELECT grp FROM rm_members WHERE subject_id=? AND version=?", (subject.hex, row[1]))]
+                    f"SELECT grp FROM rm_members WHERE subject={SUBJECT_NUMBER} AND version=?", (subject.hex, row[1]))]
                 found[statement_id] = (row[0] in FIX_KINDS, units)
         return found
 
@@ -56,7 +57,7 @@ class ReadModelUnits:
         like = sorted(u for u in units if "%" in u)
         where = " OR ".join(["grp IN (" + ",".join("?" * len(exact)) + ")"] * bool(exact) + ["grp LIKE ?"] * len(like))
         versions = [v for (v,) in self.read_model.conn.execute(
-            f"SELECT DISTINCT version FROM rm_members WHERE subject_id=? AND ({where}) ORDER BY version",
+            f"SELECT DISTINCT version FROM rm_members WHERE subject={SUBJECT_NUMBER} AND ({where}) ORDER BY version",
             [subject.hex, *exact, *like])]
         missing = [v for v in versions if (subject.hex, v) not in self.loaded]
         source = self.source()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from functools import partial
 from pathlib import Path
@@ -16,6 +15,7 @@ from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.config import settings as stratlog_settings
 from stratlog.infrastructure.runtime import Runtime
 from tests import builders
+from tests.stored_states import state_data
 
 
 statement = partial(builders.statement, brand="acme", source={"title": "T"})
@@ -31,7 +31,7 @@ def stored(db: str) -> list[tuple]:
         "SELECT originator_id, originator_version, topic, state FROM stored_events ORDER BY originator_id, originator_version")
     out = []
     for originator, version, topic, state in rows:
-        data = json.loads(state)
+        data = state_data(state)
         data.pop("timestamp", None), data.pop("recorded_at")
         out.append((originator, version, topic, data))
     return out

@@ -14,9 +14,11 @@ from stratlog.application.verification import verify_read_model
 from stratlog.application.verify_split import brand_hints, split
 from stratlog.infrastructure.config import settings
 from stratlog.infrastructure.item_codec import day_number, instant_number
+from stratlog.infrastructure.mapper import PydanticMapper
 from stratlog.infrastructure.read_access import ReadAccess
 from stratlog.infrastructure.runtime import Runtime
 from tests.builders import statement
+from tests.stored_states import state_text, stored
 
 BRANDS = ("acme", "bolt", "cargo", "dyna")
 
@@ -65,8 +67,8 @@ def verify(db: str, processes: int, reopen=None):
 def child_brands(db: str) -> set[str]:
     """The brands the split gives the second process."""
     log = read_log(db)
-    hints = brand_hints(log)
-    return {hints[n.originator_id] for n in split(log, 2)[1]}
+    hints = brand_hints(log, PydanticMapper.state_json)
+    return {hints[n.originator_id] for n in split(log, 2, PydanticMapper.state_json)[1]}
 
 
 def read_log(db: str) -> list:
@@ -96,7 +98,7 @@ def test_two_processes_report_what_one_does_on_a_clean_read_model(four, in_one):
 
 def test_the_split_keeps_subjects_whole_and_gives_each_process_brands(four):
     log = read_log(four)
-    parts, hints = split(log, 2), brand_hints(log)
+    parts, hints = split(log, 2, PydanticMapper.state_json), brand_hints(log, PydanticMapper.state_json)
     assert sorted(n.id for part in parts for n in part) == [n.id for n in log]
     brands = [{hints[n.originator_id] for n in part} for part in parts]
     assert brands[0] and brands[1] and not brands[0] & brands[1] and brands[0] | brands[1] == set(BRANDS)
@@ -121,9 +123,11 @@ def test_a_wrong_row_of_a_brand_in_the_second_process_is_named_by_unit_subject_a
 
 def test_rows_the_log_lacks_and_damaged_events_in_the_second_process_are_reported_as_in_one(four):
     brand = sorted(child_brands(four))[0]
-    sql(four, "UPDATE rm_groups SET subject_id=printf('%032x', 4200 + unit) WHERE brand=? AND grp='model'",
+    sql(four, "INSERT INTO rm_subjects (id, subject_id) SELECT 4200 + unit, printf('%032x', 4200 + unit) "
+        "FROM rm_groups WHERE brand=? AND grp='model'", (brand,))
+    sql(four, "UPDATE rm_groups SET subject=4200 + unit WHERE brand=? AND grp='model'",
         (brand,))  # each model unit of the brand moved to a subject the log lacks
-    position = max(n.id for n in read_log(four) if "ModelRescheduled" in n.topic and brand.encode() in bytes(n.state))
+    position = max(n.id for n in read_log(four) if "ModelRescheduled" in n.topic and brand.encode() in state_text(n.state))
     sql(four, "UPDATE stored_events SET state=X'5B5D' WHERE rowid=?", (position,))
     one, two = verify(four, 1), verify(four, 2)
     assert any("but the event log has no such unit" in p for p in two.unit_problems)
@@ -147,13 +151,13 @@ def test_a_brand_hint_the_decoded_events_contradict_verifies_again_in_one_proces
     """The split trusts the brand in a subject's first stored JSON; when its decoded events say another
     brand (a damaged log), the shares' brands overlap and verify runs again in one process."""
     log = read_log(four)
-    hints, child = brand_hints(log), child_brands(four)
+    hints, child = brand_hints(log, PydanticMapper.state_json), child_brands(four)
     rescheduled = {n.originator_id for n in log if "ModelRescheduled" in n.topic and hints[n.originator_id] in child}
     first = next(n for n in log if n.originator_id in rescheduled and n.originator_version == 1)
     brand, other = hints[first.originator_id], sorted(set(BRANDS) - child)[0]
-    state = bytes(first.state).replace(f'"brand":"{brand}"'.encode(), f'"brand":"{other}"'.encode())
+    state = stored(state_text(first.state).replace(f'"brand":"{brand}"'.encode(), f'"brand":"{other}"'.encode()))
     sql(four, "UPDATE stored_events SET state=? WHERE rowid=?", (state, first.id))
-    assert {hints[n.originator_id] for n in split(log, 2)[1]} == child
+    assert {hints[n.originator_id] for n in split(log, 2, PydanticMapper.state_json)[1]} == child
     two = verify(four, 2)
     assert in_one == [1]
     one = verify(four, 1)

@@ -91,9 +91,9 @@ def test_verify_catches_a_row_whose_kind_column_is_wrong(acme):
 def test_verify_reports_rows_of_a_unit_the_log_lacks(acme):
     db, _, _ = acme
     with sqlite3.connect(db) as conn:
-        unit = conn.execute("INSERT INTO rm_groups (subject_id, grp, brand, kind, latest_known) SELECT "
-                            "'ffffffffffffffffffffffffffffffff', grp, brand, kind, latest_known FROM rm_groups "
-                            "WHERE grp='model'").lastrowid
+        conn.execute("INSERT INTO rm_subjects (id, subject_id) VALUES (9999, 'ffffffffffffffffffffffffffffffff')")
+        unit = conn.execute("INSERT INTO rm_groups (subject, grp, brand, kind, latest_known) SELECT "
+                            "9999, grp, brand, kind, latest_known FROM rm_groups WHERE grp='model'").lastrowid
         conn.execute(f"INSERT INTO rm_items SELECT {unit}, item, valid_from, valid_to, known_from, known_to, stated, "
                      "data FROM rm_items WHERE unit IN (SELECT unit FROM rm_groups WHERE grp='model' AND unit != ?)",
                      (unit,))

@@ -34,7 +34,7 @@ FIGURES = (
 )
 BASELINES = (
     "raw `executemany` of the same rows, one transaction",
-    "raw `SELECT state` + `json.loads` of every row",
+    "raw `SELECT state` + inflate + `json.loads` of every row",
     "naive fold `kpis`, p50",
     "naive fold `timeline`, p95",
     "naive fold `audit`, p50",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 from hypothesis import given, settings, strategies as st
@@ -11,6 +12,7 @@ from stratlog.infrastructure.item_codec import (Shape, canonical, day_number, da
                                                 instant_number, packed, shape_text, stated_values)
 from stratlog.infrastructure.read_model import ReadModel
 from tests.conftest import copy_fixture
+from tests.stored_states import with_state_function
 
 STATED = stated_values("s1", "2024-03", "2024-05-01T10:00:00.000000Z", "Press release", None, "Acme")
 ITEM = {"_group": {"type": "targets"}, "_list": "targets", "_seq": 1, "kpi": "revenue", "low": None,
@@ -176,3 +178,29 @@ def test_a_long_command_keeps_a_bounded_number_of_source_ids_and_finds_forgotten
         assert ids[first[0]] == number and len(_sources(model.conn)) == 25
     finally:
         model.close()
+
+
+def test_each_subject_is_numbered_once_with_its_type_and_brand_and_the_tables_hold_its_number(alpine_db):
+    conn = sqlite3.connect(alpine_db)
+    subjects = dict(conn.execute("SELECT subject_id, id FROM rm_subjects"))
+    logged = {s for (s,) in conn.execute("SELECT DISTINCT originator_id FROM stored_events")}
+    assert set(subjects) == logged and len(set(subjects.values())) == len(logged)
+    for table in ("rm_statements", "rm_members", "rm_groups"):
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+        assert "subject" in columns and "subject_id" not in columns
+        assert conn.execute(f"SELECT DISTINCT typeof(subject) FROM {table}").fetchall() == [("integer",)]
+    by_statement = conn.execute("SELECT su.subject_id, st.version FROM rm_statements st JOIN rm_subjects su "
+                                "ON su.id = st.subject ORDER BY st.position").fetchall()
+    assert by_statement == conn.execute("SELECT originator_id, originator_version FROM stored_events "
+                                        "ORDER BY rowid").fetchall()
+    assert {s for (s,) in conn.execute("SELECT DISTINCT subject_id FROM items")} <= logged
+    statement_columns = [row[1] for row in conn.execute("PRAGMA table_info(rm_statements)")]
+    assert "brand" not in statement_columns and "subject_type" not in statement_columns  # the subject's, kept once
+    assert conn.execute("SELECT DISTINCT subject_type, brand FROM rm_subjects ORDER BY 1").fetchall() == [
+        ("brand", "alpine"), ("dealer-agreement", "alpine"), ("market", "alpine"), ("model", "alpine")]
+    recorded = conn.execute("SELECT DISTINCT typeof(recorded_at) FROM rm_statements").fetchall()
+    assert recorded == [("integer",)]  # microseconds; the views show the instant's text
+    with_state_function(conn)
+    shown = conn.execute("SELECT recorded_at FROM statements ORDER BY position LIMIT 1").fetchone()[0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", shown)
+    assert instant_number(shown) == conn.execute("SELECT recorded_at FROM rm_statements WHERE position=1").fetchone()[0]

@@ -49,14 +49,17 @@ def tables(db: str) -> dict[str, list[tuple]]:
         conn.close()
 
 
-# Unit, shape and source ids are numbered in folding order: rows are compared by what they say.
+# Unit, shape, source and subject ids are numbered in folding order: rows are compared by what they say.
 BY_CONTENT = {
     "rm_items": "SELECT * FROM items",
-    "rm_groups": "SELECT subject_id, grp, brand, kind, latest_known FROM rm_groups",
+    "rm_subjects": "SELECT subject_id, subject_type, brand FROM rm_subjects",
+    "rm_groups": "SELECT su.subject_id, grp, g.brand, kind, latest_known FROM rm_groups g JOIN rm_subjects su "
+                 "ON su.id = g.subject",
+    "rm_members": "SELECT su.subject_id, grp, version FROM rm_members JOIN rm_subjects su ON su.id = subject",
     "rm_sources": "SELECT label, url, publisher FROM rm_sources",
-    "rm_statements": "SELECT position, statement_id, subject_type, subject_id, version, brand, kind, fixes, announced_on, "
-                     "recorded_at, so.label, so.url, so.publisher FROM rm_statements LEFT JOIN rm_sources so "
-                     "ON so.id = source_id",
+    "rm_statements": "SELECT position, statement_id, su.subject_id, version, kind, fixes, "
+                     "announced_on, recorded_at, so.label, so.url, so.publisher FROM rm_statements "
+                     "JOIN rm_subjects su ON su.id = subject LEFT JOIN rm_sources so ON so.id = source_id",
 }
 
 

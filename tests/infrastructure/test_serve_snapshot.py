@@ -15,6 +15,7 @@ from stratlog.infrastructure.query_access import open_snapshot_queries
 from stratlog.infrastructure.serve_snapshot import SnapshotFailed, snapshot_source, take_snapshot
 from stratlog.application.query_dates import parse_as_of, parse_known_at
 from tests.conftest import copy_fixture
+from tests.stored_states import with_state_function
 from tests.infrastructure.test_postgres_team_mode import EXAMPLE, database_url, env, run_stratlog, server  # noqa: F401
 
 
@@ -33,7 +34,7 @@ def test_an_old_database_is_migrated_and_caught_up_in_the_copy_and_only_read_its
     before = digest(old)
     snapshot = snapshot_of(old, tmp_path / "snap")
     assert snapshot.statements == 18 and snapshot.source == old
-    copy = sqlite3.connect(snapshot.path)
+    copy = with_state_function(sqlite3.connect(snapshot.path))
     assert copy.execute("SELECT COUNT(*) FROM statements").fetchone() == (18,)
     assert 5 in applied_numbers(copy)
     assert digest(old) == before
@@ -70,7 +71,8 @@ def test_a_team_mode_snapshot_catches_up_from_postgresql_without_touching_the_lo
     before = digest(local)
     snapshot = snapshot_of(database_url, tmp_path / "snap", read_model=local)
     assert snapshot.statements == 18 and "stratlog_test_" in snapshot.source
-    rows = sqlite3.connect(snapshot.path).execute("SELECT kind, brand, payload FROM statements").fetchall()
+    rows = with_state_function(sqlite3.connect(snapshot.path)).execute(
+        "SELECT kind, brand, payload FROM statements").fetchall()
     assert len(rows) == 18 and all(payload is None for _, _, payload in rows)
     assert digest(local) == before
     never_caught_up = tmp_path / "absent.db"           # no local read model yet: the copy folds the whole log

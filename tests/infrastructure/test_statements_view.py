@@ -7,6 +7,7 @@ import sqlite3
 
 from stratlog.infrastructure.read_model import ReadModel
 from tests.conftest import write
+from tests.stored_states import with_state_function
 
 A290_ID = "f2696dde-4d2d-5323-81c4-ea77d8359417"        # model-planned A290 2024 in the Alpine example
 SUV_2027_ID = "594a5d67-aa25-54f5-a11b-d99d6e7b78a4"    # model-planned SUV 2027
@@ -18,7 +19,7 @@ statements:
 
 
 def rows(db: str) -> list[dict]:
-    conn = sqlite3.connect(db)
+    conn = with_state_function(sqlite3.connect(db))
     conn.row_factory = sqlite3.Row
     try:
         return [dict(row) for row in conn.execute("SELECT * FROM statements")]
@@ -76,8 +77,9 @@ def test_a_team_mode_read_model_lists_statements_without_naming_a_log_it_does_no
     path = str(tmp_path / "team-read-model.db")
     ReadModel(path, holds_log=False).close()
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO rm_statements (statement_id, position, subject_type, subject_id, version, brand, kind,"
-                 " recorded_at) VALUES ('s1', 1, 'brand', 'ab', 1, 'alpine', 'brand-registered', '2024-01-01T00:00:00Z')")
+    conn.execute("INSERT INTO rm_subjects (id, subject_id, subject_type, brand) VALUES (1, 'ab', 'brand', 'alpine')")
+    conn.execute("INSERT INTO rm_statements (statement_id, position, subject, version, kind, recorded_at) "
+                 "VALUES ('s1', 1, 1, 1, 'brand-registered', '2024-01-01T00:00:00Z')")
     assert conn.execute("SELECT statement_id, brand, status, payload FROM statements").fetchall() == [
         ("s1", "alpine", "recorded", None)]
     conn.execute("ALTER TABLE rm_names RENAME TO rm_names_renamed")   # a later migration may rename tables

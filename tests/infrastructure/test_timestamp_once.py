@@ -3,7 +3,6 @@ it (class_version 2, and 3 for end statements) keep loading, verify and answer a
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 import pytest
@@ -12,10 +11,11 @@ from stratlog.domain.model import Model
 from stratlog.infrastructure.config import settings
 from stratlog.infrastructure.runtime import Runtime
 from tests.conftest import copy_fixture
+from tests.stored_states import state_data
 
 
 def _states(path: str) -> list[tuple[str, dict]]:
-    return [(topic, json.loads(state)) for topic, state in
+    return [(topic, state_data(state)) for topic, state in
             sqlite3.connect(path).execute("SELECT topic, state FROM stored_events ORDER BY rowid")]
 
 

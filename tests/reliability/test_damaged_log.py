@@ -16,6 +16,7 @@ import pytest
 
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES
 from stratlog.infrastructure.notices import StratlogWarning
+from tests.stored_states import state_data, state_text, stored
 
 SOURCE = ["--announced-on", "2024-03", "--source-title", "Press release"]
 ON_THE_BRAND = ["record", "target-set", "alpine", "--kpi", "margin", "--value", "5", "--unit", "percent",
@@ -112,8 +113,8 @@ def test_a_topic_naming_another_installed_module_is_damage_and_that_module_is_ne
 
 def test_a_first_event_naming_another_module_as_its_subject_class_is_damage(alpine_db, stratlog):
     position = first_of(alpine_db, ":Brand.BrandRegistered")
-    state = json.loads(sql(alpine_db, "SELECT state FROM stored_events WHERE rowid=?", (position,))[0][0])
-    set_body(alpine_db, position, json.dumps({**state, "originator_topic": "tabnanny:NannyNag"}).encode())
+    state = state_data(sql(alpine_db, "SELECT state FROM stored_events WHERE rowid=?", (position,))[0][0])
+    set_body(alpine_db, position, stored({**state, "originator_topic": "tabnanny:NannyNag"}))
     assert_named_everywhere(run_everything(stratlog, alpine_db, ON_THE_BRAND), position,
                             "it does not validate: originator_topic: 'tabnanny:NannyNag' is not a stratlog subject")
     assert "tabnanny" not in sys.modules
@@ -121,9 +122,9 @@ def test_a_first_event_naming_another_module_as_its_subject_class_is_damage(alpi
 
 def test_an_event_missing_a_required_field_is_named_with_the_field(alpine_db, stratlog):
     position = first_of(alpine_db, ":Brand.TargetSet")
-    state = json.loads(sql(alpine_db, "SELECT state FROM stored_events WHERE rowid=?", (position,))[0][0])
+    state = state_data(sql(alpine_db, "SELECT state FROM stored_events WHERE rowid=?", (position,))[0][0])
     del state["statement_id"]
-    set_body(alpine_db, position, json.dumps(state).encode())
+    set_body(alpine_db, position, stored(state))
     assert_named_everywhere(run_everything(stratlog, alpine_db, ON_THE_BRAND), position,
                             "it does not validate: statement_id: is required")
 
@@ -141,7 +142,7 @@ def test_a_damaged_brand_registration_leaves_the_brand_answering_from_its_other_
 
 def test_a_damaged_first_event_of_a_model_refuses_that_model_only(alpine_db, stratlog):
     position = first_of(alpine_db, ":Model.ModelPlanned")
-    model = json.loads(sql(alpine_db, "SELECT state FROM stored_events WHERE rowid=?", (position,))[0][0])["statement"]["model"]
+    model = state_data(sql(alpine_db, "SELECT state FROM stored_events WHERE rowid=?", (position,))[0][0])["statement"]["model"]
     set_body(alpine_db, position, b"{}")
     on_that_model = ["record", "model-revealed", "alpine", model, "--revealed-on", "2024-02", *SOURCE]
     results = run_everything(stratlog, alpine_db, on_that_model)
@@ -208,8 +209,8 @@ def test_a_fix_of_an_unreadable_statement_is_left_out_too_and_verify_compares_li
     target = json.loads(stratlog("--db", alpine_db, "kpis", "--brand", "alpine", "--json").out)[0]
     retracted = stratlog("--db", alpine_db, "retract", target["statement_id"], "--reason", "duplicate")
     assert retracted.code == 0
-    position = sql(alpine_db, "SELECT MIN(rowid) FROM stored_events WHERE instr(state, ?)",
-                   (target["statement_id"].encode(),))[0][0]
+    position = min(rowid for rowid, state in sql(alpine_db, "SELECT rowid, state FROM stored_events")
+                   if target["statement_id"].encode() in state_text(state))
     set_body(alpine_db, position, b"{}")
     rebuilt = stratlog("--db", alpine_db, "projections", "rebuild")
     fix_position = sql(alpine_db, "SELECT MAX(rowid) FROM stored_events")[0][0]

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
+from tests.stored_states import state_text, stored
+
 
 
 def tamper(db: str, *statements: tuple[str, tuple]) -> None:
@@ -68,13 +72,31 @@ def test_an_event_that_is_json_but_no_longer_valid_is_reported(alpine_db, stratl
         position, state = conn.execute("SELECT rowid, state FROM stored_events WHERE topic LIKE '%TargetSet' "
                                         "ORDER BY rowid LIMIT 1").fetchone()
     conn.close()
-    broken = state.replace(b'"deadline":"', b'"deadline":"13-')
-    assert broken != state
+    broken = stored(state_text(state).replace(b'"deadline":"', b'"deadline":"13-'))
+    assert state_text(broken) != state_text(state)
     tamper(alpine_db, ("UPDATE stored_events SET state=? WHERE rowid=?", (broken, position)))
     result = stratlog("--db", alpine_db, "projections", "verify")
     assert result.code == 1
     assert f"event log: position {position} (stratlog.domain.brand:Brand.TargetSet" in result.err
     assert "deadline" in result.err and "does not decode" in result.err
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda packed: packed[:-6], "the body is deflated (dictionary 1) but is cut short"),
+    (lambda packed: packed[:1] + b"\xff" * 8 + packed[9:], "the body is deflated (dictionary 1) but does not inflate"),
+    (lambda packed: packed + b"tail", "the body is deflated (dictionary 1) but has bytes after its end"),
+])
+def test_a_packed_state_that_does_not_inflate_is_named_by_position_and_why(alpine_db, stratlog, damage, reason):
+    position, state = brand_rows(alpine_db)[4][0], None
+    with sqlite3.connect(alpine_db) as conn:
+        (state,) = conn.execute("SELECT state FROM stored_events WHERE rowid=?", (position,)).fetchone()
+    conn.close()
+    assert state[:1] == b"\x01"
+    tamper(alpine_db, ("UPDATE stored_events SET state=? WHERE rowid=?", (damage(state), position)))
+    result = stratlog("--db", alpine_db, "projections", "verify")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert f"event log: position {position} (stratlog.domain.brand:Brand." in result.err
+    assert reason in result.err
 
 
 def test_an_undecodable_event_not_yet_in_the_read_model_is_reported_not_a_traceback(alpine_db, stratlog):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
+import string
 import subprocess
 import sys
 import time
@@ -197,7 +199,9 @@ def test_a_database_on_a_full_disk_still_answers_queries(alpine_on_tmpfs, stratl
 def test_a_disk_that_fills_during_the_commit_says_nothing_was_written_and_nothing_was(alpine_on_tmpfs, stratlog,
                                                                                         tmp_path):
     folder = Path(alpine_on_tmpfs).parent
-    plans = [{"kind": "model-planned", "brand": "alpine", "model": f"B{i}", "planned_for": "2030", "note": "n" * 1000,
+    # notes that do not compress (stored states are deflated): ~1.1 KB each stored, 300 of them
+    plans = [{"kind": "model-planned", "brand": "alpine", "model": f"B{i}", "planned_for": "2030",
+              "note": "".join(random.Random(i).choices(string.ascii_letters + string.digits, k=1500)),
               "announced_on": "2024-05", "source": {"title": "Plan"}} for i in range(300)]
     (tmp_path / "plans.json").write_text(json.dumps(plans), encoding="utf-8")
     fill(folder)
