@@ -13,7 +13,6 @@ from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure import datasette_pages as pages
 from stratlog.infrastructure.datasette_templates import GRID, INDEX, PAGE
 from stratlog.infrastructure.query_access import open_snapshot_queries
-from stratlog.infrastructure.stored_state import add_sql_function
 
 PLUGIN = "stratlog"
 READ_ONLY = "stratlog serve is read-only: only GET requests are answered"
@@ -24,12 +23,6 @@ def register_routes(datasette):
     views = "|".join(pages.VIEWS)
     return [(r"^/-/stratlog/?$", stratlog_index),
             (rf"^/-/stratlog/(?P<view>{views})(?P<format>\.json)?$", stratlog_view)]
-
-
-@hookimpl
-def prepare_connection(conn):
-    """The `statements` view reads packed event states through stratlog_state (infrastructure/stored_state.py)."""
-    add_sql_function(conn)
 
 
 @hookimpl

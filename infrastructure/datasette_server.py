@@ -51,9 +51,11 @@ def datasette_for(snapshot: Snapshot):
     from datasette.app import Datasette
     from datasette.plugins import pm
 
-    from stratlog.infrastructure import datasette_plugin
+    from stratlog.infrastructure import datasette_functions, datasette_plugin
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="stratlog")
+    if not pm.is_registered(datasette_functions):  # the entry point registers it where stratlog is installed
+        pm.register(datasette_functions, name="stratlog_state")
     return Datasette(immutables=[str(snapshot.path)], metadata=metadata(snapshot))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,28 @@ def test_the_statements_view_is_text_with_facets_by_brand_kind_and_status(served
     hidden = fetch(served, "/stratlog.json")[0].json()
     assert {t["name"] for t in hidden["tables"] if not t["hidden"]} == set()
     assert sorted(v["name"] for v in hidden["views"]) == ["items", "statements"]
+
+
+BARE_DATASETTE = """
+import asyncio, json, sys
+from datasette.app import Datasette
+async def ask():
+    datasette = Datasette([sys.argv[1]])  # no stratlog serve: only what the installed entry points add
+    name = next(iter(datasette.databases.keys() - {"_internal"}))
+    response = await datasette.client.get(f"/{name}/statements.json?_shape=objects&_size=max")
+    print(json.dumps([response.status_code, response.json()]))
+asyncio.run(ask())
+"""
+
+
+def test_a_plain_datasette_in_stratlogs_environment_reads_the_statements_view(alpine_db):
+    """The statements view reads packed event states through stratlog_state; the installed distribution's
+    `datasette` entry point gives every Datasette connection that function (and nothing else)."""
+    done = subprocess.run([sys.executable, "-c", BARE_DATASETTE, alpine_db], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    status, body = json.loads(done.stdout)
+    assert status == 200, body
+    rows = body["rows"]
+    assert any(row["kind"] == "target-set" and json.loads(row["payload"])["kpi"] == "annual-sales" for row in rows)
+    assert all(row["source"] for row in rows if row["kind"] not in ("brand-registered",) and not row["fixes"])
