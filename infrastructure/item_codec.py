@@ -225,7 +225,8 @@ class StatedFields:
 
     def of(self, positions: Iterable[int | None]) -> dict[int, tuple]:
         """position -> stated field values (STATED order), for every position given (None ones skipped)."""
-        missing = sorted(set(positions) - self.known.keys() - {None})
+        known = self.known  # asked of each position: `set - known.keys()` would copy every key kept, each query
+        missing = sorted({p for p in positions if p is not None and p not in known})
         if len(self.known) + len(missing) > self.LIMIT:
             self.known = {}
         for start in range(0, len(missing), 500):
