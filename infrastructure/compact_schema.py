@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from stratlog.infrastructure.statement_keys import ID_TEXT
+
 _TABLES = """
 DROP VIEW IF EXISTS items;
 DROP TABLE IF EXISTS rm_items;
@@ -28,8 +30,8 @@ CREATE INDEX idx_rm_subjects_brand ON rm_subjects (brand);
 CREATE TABLE rm_shapes (id INTEGER PRIMARY KEY, keys TEXT NOT NULL UNIQUE);
 CREATE TABLE rm_sources (id INTEGER PRIMARY KEY, digest INTEGER UNIQUE, label TEXT, url TEXT, publisher TEXT);
 CREATE TABLE rm_statements (
-    position INTEGER PRIMARY KEY, statement_id TEXT NOT NULL UNIQUE, subject INTEGER REFERENCES rm_subjects (id),
-    version INTEGER, kind TEXT NOT NULL, fixes TEXT, announced_on TEXT, recorded_at INTEGER NOT NULL,
+    position INTEGER PRIMARY KEY, statement_id BLOB NOT NULL UNIQUE, subject INTEGER REFERENCES rm_subjects (id),
+    version INTEGER, kind TEXT NOT NULL, fixes BLOB, announced_on TEXT, recorded_at INTEGER NOT NULL,
     source_id INTEGER REFERENCES rm_sources (id));
 CREATE INDEX idx_rm_statements_fixes ON rm_statements (fixes) WHERE fixes IS NOT NULL;
 CREATE INDEX idx_rm_statements_subject_version ON rm_statements (subject, version);
@@ -61,7 +63,7 @@ SELECT g.brand, su.subject_id, g.grp, CASE WHEN i.item GLOB 'a:*' THEN 'audit' E
     CASE WHEN st.position IS NULL THEN {_OBJECT} ELSE json_set({_OBJECT},
         '$.announced_on', st.announced_on, '$.publisher', so.publisher,
         '$.recorded_at', {INSTANT_TEXT.format('st.recorded_at')},
-        '$.source', so.label, '$.source_url', so.url, '$.statement_id', st.statement_id) END AS data
+        '$.source', so.label, '$.source_url', so.url, '$.statement_id', {ID_TEXT.format('st.statement_id')}) END AS data
 FROM rm_items i JOIN rm_groups g ON g.unit = i.unit JOIN rm_subjects su ON su.id = g.subject
 LEFT JOIN rm_shapes sh ON sh.id = i.data ->> '$[0]'
 LEFT JOIN rm_statements st ON st.position = i.stated LEFT JOIN rm_sources so ON so.id = st.source_id

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from stratlog.domain.jsonvalues import item_text
+from stratlog.infrastructure.statement_keys import id_text
 
 # The fields folders.stated() gives an item: when and where its subject was last stated. When every one
 # of them is what the statements table says of `statement_id`, the item keeps only that statement's
@@ -234,5 +235,6 @@ class StatedFields:
                     "SELECT st.position, st.announced_on, so.publisher, st.recorded_at, so.label, so.url, "
                     "st.statement_id FROM rm_statements st LEFT JOIN rm_sources so ON so.id = st.source_id "
                     f"WHERE st.position IN ({','.join('?' * len(batch))})", batch):
-                self.known[row[0]] = (row[1], row[2], instant_from_number(row[3]), *row[4:])  # recorded_at: µs
+                self.known[row[0]] = (row[1], row[2], instant_from_number(row[3]), row[4], row[5],
+                                      id_text(row[6]))  # recorded_at: µs, statement id: 16 bytes
         return self.known

@@ -9,6 +9,7 @@ from uuid import UUID
 from stratlog.domain.dates import instant_text
 from stratlog.domain.items import regroup
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
+from stratlog.infrastructure.statement_keys import stored_id
 from stratlog.infrastructure.item_codec import (ShapeKeys, StatedFields, canonical, day_text, instant_from_number,
                                                 instant_number, unpacked)
 
@@ -146,7 +147,7 @@ class ReadAccess:
 
     def location(self, statement_id: str) -> tuple[UUID, int] | None:
         row = self.conn.execute("SELECT su.subject_id, st.version FROM rm_statements st JOIN rm_subjects su "
-                                "ON su.id = st.subject WHERE st.statement_id=?", (statement_id,)).fetchone()
+                                "ON su.id = st.subject WHERE st.statement_id=?", (stored_id(statement_id),)).fetchone()
         return (UUID(hex=row[0]), row[1]) if row else None
 
     def subjects_of(self, brand: str) -> list[UUID]:

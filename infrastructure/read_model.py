@@ -24,6 +24,7 @@ from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, i
                                                 open_row_key, unit_id)
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
 from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
+from stratlog.infrastructure.statement_keys import id_text, prefix_range, stored_id
 from stratlog.infrastructure.statement_rows import (INSERT_MEMBERS, INSERT_STATEMENTS, add_subjects, stated_by_id,
                                                     stated_columns, statement_values)
 from stratlog.infrastructure.transactions import roll_back
@@ -296,7 +297,7 @@ class ReadModel(ReadAccess):
     def _fix_groups(self, subject: str, fix: Fix, source: EventSource, cache: dict) -> tuple[str, list[str]] | None:
         """The brand and groups a fix changes; None when the statement it fixes was left out (damaged)."""
         found = self.conn.execute("SELECT su.brand, st.version FROM rm_statements st JOIN rm_subjects su "
-                                  "ON su.id = st.subject WHERE st.statement_id=?", (fix.target,)).fetchone()
+                                  "ON su.id = st.subject WHERE st.statement_id=?", (stored_id(fix.target),)).fetchone()
         if found is None:
             return None
         brand, version = found
@@ -364,10 +365,14 @@ class ReadModel(ReadAccess):
 
     # -- StatementIndex ----------------------------------------------------------------------
     def find_statements(self, prefix: str, limit: int = 20) -> list[StatementRef]:
+        bounds = prefix_range(prefix)  # stored ids are 16 bytes: a prefix is a range of them (statement_keys)
+        if bounds is None:
+            return []
         rows = self.conn.execute(
             "SELECT st.statement_id, st.kind, su.subject_type, su.subject_id, su.brand FROM rm_statements st "
-            "JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id >= ? AND st.statement_id < ? LIMIT ?", (prefix, prefix + "\uffff", limit))
-        return [StatementRef(sid, kind, st, UUID(hex=subject), brand) for sid, kind, st, subject, brand in rows]
+            "JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id BETWEEN ? AND ? "
+            "ORDER BY st.statement_id LIMIT ?", (*bounds, limit))
+        return [StatementRef(id_text(sid), kind, st, UUID(hex=subject), brand) for sid, kind, st, subject, brand in rows]
 
     def known_subjects(self, subject_ids: set[UUID]) -> set[UUID]:
         found, ids = set(), [s.hex for s in subject_ids]
