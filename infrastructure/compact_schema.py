@@ -31,11 +31,11 @@ CREATE TABLE rm_shapes (id INTEGER PRIMARY KEY, keys TEXT NOT NULL UNIQUE);
 CREATE TABLE rm_sources (id INTEGER PRIMARY KEY, digest INTEGER UNIQUE, label TEXT, url TEXT, publisher TEXT);
 CREATE TABLE rm_statements (
     position INTEGER PRIMARY KEY, statement_id BLOB NOT NULL UNIQUE, subject INTEGER REFERENCES rm_subjects (id),
-    version INTEGER, kind TEXT NOT NULL, fixes BLOB, announced_on TEXT, recorded_at INTEGER NOT NULL,
+    version INTEGER, kind INTEGER NOT NULL, fixes BLOB, announced_on TEXT, recorded_at INTEGER NOT NULL,
     source_id INTEGER REFERENCES rm_sources (id));
 CREATE INDEX idx_rm_statements_fixes ON rm_statements (fixes) WHERE fixes IS NOT NULL;
 CREATE INDEX idx_rm_statements_subject_version ON rm_statements (subject, version);
-CREATE INDEX idx_rm_statements_registered ON rm_statements (subject) WHERE kind = 'brand-registered';
+CREATE INDEX idx_rm_statements_registered ON rm_statements (subject) WHERE kind = 1;
 CREATE TABLE rm_groups (
     unit INTEGER PRIMARY KEY, subject INTEGER NOT NULL REFERENCES rm_subjects (id), grp TEXT NOT NULL,
     brand TEXT, kind TEXT, latest_known TEXT, UNIQUE (subject, grp));

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.config import settings
-from stratlog.infrastructure.statement_keys import ID_TEXT, prefix_range
+from stratlog.infrastructure.statement_keys import ID_TEXT, KIND_TEXT, prefix_range
 
 LIMIT = 200  # candidates offered at most
 QUERIES = {
@@ -25,8 +25,8 @@ QUERIES = {
              "WHERE k.value = 'subject') || ']') AS model FROM rm_groups g JOIN rm_items i ON i.unit = g.unit "
              "JOIN rm_shapes sh ON sh.id = i.data ->> '$[0]' WHERE g.kind = 'model' AND i.item NOT GLOB 'a:*' "
              "AND (:brand IS NULL OR g.brand = :brand) AND model LIKE :like ESCAPE '\\' ORDER BY model LIMIT :limit",
-    # a statement id is stored as 16 bytes (statement_keys): the typed prefix is a range of them
-    "statement": f"SELECT {ID_TEXT.format('st.statement_id')}, st.kind, su.brand FROM rm_statements st "
+    # a statement id is stored as 16 bytes, a kind as a number (statement_keys): the typed prefix is a range of ids
+    "statement": f"SELECT {ID_TEXT.format('st.statement_id')}, {KIND_TEXT.format('st.kind')}, su.brand FROM rm_statements st "
                  "JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id BETWEEN :low AND :high "
                  "ORDER BY st.position DESC LIMIT :limit",
 }

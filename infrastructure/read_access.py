@@ -9,7 +9,7 @@ from uuid import UUID
 from stratlog.domain.dates import instant_text
 from stratlog.domain.items import regroup
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
-from stratlog.infrastructure.statement_keys import stored_id
+from stratlog.infrastructure.statement_keys import KIND_CODES, kind_code, stored_id
 from stratlog.infrastructure.item_codec import (ShapeKeys, StatedFields, canonical, day_text, instant_from_number,
                                                 instant_number, unpacked)
 
@@ -122,7 +122,7 @@ class ReadAccess:
         """Registered brands, and those with a subject whose events were left out (its registration may be)."""
         registered = {b for (b,) in self.conn.execute(
             "SELECT DISTINCT su.brand FROM rm_statements st JOIN rm_subjects su ON su.id = st.subject "
-            "WHERE st.kind='brand-registered'")}
+            f"WHERE st.kind={KIND_CODES['brand-registered']}")}
         if self.damage_summary()[0]:
             registered |= {b for (b,) in self.conn.execute(
                 "SELECT DISTINCT brand FROM rm_subjects WHERE subject_id IN (SELECT subject_id FROM rm_damage)")}
@@ -136,6 +136,7 @@ class ReadAccess:
     def positions(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[int]:
         """Positions of the statements matching the filters, in recording order."""
         sql, args = "SELECT position FROM rm_statements WHERE 1=1", []
+        kind = None if kind is None else kind_code(kind)  # stored as its number
         for column, value in (("subject IN (SELECT id FROM rm_subjects WHERE brand=?)", brand), ("kind=?", kind)):
             if value is not None:
                 sql += f" AND {column}"

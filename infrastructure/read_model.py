@@ -24,7 +24,7 @@ from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, i
                                                 open_row_key, unit_id)
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
 from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
-from stratlog.infrastructure.statement_keys import id_text, prefix_range, stored_id
+from stratlog.infrastructure.statement_keys import id_text, kind_name, prefix_range, stored_id
 from stratlog.infrastructure.statement_rows import (INSERT_MEMBERS, INSERT_STATEMENTS, add_subjects, stated_by_id,
                                                     stated_columns, statement_values)
 from stratlog.infrastructure.transactions import roll_back
@@ -372,7 +372,7 @@ class ReadModel(ReadAccess):
             "SELECT st.statement_id, st.kind, su.subject_type, su.subject_id, su.brand FROM rm_statements st "
             "JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id BETWEEN ? AND ? "
             "ORDER BY st.statement_id LIMIT ?", (*bounds, limit))
-        return [StatementRef(id_text(sid), kind, st, UUID(hex=subject), brand) for sid, kind, st, subject, brand in rows]
+        return [StatementRef(id_text(sid), kind_name(kind), st, UUID(hex=subject), brand) for sid, kind, st, subject, brand in rows]
 
     def known_subjects(self, subject_ids: set[UUID]) -> set[UUID]:
         found, ids = set(), [s.hex for s in subject_ids]

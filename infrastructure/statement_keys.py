@@ -1,10 +1,14 @@
-"""How rm_statements keeps a statement id (and the id a fix names): 16 bytes, not the 36-character text.
+"""How rm_statements keeps a statement id (and the id a fix names) and its kind: 16 bytes, not the
+36-character text, and a small number, not the kebab-case name.
 
 A statement id is a canonical UUID text ("df97278c-48e5-50cf-838e-6caf9410da1f", lowercase, dashed); the
 read model stores its 16 bytes, which sort like the text, so a lookup by a prefix of the text is a range
 scan between the prefix's lowest and highest 16-byte values. A text that is not a canonical id (or not a
 prefix of one) is never turned into bytes: it matches no stored id, exactly as it matched no stored text.
 The views show the text again with ID_TEXT (plain SQL, so any SQLite client reads them).
+
+A kind is stored as its number in KINDS (never renumbered: a new kind is added at the end); the views
+show its name again with KIND_TEXT. A kind this code does not know is stored as its name.
 """
 
 from __future__ import annotations
@@ -47,3 +51,31 @@ def prefix_range(prefix: str) -> tuple[bytes, bytes] | None:
             return None
     digits = prefix.replace("-", "")
     return bytes.fromhex(digits.ljust(32, "0")), bytes.fromhex(digits.ljust(32, "f"))
+
+
+# Every statement kind, numbered from 1 in this order (append only: the numbers are stored).
+KINDS = (
+    "brand-registered", "valuation-updated", "ipo-considered", "target-set", "target-revised", "target-reaffirmed",
+    "target-withdrawn", "guidance-withdrawn", "actual-reported", "model-planned", "model-revealed", "model-launched",
+    "model-rescheduled", "model-renamed", "model-cancelled", "model-discontinued", "market-entry-planned",
+    "market-entered", "market-entry-postponed", "market-entry-cancelled", "market-exited", "dealer-talks-started",
+    "dealer-agreement-signed", "dealer-talks-ended", "dealer-agreement-terminated", "plant-planned", "plant-opened",
+    "plant-capacity-changed", "plant-postponed", "plant-cancelled", "plant-closed", "statement-corrected",
+    "statement-retracted",
+)
+KIND_CODES = {kind: number for number, kind in enumerate(KINDS, 1)}
+_KIND_NAMES = dict(enumerate(KINDS, 1))
+
+# The name of a stored kind (column or expression `{0}`), in SQL.
+KIND_TEXT = ("CASE {0} " + " ".join(f"WHEN {number} THEN '{kind}'" for kind, number in KIND_CODES.items())
+             + " ELSE {0} END")
+
+
+def kind_code(kind: str) -> int | str:
+    """What rm_statements holds for a kind: its number, or its name when this code does not know it."""
+    return KIND_CODES.get(kind, kind)
+
+
+def kind_name(stored: int | str) -> str:
+    """The kind's name (inverse of kind_code)."""
+    return _KIND_NAMES.get(stored, stored)

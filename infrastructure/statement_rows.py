@@ -10,7 +10,7 @@ from typing import Any
 from stratlog.domain.dates import instant_text
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.item_codec import instant_number, stated_values
-from stratlog.infrastructure.statement_keys import id_text, stored_id
+from stratlog.infrastructure.statement_keys import id_text, kind_code, stored_id
 
 SourceKey = tuple  # (label, url, publisher) of a statement's source
 STATEMENT_COLUMNS = "position, statement_id, subject, version, kind, fixes, announced_on, recorded_at, source_id"
@@ -63,13 +63,13 @@ def stated_by_id(conn: sqlite3.Connection, logged: list[Any]) -> dict[str, tuple
 def statement_values(conn: sqlite3.Connection, rows: list[tuple], ids: dict[SourceKey, int] | None = None) -> list[tuple]:
     """INSERT values (STATEMENT_COLUMNS order) of rows whose last field is a source key: that key
     becomes the id of its rm_sources row, added when the source is new; recorded_at (a text) its
-    microseconds (item_codec.instant_number); the statement id and the id it fixes their 16 bytes
-    (statement_keys.stored_id). `ids`: source key -> id, the sources this command has
+    microseconds (item_codec.instant_number); the statement id and the id it fixes their 16 bytes, the kind its
+    number (statement_keys). `ids`: source key -> id, the sources this command has
     written or found already (kept by the caller for the whole command)."""
     ids = {} if ids is None else ids
     source_ids(conn, [row[-1] for row in rows if row[-1] is not None], ids)
-    return [(row[0], stored_id(row[1]), *row[2:5], stored_id(row[5]), row[6], instant_number(row[7]),
-             ids[row[-1]] if row[-1] is not None else None) for row in rows]
+    return [(row[0], stored_id(row[1]), row[2], row[3], kind_code(row[4]), stored_id(row[5]), row[6],
+             instant_number(row[7]), ids[row[-1]] if row[-1] is not None else None) for row in rows]
 
 
 def source_ids(conn: sqlite3.Connection, keys: list[SourceKey], ids: dict[SourceKey, int]) -> None:

@@ -9,7 +9,7 @@ from stratlog.domain.fixes import FIX_KINDS
 from stratlog.domain.history import Entry
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent
-from stratlog.infrastructure.statement_keys import id_text, stored_id
+from stratlog.infrastructure.statement_keys import id_text, kind_name, stored_id
 
 
 
@@ -50,7 +50,7 @@ class ReadModelUnits:
             if row is not None:
                 units = [g for (g,) in self.read_model.conn.execute(
                     f"SELECT grp FROM rm_members WHERE subject={SUBJECT_NUMBER} AND version=?", (subject.hex, row[1]))]
-                found[statement_id] = (row[0] in FIX_KINDS, units)
+                found[statement_id] = (kind_name(row[0]) in FIX_KINDS, units)
         return found
 
     def unit_entries(self, subject: UUID, units: set[str]) -> list[Entry] | None:

@@ -1,4 +1,5 @@
-"""Statement ids kept as 16 bytes in rm_statements (migration 9): found by full id and by any text prefix."""
+"""Statement ids kept as 16 bytes and kinds as numbers in rm_statements (migration 9): ids found by full id
+and by any text prefix, both shown as text by the views."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import uuid
 from hypothesis import given, strategies as st
 
 from stratlog.infrastructure.read_model import ReadModel
-from stratlog.infrastructure.statement_keys import id_text, prefix_range, stored_id
+from stratlog.domain.catalogue import KINDS as CATALOGUE_KINDS
+from stratlog.infrastructure.statement_keys import KINDS, id_text, kind_code, kind_name, prefix_range, stored_id
 from tests.conftest import copy_fixture
 from tests.stored_states import with_state_function
 
@@ -71,3 +73,24 @@ def test_an_old_read_model_is_folded_again_with_ids_as_bytes(tmp_path, stratlog)
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT DISTINCT typeof(statement_id) FROM rm_statements").fetchall() == [("blob",)]
     assert stratlog("--db", path, "projections", "verify").code == 0
+
+
+def test_every_kind_has_a_number_kept_from_its_first_release_and_an_unknown_kind_keeps_its_name():
+    assert set(CATALOGUE_KINDS) <= set(KINDS) and len(set(KINDS)) == len(KINDS)
+    assert (kind_code("brand-registered"), kind_code("target-set"), kind_code("statement-retracted")) == (1, 4, 33)
+    assert all(kind_name(kind_code(kind)) == kind for kind in KINDS)
+    assert kind_code("kind-of-a-later-release") == "kind-of-a-later-release" == kind_name("kind-of-a-later-release")
+
+
+def test_kinds_are_stored_as_numbers_and_shown_and_filtered_by_name(alpine_db, stratlog):
+    conn = sqlite3.connect(alpine_db)
+    with_state_function(conn)
+    assert conn.execute("SELECT DISTINCT typeof(kind) FROM rm_statements").fetchall() == [("integer",)]
+    shown = conn.execute("SELECT kind, COUNT(*) FROM statements GROUP BY kind ORDER BY kind").fetchall()
+    stored = conn.execute("SELECT kind, COUNT(*) FROM rm_statements GROUP BY kind").fetchall()
+    assert sorted((kind_name(k), n) for k, n in stored) == shown and ("brand-registered", 1) in shown
+    events = stratlog("--db", alpine_db, "events", "--kind", "model-planned", "--json")
+    assert events.code == 0 and '"model-planned"' in events.out and '"model-launched"' not in events.out
+    model = ReadModel(alpine_db)
+    assert model.brands() == ["alpine"]  # found by the registrations' kind number
+    model.close()
