@@ -52,8 +52,11 @@ INSTANT_TEXT = ("date(1721424.5 + {0} / 86400000000) || 'T' || time(({0} / 10000
             "|| printf('%06d', {0} % 1000000) || 'Z'")
 
 # A stored item [shape, value…] as the JSON object it stands for (its shape's keys with the values).
-_OBJECT = ("json_patch((SELECT json_group_object(k.value, i.data -> ('$[' || (k.key + 1) || ']')) "
+_STORED = ("json_patch((SELECT json_group_object(k.value, i.data -> ('$[' || (k.key + 1) || ']')) "
            "FROM json_each(sh.keys, '$.keys') k), sh.keys -> '$.fixed')")
+# … with the value it repeats from its item key put back, when its shape left it out (item_codec.FROM_ITEM_KEY).
+_OBJECT = (f"CASE WHEN sh.keys ->> '$.item_key' IS NULL THEN {_STORED} ELSE json_set({_STORED}, "
+           "'$.' || (sh.keys ->> '$.item_key'), substr(i.item, instr(i.item, ':') + 1)) END")
 
 ITEMS_VIEW = f"""
 CREATE VIEW items AS

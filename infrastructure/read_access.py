@@ -102,7 +102,7 @@ class ReadAccess:
     def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
         """Every group view of a brand as of `as_of`, as known at `known_at` (only `kinds` if given)."""
         d, t = as_of.toordinal(), instant_number(instant_text(known_at))
-        sql = ("SELECT g.unit, g.grp, i.data, i.stated FROM rm_groups g "
+        sql = ("SELECT g.unit, g.grp, i.data, i.stated, i.item FROM rm_groups g "
                "JOIN rm_items i ON i.unit = g.unit WHERE g.brand=? AND i.known_to>? AND i.valid_to>? "
                "AND i.known_from<=? AND i.valid_from<=?")
         args: list = [brand, t, d, t, d]
@@ -115,8 +115,8 @@ class ReadAccess:
         sql += f" ORDER BY {KIND}, i.valid_to, i.valid_from, i.known_to, i.known_from, i.rowid"  # the order of old
         rows = self.conn.execute(sql, args).fetchall()
         stated = self.stated.of(row[3] for row in rows)
-        return regroup((unit, unpacked(data, stated.get(position), self.shape_keys))  # a unit: one subject's group
-                       for unit, group, data, position in rows)
+        return regroup((unit, unpacked(data, stated.get(position), self.shape_keys, item))  # a unit: one subject's group
+                       for unit, group, data, position, item in rows)
 
     def brands(self) -> list[str]:
         """Registered brands, and those with a subject whose events were left out (its registration may be)."""
@@ -175,7 +175,7 @@ class ReadAccess:
             f"i.stated FROM rm_groups g JOIN rm_items i ON i.unit = g.unit WHERE g.subject={SUBJECT_NUMBER}",
             (subject_id,)).fetchall()
         stated = self.stated.of(row[9] for row in rows)
-        return [(*row[:4], *_texts(row[4:8]), canonical(row[8], stated.get(row[9]), self.shape_keys)) for row in rows]
+        return [(*row[:4], *_texts(row[4:8]), canonical(row[8], stated.get(row[9]), self.shape_keys, row[3])) for row in rows]
 
     def stored_rows(self, where: str, args: tuple) -> list[tuple[str, str, str, str, str, str]]:
         """(item, valid_from, valid_to, known_from, known_to, data) of the rm_items rows `i` matching `where`,
@@ -184,7 +184,7 @@ class ReadAccess:
             f"SELECT i.item, i.valid_from, i.valid_to, i.known_from, i.known_to, i.data, i.stated "
             f"FROM rm_items i WHERE {where}", args).fetchall()
         stated = self.stated.of(row[6] for row in rows)
-        return [(row[0], *_texts(row[1:5]), canonical(row[5], stated.get(row[6]), self.shape_keys)) for row in rows]
+        return [(row[0], *_texts(row[1:5]), canonical(row[5], stated.get(row[6]), self.shape_keys, row[0])) for row in rows]
 
 
 def _texts(numbers: tuple) -> tuple[str, str, str, str]:

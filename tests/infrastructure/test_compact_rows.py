@@ -204,3 +204,36 @@ def test_each_subject_is_numbered_once_with_its_type_and_brand_and_the_tables_ho
     shown = conn.execute("SELECT recorded_at FROM statements ORDER BY position LIMIT 1").fetchone()[0]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", shown)
     assert instant_number(shown) == conn.execute("SELECT recorded_at FROM rm_statements WHERE position=1").fetchone()[0]
+
+
+TARGET = {"_group": {"type": "targets"}, "_list": "targets", "_seq": 0, "identity": "revenue|EU|2030|c5e3cbf8",
+          "kpi": "revenue", "scope": "EU", "value": 5}
+
+
+def test_a_target_item_leaves_out_the_identity_its_item_key_repeats_and_reads_it_back_from_the_key():
+    position, data, shapes = stored_with_key(TARGET, "t:revenue|EU|2030|c5e3cbf8")
+    assert "c5e3cbf8" not in data and list(shapes.values())[0].item_key == "identity"
+    assert canonical(data, None, shapes.__getitem__, "t:revenue|EU|2030|c5e3cbf8") == text(TARGET)
+
+
+def test_an_identity_that_is_not_its_item_key_is_kept_in_the_item():
+    for key in ("t:revenue|EU|2031|c5e3cbf8", "revenue|EU|2030|c5e3cbf8", None):
+        position, data, shapes = stored_with_key(TARGET, key)
+        assert "c5e3cbf8" in data and list(shapes.values())[0].item_key is None
+        assert canonical(data, None, shapes.__getitem__, key) == text(TARGET)
+
+
+def stored_with_key(item: dict, key: str | None) -> tuple[int | None, str, dict[int, Shape]]:
+    shapes: dict[str, int] = {}
+    position, data = packed(text(item), {}, lambda rest, fixed, from_key=None: shapes.setdefault(
+        shape_text(rest, fixed, from_key), len(shapes) + 1), item_key=key)
+    return position, data, {number: Shape(keys) for keys, number in shapes.items()}
+
+
+def test_the_items_view_shows_a_target_with_its_identity(alpine_db):
+    ReadModel(alpine_db).close()
+    conn = sqlite3.connect(alpine_db)
+    rows = conn.execute("SELECT item, data FROM items WHERE item GLOB 't:*'").fetchall()
+    stored = conn.execute("SELECT item, data FROM rm_items WHERE item GLOB 't:*'").fetchall()
+    assert rows and all(json.loads(data)["identity"] == item[2:] for item, data in rows)
+    assert len(stored) == len(rows) and not any(item[2:] in data for item, data in stored)
