@@ -13,7 +13,7 @@ from stratlog.domain.dates import PartialDate, instant_text
 from stratlog.domain.fixes import FIX_KINDS
 from stratlog.domain.groups import last_word
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
-from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, day_number, instant_from_number,
+from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, day_number, instant_from_number, latest_known,
                                                 instant_number, item_values, open_row_key, unit_id)
 from stratlog.infrastructure.statement_keys import kind_name
 from stratlog.infrastructure.statement_rows import stated_by_id
@@ -41,7 +41,7 @@ def caught_up_by_appending(store: Any, subject: str, group: str, brand: str,
     plain, headed = last_word(group)
     if not plain or row is None:
         return False
-    unit, latest = row
+    unit, latest = row[0], latest_known(row[1])
     header = None
     if headed:  # the header every item carries, as the unit's first statement (still first) made it
         found = store.stored_rows("i.unit=? AND i.known_to=? AND i.valid_to=? LIMIT 1",

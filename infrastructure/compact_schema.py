@@ -38,7 +38,7 @@ CREATE INDEX idx_rm_statements_subject_version ON rm_statements (subject, versio
 CREATE INDEX idx_rm_statements_registered ON rm_statements (subject) WHERE kind = 1;
 CREATE TABLE rm_groups (
     unit INTEGER PRIMARY KEY, subject INTEGER NOT NULL REFERENCES rm_subjects (id), grp TEXT NOT NULL,
-    brand TEXT, kind TEXT, latest_known TEXT, UNIQUE (subject, grp));
+    brand TEXT, kind TEXT, latest_known INTEGER, UNIQUE (subject, grp));
 CREATE INDEX idx_rm_groups_brand_kind ON rm_groups (brand, kind);
 CREATE TABLE rm_items (
     unit INTEGER NOT NULL, item TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL,

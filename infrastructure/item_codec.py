@@ -144,11 +144,18 @@ def canonical(data: str, stated: tuple | None, shape_of: Callable[[int], Shape],
 
 
 def unit_id(conn: Any, subject: str, group: str, brand: str, kind: str, newest: str) -> int:
-    """The unit id of a subject's group (its rm_groups row, written or updated), kept when it is folded again."""
+    """The unit id of a subject's group (its rm_groups row, written or updated), kept when it is folded again;
+    `newest`, the latest recorded_at of its statements, is kept as microseconds (see latest_known)."""
     return conn.execute(
         "INSERT INTO rm_groups (subject, grp, brand, kind, latest_known) "
         "VALUES ((SELECT id FROM rm_subjects WHERE subject_id=?),?,?,?,?) ON CONFLICT (subject, grp) DO UPDATE SET brand=excluded.brand, kind=excluded.kind, "
-        "latest_known=excluded.latest_known RETURNING unit", (subject, group, brand, kind, newest)).fetchone()[0]
+        "latest_known=excluded.latest_known RETURNING unit",
+        (subject, group, brand, kind, instant_number(newest) if newest else newest)).fetchone()[0]
+
+
+def latest_known(stored: int | str | None) -> str | None:
+    """The instant text of a group's stored latest_known (microseconds; an empty text or NULL as they are)."""
+    return instant_from_number(stored) if type(stored) is int else stored
 
 
 def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict]], conn: Any,

@@ -20,7 +20,7 @@ from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
-from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, instant_number, item_values,
+from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, instant_number, item_values, latest_known,
                                                 open_row_key, unit_id)
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
 from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
@@ -332,6 +332,7 @@ class ReadModel(ReadAccess):
         if not fresh:
             latest = self.conn.execute(f"SELECT unit, latest_known FROM rm_groups WHERE subject={SUBJECT_NUMBER} AND grp=?",
                                        (subject, group)).fetchone()
+            latest = None if latest is None else (latest[0], latest_known(latest[1]))  # kept as microseconds
             incremental = latest is not None and earliest > latest[1]
             open_rows = self._open_rows(latest[0]) if incremental else []
             after = latest[1] if incremental else None  # the last instant these rows were materialised at

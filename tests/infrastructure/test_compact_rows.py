@@ -237,3 +237,12 @@ def test_the_items_view_shows_a_target_with_its_identity(alpine_db):
     stored = conn.execute("SELECT item, data FROM rm_items WHERE item GLOB 't:*'").fetchall()
     assert rows and all(json.loads(data)["identity"] == item[2:] for item, data in rows)
     assert len(stored) == len(rows) and not any(item[2:] in data for item, data in stored)
+
+
+def test_a_groups_latest_known_instant_is_kept_as_microseconds_and_read_back_as_its_text(alpine_db):
+    from stratlog.infrastructure.item_codec import latest_known
+    conn = sqlite3.connect(alpine_db)
+    assert conn.execute("SELECT DISTINCT typeof(latest_known) FROM rm_groups").fetchall() == [("integer",)]
+    newest = conn.execute("SELECT MAX(recorded_at) FROM rm_statements").fetchone()[0]
+    assert conn.execute("SELECT MAX(latest_known) FROM rm_groups").fetchone()[0] == newest
+    assert latest_known(newest) == instant_from_number(newest) and latest_known("") == "" and latest_known(None) is None
