@@ -246,3 +246,9 @@ def test_a_groups_latest_known_instant_is_kept_as_microseconds_and_read_back_as_
     newest = conn.execute("SELECT MAX(recorded_at) FROM rm_statements").fetchone()[0]
     assert conn.execute("SELECT MAX(latest_known) FROM rm_groups").fetchone()[0] == newest
     assert latest_known(newest) == instant_from_number(newest) and latest_known("") == "" and latest_known(None) is None
+
+
+@given(st.tuples(st.text(), st.none() | st.text(), st.none() | st.text()))
+def test_a_source_digest_fits_the_six_bytes_sqlite_keeps_it_in(key):
+    from stratlog.infrastructure.statement_rows import _digest
+    assert -2 ** 47 <= _digest(key) < 2 ** 47
