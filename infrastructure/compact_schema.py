@@ -6,7 +6,7 @@ numbers and known instants as microseconds (infrastructure/item_codec.py), and l
 are keyed by log position; sources are stored once in rm_sources.
 
 Subjects are numbered once in rm_subjects (id -> the subject's hex uuid, 32 characters, with its type
-and brand, which every statement of a subject shares): statements, members and groups hold that small
+and brand, which every statement of a subject shares): statements, members, groups and names hold that small
 integer (column `subject`), not the hex text, and a query that is given a hex id looks its number up
 with SUBJECT_NUMBER (migration 8). A statement's recorded_at is kept as microseconds, like known instants.
 """
@@ -86,7 +86,10 @@ def create_compact_tables(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS rm_members")
     conn.execute("CREATE TABLE rm_members (subject INTEGER NOT NULL, grp TEXT NOT NULL, version INTEGER NOT NULL, "
                  "PRIMARY KEY (subject, grp, version)) WITHOUT ROWID")
-    for table in ("rm_names", "rm_damage"):
+    conn.execute("DROP TABLE IF EXISTS rm_names")  # a model's normalised name -> its subject's number
+    conn.execute("CREATE TABLE rm_names (subject_type TEXT NOT NULL, name_key TEXT NOT NULL, subject INTEGER NOT NULL, "
+                 "PRIMARY KEY (subject_type, name_key)) WITHOUT ROWID")
+    for table in ("rm_damage",):
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name=?", (table,)).fetchone():
             conn.execute(f"DELETE FROM {table}")
     conn.execute("CREATE TABLE IF NOT EXISTS stratlog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")

@@ -67,7 +67,7 @@ class _Pending:
         if self.members:
             conn.executemany(INSERT_MEMBERS, self.members)
         if self.names:
-            conn.executemany("INSERT OR IGNORE INTO rm_names VALUES ('model', ?, ?)", self.names)
+            conn.executemany(f"INSERT OR IGNORE INTO rm_names VALUES ('model', ?, {SUBJECT_NUMBER})", self.names)
         if self.damage:
             conn.executemany("INSERT OR REPLACE INTO rm_damage VALUES (?,?,?,?,?)", [
                 (d.position, d.subject_id, d.version, d.topic, d.reason) for d in self.damage])
@@ -384,6 +384,6 @@ class ReadModel(ReadAccess):
         return found
 
     def subject_named(self, subject_type: str, key: tuple[str, ...]) -> UUID | None:
-        row = self.conn.execute("SELECT subject_id FROM rm_names WHERE subject_type=? AND name_key=?",
-                                (subject_type, normalise_key(*key))).fetchone()
+        row = self.conn.execute("SELECT su.subject_id FROM rm_names n JOIN rm_subjects su ON su.id = n.subject "
+                                "WHERE n.subject_type=? AND n.name_key=?", (subject_type, normalise_key(*key))).fetchone()
         return UUID(hex=row[0]) if row else None

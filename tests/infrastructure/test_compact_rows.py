@@ -185,7 +185,7 @@ def test_each_subject_is_numbered_once_with_its_type_and_brand_and_the_tables_ho
     subjects = dict(conn.execute("SELECT subject_id, id FROM rm_subjects"))
     logged = {s for (s,) in conn.execute("SELECT DISTINCT originator_id FROM stored_events")}
     assert set(subjects) == logged and len(set(subjects.values())) == len(logged)
-    for table in ("rm_statements", "rm_members", "rm_groups"):
+    for table in ("rm_statements", "rm_members", "rm_groups", "rm_names"):
         columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
         assert "subject" in columns and "subject_id" not in columns
         assert conn.execute(f"SELECT DISTINCT typeof(subject) FROM {table}").fetchall() == [("integer",)]
