@@ -49,7 +49,8 @@ def caught_up_by_appending(store: Any, subject: str, group: str, brand: str,
         header = json.loads(found[0][5]).get("_group") if found else None
         if header is None:
             return False
-    members = [(version, kind_name(kind), announced, instant_from_number(at)) for version, kind, announced, at in conn.execute(
+    members = [(version, kind_name(kind), announced, instant_from_number(at))  # kind: stored as its number
+               for version, kind, announced, at in conn.execute(
         "SELECT s.version, s.kind, s.announced_on, s.recorded_at FROM rm_members m JOIN rm_statements s "
         f"ON s.subject = m.subject AND s.version = m.version WHERE m.subject={SUBJECT_NUMBER} AND m.grp=?",
         (subject, group))]

@@ -26,8 +26,8 @@ QUERIES = {
              "JOIN rm_shapes sh ON sh.id = i.data ->> '$[0]' WHERE g.kind = 'model' AND i.item NOT GLOB 'a:*' "
              "AND (:brand IS NULL OR g.brand = :brand) AND model LIKE :like ESCAPE '\\' ORDER BY model LIMIT :limit",
     # a statement id is stored as 16 bytes, a kind as a number (statement_keys): the typed prefix is a range of ids
-    "statement": f"SELECT {ID_TEXT.format('st.statement_id')}, {KIND_TEXT.format('st.kind')}, su.brand FROM rm_statements st "
-                 "JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id BETWEEN :low AND :high "
+    "statement": f"SELECT {ID_TEXT.format('st.statement_id')}, {KIND_TEXT.format('st.kind')}, su.brand "
+                 "FROM rm_statements st JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id BETWEEN :low AND :high "
                  "ORDER BY st.position DESC LIMIT :limit",
 }
 
@@ -51,7 +51,8 @@ def candidates(what: str, incomplete: str, db: str | None = None, read_model: st
     except sqlite3.Error:
         return []
     try:
-        rows = conn.execute(QUERIES[what], {"like": like, "brand": brand, "limit": LIMIT, "low": bounds[0], "high": bounds[1]}).fetchall()
+        rows = conn.execute(QUERIES[what], {"like": like, "brand": brand, "limit": LIMIT,
+                                            "low": bounds[0], "high": bounds[1]}).fetchall()
     except sqlite3.Error:
         return []
     finally:

@@ -45,7 +45,8 @@ def statement_and_fixes(read_model: ReadModel, source: EventSource, statement_id
     retraction, in recording order; empty when no statement has that id."""
     rows = read_model.conn.execute(
         "SELECT st.statement_id, st.position, su.subject_type FROM rm_statements st JOIN rm_subjects su "
-        "ON su.id = st.subject WHERE st.statement_id=? OR st.fixes=? ORDER BY st.statement_id<>?, st.position", (stored_id(statement_id),) * 3).fetchall()
+        "ON su.id = st.subject WHERE st.statement_id=? OR st.fixes=? ORDER BY st.statement_id<>?, st.position",
+        (stored_id(statement_id),) * 3).fetchall()
     found = []
     for sid, position, subject_type in rows:
         record = statement_record(read_model, source, id_text(sid))

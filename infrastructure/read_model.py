@@ -373,7 +373,8 @@ class ReadModel(ReadAccess):
             "SELECT st.statement_id, st.kind, su.subject_type, su.subject_id, su.brand FROM rm_statements st "
             "JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id BETWEEN ? AND ? "
             "ORDER BY st.statement_id LIMIT ?", (*bounds, limit))
-        return [StatementRef(id_text(sid), kind_name(kind), st, UUID(hex=subject), brand) for sid, kind, st, subject, brand in rows]
+        return [StatementRef(id_text(sid), kind_name(kind), st, UUID(hex=subject), brand)
+                for sid, kind, st, subject, brand in rows]
 
     def known_subjects(self, subject_ids: set[UUID]) -> set[UUID]:
         found, ids = set(), [s.hex for s in subject_ids]
