@@ -13,8 +13,9 @@ from stratlog.domain.dates import PartialDate, instant_text
 from stratlog.domain.fixes import FIX_KINDS
 from stratlog.domain.groups import last_word
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
-from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, day_number, instant_from_number,
+from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, day_number, instant_from_number, latest_known,
                                                 instant_number, item_values, open_row_key, unit_id)
+from stratlog.infrastructure.statement_keys import kind_name
 from stratlog.infrastructure.statement_rows import stated_by_id
 
 
@@ -40,7 +41,7 @@ def caught_up_by_appending(store: Any, subject: str, group: str, brand: str,
     plain, headed = last_word(group)
     if not plain or row is None:
         return False
-    unit, latest = row
+    unit, latest = row[0], latest_known(row[1])
     header = None
     if headed:  # the header every item carries, as the unit's first statement (still first) made it
         found = store.stored_rows("i.unit=? AND i.known_to=? AND i.valid_to=? LIMIT 1",
@@ -48,7 +49,8 @@ def caught_up_by_appending(store: Any, subject: str, group: str, brand: str,
         header = json.loads(found[0][5]).get("_group") if found else None
         if header is None:
             return False
-    members = [(version, kind, announced, instant_from_number(at)) for version, kind, announced, at in conn.execute(
+    members = [(version, kind_name(kind), announced, instant_from_number(at))  # kind: stored as its number
+               for version, kind, announced, at in conn.execute(
         "SELECT s.version, s.kind, s.announced_on, s.recorded_at FROM rm_members m JOIN rm_statements s "
         f"ON s.subject = m.subject AND s.version = m.version WHERE m.subject={SUBJECT_NUMBER} AND m.grp=?",
         (subject, group))]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.config import settings
+from stratlog.infrastructure.statement_keys import ID_TEXT, KIND_TEXT, prefix_range
 
 LIMIT = 200  # candidates offered at most
 QUERIES = {
@@ -24,9 +25,10 @@ QUERIES = {
              "WHERE k.value = 'subject') || ']') AS model FROM rm_groups g JOIN rm_items i ON i.unit = g.unit "
              "JOIN rm_shapes sh ON sh.id = i.data ->> '$[0]' WHERE g.kind = 'model' AND i.item NOT GLOB 'a:*' "
              "AND (:brand IS NULL OR g.brand = :brand) AND model LIKE :like ESCAPE '\\' ORDER BY model LIMIT :limit",
-    "statement": "SELECT st.statement_id, st.kind, su.brand FROM rm_statements st JOIN rm_subjects su "
-                 "ON su.id = st.subject WHERE st.statement_id LIKE :like ESCAPE '\\' ORDER BY st.position DESC "
-                 "LIMIT :limit",
+    # a statement id is stored as 16 bytes, a kind as a number (statement_keys): the typed prefix is a range of ids
+    "statement": f"SELECT {ID_TEXT.format('st.statement_id')}, {KIND_TEXT.format('st.kind')}, su.brand "
+                 "FROM rm_statements st JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id BETWEEN :low AND :high "
+                 "ORDER BY st.position DESC LIMIT :limit",
 }
 
 
@@ -41,12 +43,16 @@ def candidates(what: str, incomplete: str, db: str | None = None, read_model: st
     if not path.is_file():
         return []
     like = incomplete.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    bounds = prefix_range(incomplete.lower()) if what == "statement" else (None, None)
+    if bounds is None:  # no statement id starts with it (LIKE ignored the case of ASCII letters: so does this)
+        return []
     try:
         conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=0.2)
     except sqlite3.Error:
         return []
     try:
-        rows = conn.execute(QUERIES[what], {"like": like, "brand": brand, "limit": LIMIT}).fetchall()
+        rows = conn.execute(QUERIES[what], {"like": like, "brand": brand, "limit": LIMIT,
+                                            "low": bounds[0], "high": bounds[1]}).fetchall()
     except sqlite3.Error:
         return []
     finally:

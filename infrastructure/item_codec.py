@@ -14,12 +14,16 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from stratlog.domain.jsonvalues import item_text
+from stratlog.infrastructure.statement_keys import id_text
 
 # The fields folders.stated() gives an item: when and where its subject was last stated. When every one
 # of them is what the statements table says of `statement_id`, the item keeps only that statement's
 # log position (column `stated`) and the reader restores them.
 STATED = ("announced_on", "publisher", "recorded_at", "source", "source_url", "statement_id")
 FIXED = ("_group", "_list")  # keys of a list item whose values are its group's: kept once, in its shape
+# A key whose value an item of a list repeats from its item key ("t:<identity>"): when the value is the
+# item key after its first ':', it is left out and its shape names it (shape "item_key"), to read it back.
+FROM_ITEM_KEY = "identity"
 _DAY_SECONDS = 86_400
 _MICRO = 1_000_000
 
@@ -61,7 +65,7 @@ def stated_values(statement_id: str, announced_on: str | None, recorded_at: str,
 
 
 def packed(data: str, statements: dict[str, tuple[int, dict]],
-           shape_id: Callable[[dict, dict], int], item: Any = None) -> tuple[int | None, str]:
+           shape_id: Callable[..., int], item: Any = None, item_key: str | None = None) -> tuple[int | None, str]:
     """(stated position, stored JSON) of an item's canonical JSON text.
 
     `statements` maps a statement id to (log position, stated_values of it). When the item's stated
@@ -73,6 +77,7 @@ def packed(data: str, statements: dict[str, tuple[int, dict]],
 
     `item`: the value `data` was written from (data == item_text(item)), when the fold hands it over;
     it is then packed as it is, never parsed from the text again, into the same stored text.
+    `item_key`: the row's item key; a FROM_ITEM_KEY value that only repeats it is left out (its shape says so).
     """
     if item is None:
         item, encoder = json.loads(data), _VALUES
@@ -87,36 +92,43 @@ def packed(data: str, statements: dict[str, tuple[int, dict]],
         position = known[0]
         for key in STATED:
             del item[key]
-    fixed = {key: item.pop(key) for key in FIXED if key in item}
+    fixed = {name: item.pop(name) for name in FIXED if name in item}
+    if item_key is not None and ":" in item_key and item.get(FROM_ITEM_KEY, _ABSENT) == item_key.partition(":")[2]:
+        del item[FROM_ITEM_KEY]
+        return position, encoder.encode([shape_id(item, fixed, FROM_ITEM_KEY), *item.values()])
     return position, encoder.encode([shape_id(item, fixed), *item.values()])
 
 
-def unpacked(data: str, stated: tuple | None, shape_of: Callable[[int], Shape]) -> dict:
+def unpacked(data: str, stated: tuple | None, shape_of: Callable[[int], Shape], key: str | None = None) -> dict:
     """The item as the fold wrote it, keys sorted: the stored values under their shape's keys
-    (`shape_of` a shape id), with its statement's stated fields (values in STATED order) put back."""
+    (`shape_of` a shape id), with its statement's stated fields (values in STATED order) put back,
+    and the value its item `key` stands for when its shape left it out."""
     values = json.loads(data)
     if type(values) is not list:
         return values
     shape = shape_of(values[0])
+    given = shape.fixed_values if shape.item_key is None else [*shape.fixed_values, key.partition(":")[2]]
     if stated is None:
         order, pick = shape.plain
-        values = values + shape.fixed_values
+        values = values + given
     else:
         order, pick = shape.stated
-        values = values + shape.fixed_values + list(stated)
+        values = values + given + list(stated)
     return dict(zip(order, map(values.__getitem__, pick)))
 
 
 class Shape:
     """A stored key set: `keys` whose values an item stores in order (after the shape id), `fixed`
-    values the same for every item of it; `plain` and `stated` are (sorted keys, where each key's value
-    is in [shape id, *values, *fixed values, *stated values]) without and with the stated fields."""
+    values the same for every item of it, `item_key` the key whose value is its item key's (or None);
+    `plain` and `stated` are (sorted keys, where each key's value is in [shape id, *values, *fixed
+    values, item key's value if any, *stated values]) without and with the stated fields."""
 
     def __init__(self, text: str):
         shape = json.loads(text)
-        self.keys, fixed = shape["keys"], shape["fixed"]
+        self.keys, fixed, self.item_key = shape["keys"], shape["fixed"], shape.get("item_key")
         self.fixed_values = list(fixed.values())
-        places = {key: number for number, key in enumerate([None, *self.keys, *fixed]) if number}
+        from_key = [self.item_key] if self.item_key is not None else []
+        places = {key: number for number, key in enumerate([None, *self.keys, *fixed, *from_key]) if number}
         self.plain = self._plan(places)
         self.stated = self._plan({**places, **{k: len(places) + 1 + n for n, k in enumerate(STATED)}})
 
@@ -126,17 +138,24 @@ class Shape:
         return order, [places[key] for key in order]
 
 
-def canonical(data: str, stated: tuple | None, shape_of: Callable[[int], Shape]) -> str:
-    """The fold's canonical JSON text of a stored item (what ItemRow.data holds)."""
-    return item_text(unpacked(data, stated, shape_of))
+def canonical(data: str, stated: tuple | None, shape_of: Callable[[int], Shape], key: str | None = None) -> str:
+    """The fold's canonical JSON text of a stored item (what ItemRow.data holds); `key` its item key."""
+    return item_text(unpacked(data, stated, shape_of, key))
 
 
 def unit_id(conn: Any, subject: str, group: str, brand: str, kind: str, newest: str) -> int:
-    """The unit id of a subject's group (its rm_groups row, written or updated), kept when it is folded again."""
+    """The unit id of a subject's group (its rm_groups row, written or updated), kept when it is folded again;
+    `newest`, the latest recorded_at of its statements, is kept as microseconds (see latest_known)."""
     return conn.execute(
         "INSERT INTO rm_groups (subject, grp, brand, kind, latest_known) "
         "VALUES ((SELECT id FROM rm_subjects WHERE subject_id=?),?,?,?,?) ON CONFLICT (subject, grp) DO UPDATE SET brand=excluded.brand, kind=excluded.kind, "
-        "latest_known=excluded.latest_known RETURNING unit", (subject, group, brand, kind, newest)).fetchone()[0]
+        "latest_known=excluded.latest_known RETURNING unit",
+        (subject, group, brand, kind, instant_number(newest) if newest else newest)).fetchone()[0]
+
+
+def latest_known(stored: int | str | None) -> str | None:
+    """The instant text of a group's stored latest_known (microseconds; an empty text or NULL as they are)."""
+    return instant_from_number(stored) if type(stored) is int else stored
 
 
 def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict]], conn: Any,
@@ -148,10 +167,10 @@ def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict
     shapes = {} if shapes is None else shapes
     made_from = made_from or {}
 
-    def shape_id(item: dict, fixed: dict) -> int:
-        known = (tuple(item), item_text(fixed) if fixed else "")  # as JSON: a tuple and a list are the same
+    def shape_id(item: dict, fixed: dict, item_key: str | None = None) -> int:
+        known = (tuple(item), item_text(fixed) if fixed else "", item_key)  # as JSON: a tuple and a list are the same
         if known not in shapes:
-            keys = shape_text(item, fixed)
+            keys = shape_text(item, fixed, item_key)
             found = conn.execute("SELECT id FROM rm_shapes WHERE keys=?", (keys,)).fetchone()
             shapes[known] = found[0] if found else conn.execute(
                 "INSERT INTO rm_shapes (keys) VALUES (?)", (keys,)).lastrowid
@@ -159,7 +178,7 @@ def item_values(unit: int, rows: Iterable, statements: dict[str, tuple[int, dict
 
     values = []
     for r in rows:
-        position, data = packed(r.data, statements, shape_id, made_from.get(r.data))
+        position, data = packed(r.data, statements, shape_id, made_from.get(r.data), r.item)
         values.append((unit, r.item, day_number(r.valid_from), day_number(r.valid_to),
                        instant_number(r.known_from), instant_number(r.known_to), position, data))
     return values
@@ -190,9 +209,12 @@ class _Absent:
 _ABSENT = _Absent()
 
 
-def shape_text(item: dict, fixed: dict) -> str:
-    """The JSON text that stands for a shape in rm_shapes: the keys of `item` and the `fixed` values."""
-    return item_text({"fixed": fixed, "keys": list(item)})
+def shape_text(item: dict, fixed: dict, item_key: str | None = None) -> str:
+    """The JSON text that stands for a shape in rm_shapes: the keys of `item`, the `fixed` values and
+    the key whose value is the item key's, when there is one."""
+    if item_key is None:
+        return item_text({"fixed": fixed, "keys": list(item)})
+    return item_text({"fixed": fixed, "item_key": item_key, "keys": list(item)})
 
 
 # Values read back from canonical JSON keep its sorted keys: encoding them again needs no sorting. The
@@ -235,5 +257,6 @@ class StatedFields:
                     "SELECT st.position, st.announced_on, so.publisher, st.recorded_at, so.label, so.url, "
                     "st.statement_id FROM rm_statements st LEFT JOIN rm_sources so ON so.id = st.source_id "
                     f"WHERE st.position IN ({','.join('?' * len(batch))})", batch):
-                self.known[row[0]] = (row[1], row[2], instant_from_number(row[3]), *row[4:])  # recorded_at: µs
+                self.known[row[0]] = (row[1], row[2], instant_from_number(row[3]), row[4], row[5],
+                                      id_text(row[6]))  # recorded_at: µs, statement id: 16 bytes
         return self.known

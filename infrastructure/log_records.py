@@ -8,6 +8,7 @@ from typing import Iterator
 from stratlog.domain.dates import instant_text
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent
 from stratlog.infrastructure.read_model import ReadModel
+from stratlog.infrastructure.statement_keys import id_text, stored_id
 
 
 def as_record(logged: LoggedEvent) -> dict:
@@ -44,10 +45,11 @@ def statement_and_fixes(read_model: ReadModel, source: EventSource, statement_id
     retraction, in recording order; empty when no statement has that id."""
     rows = read_model.conn.execute(
         "SELECT st.statement_id, st.position, su.subject_type FROM rm_statements st JOIN rm_subjects su "
-        "ON su.id = st.subject WHERE st.statement_id=? OR st.fixes=? ORDER BY st.statement_id<>?, st.position", (statement_id, statement_id, statement_id)).fetchall()
+        "ON su.id = st.subject WHERE st.statement_id=? OR st.fixes=? ORDER BY st.statement_id<>?, st.position",
+        (stored_id(statement_id),) * 3).fetchall()
     found = []
     for sid, position, subject_type in rows:
-        record = statement_record(read_model, source, sid)
+        record = statement_record(read_model, source, id_text(sid))
         if record is not None:
             found.append((position, subject_type, record))
     return found

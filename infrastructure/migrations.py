@@ -84,6 +84,16 @@ def _m008_numbered_subjects(db) -> None:
     create_compact_tables(db.conn)
 
 
+def _m009_statement_ids_and_kinds(db, holds_log: bool = True) -> None:
+    """Statement ids (and the ids fixes name) kept as their 16 bytes and kinds as numbers in
+    rm_statements (infrastructure/statement_keys.py): the compact tables are made again, empty, and folded again on
+    first use; the statements view shows ids and kinds as text again."""
+    from stratlog.infrastructure.compact_schema import create_compact_tables
+    db.conn.execute("DROP VIEW IF EXISTS statements")
+    create_compact_tables(db.conn)
+    db.conn.execute(statements_view_sql(holds_log))
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "read model tables", _m001_read_model),
     (2, "an index that answers as-of queries", _m002_answering_index),
@@ -93,8 +103,9 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
     (6, "compact rows: unit ids, day numbers, stated fields joined, sources once", _m006_compact_read_model),
     (7, "the statements view reads packed states", _m007_packed_states_view),
     (8, "subjects numbered once: statements, members and groups hold the number", _m008_numbered_subjects),
+    (9, "statement ids kept as 16 bytes, kinds as numbers", _m009_statement_ids_and_kinds),
 ]
-TOLD_WHERE_THE_LOG_IS = {_m005_statements_view, _m007_packed_states_view}  # migrations called with holds_log
+TOLD_WHERE_THE_LOG_IS = {_m005_statements_view, _m007_packed_states_view, _m009_statement_ids_and_kinds}  # migrations called with holds_log
 READ_MODEL_TABLES = ("rm_position", "rm_subjects", "rm_statements", "rm_sources", "rm_members", "rm_groups",
                      "rm_names", "rm_items", "rm_damage")
 MIGRATION_SET = "stratlog"

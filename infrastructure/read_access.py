@@ -9,6 +9,7 @@ from uuid import UUID
 from stratlog.domain.dates import instant_text
 from stratlog.domain.items import regroup
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
+from stratlog.infrastructure.statement_keys import KIND_CODES, kind_code, stored_id
 from stratlog.infrastructure.item_codec import (ShapeKeys, StatedFields, canonical, day_text, instant_from_number,
                                                 instant_number, unpacked)
 
@@ -101,7 +102,7 @@ class ReadAccess:
     def views(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
         """Every group view of a brand as of `as_of`, as known at `known_at` (only `kinds` if given)."""
         d, t = as_of.toordinal(), instant_number(instant_text(known_at))
-        sql = ("SELECT g.unit, g.grp, i.data, i.stated FROM rm_groups g "
+        sql = ("SELECT g.unit, g.grp, i.data, i.stated, i.item FROM rm_groups g "
                "JOIN rm_items i ON i.unit = g.unit WHERE g.brand=? AND i.known_to>? AND i.valid_to>? "
                "AND i.known_from<=? AND i.valid_from<=?")
         args: list = [brand, t, d, t, d]
@@ -114,14 +115,14 @@ class ReadAccess:
         sql += f" ORDER BY {KIND}, i.valid_to, i.valid_from, i.known_to, i.known_from, i.rowid"  # the order of old
         rows = self.conn.execute(sql, args).fetchall()
         stated = self.stated.of(row[3] for row in rows)
-        return regroup((unit, unpacked(data, stated.get(position), self.shape_keys))  # a unit: one subject's group
-                       for unit, group, data, position in rows)
+        return regroup((unit, unpacked(data, stated.get(position), self.shape_keys, item))  # a unit: one subject's group
+                       for unit, group, data, position, item in rows)
 
     def brands(self) -> list[str]:
         """Registered brands, and those with a subject whose events were left out (its registration may be)."""
         registered = {b for (b,) in self.conn.execute(
             "SELECT DISTINCT su.brand FROM rm_statements st JOIN rm_subjects su ON su.id = st.subject "
-            "WHERE st.kind='brand-registered'")}
+            f"WHERE st.kind={KIND_CODES['brand-registered']}")}
         if self.damage_summary()[0]:
             registered |= {b for (b,) in self.conn.execute(
                 "SELECT DISTINCT brand FROM rm_subjects WHERE subject_id IN (SELECT subject_id FROM rm_damage)")}
@@ -135,6 +136,7 @@ class ReadAccess:
     def positions(self, brand: str | None = None, kind: str | None = None, since: datetime | None = None) -> list[int]:
         """Positions of the statements matching the filters, in recording order."""
         sql, args = "SELECT position FROM rm_statements WHERE 1=1", []
+        kind = None if kind is None else kind_code(kind)  # stored as its number
         for column, value in (("subject IN (SELECT id FROM rm_subjects WHERE brand=?)", brand), ("kind=?", kind)):
             if value is not None:
                 sql += f" AND {column}"
@@ -146,7 +148,7 @@ class ReadAccess:
 
     def location(self, statement_id: str) -> tuple[UUID, int] | None:
         row = self.conn.execute("SELECT su.subject_id, st.version FROM rm_statements st JOIN rm_subjects su "
-                                "ON su.id = st.subject WHERE st.statement_id=?", (statement_id,)).fetchone()
+                                "ON su.id = st.subject WHERE st.statement_id=?", (stored_id(statement_id),)).fetchone()
         return (UUID(hex=row[0]), row[1]) if row else None
 
     def subjects_of(self, brand: str) -> list[UUID]:
@@ -173,7 +175,7 @@ class ReadAccess:
             f"i.stated FROM rm_groups g JOIN rm_items i ON i.unit = g.unit WHERE g.subject={SUBJECT_NUMBER}",
             (subject_id,)).fetchall()
         stated = self.stated.of(row[9] for row in rows)
-        return [(*row[:4], *_texts(row[4:8]), canonical(row[8], stated.get(row[9]), self.shape_keys)) for row in rows]
+        return [(*row[:4], *_texts(row[4:8]), canonical(row[8], stated.get(row[9]), self.shape_keys, row[3])) for row in rows]
 
     def stored_rows(self, where: str, args: tuple) -> list[tuple[str, str, str, str, str, str]]:
         """(item, valid_from, valid_to, known_from, known_to, data) of the rm_items rows `i` matching `where`,
@@ -182,7 +184,7 @@ class ReadAccess:
             f"SELECT i.item, i.valid_from, i.valid_to, i.known_from, i.known_to, i.data, i.stated "
             f"FROM rm_items i WHERE {where}", args).fetchall()
         stated = self.stated.of(row[6] for row in rows)
-        return [(row[0], *_texts(row[1:5]), canonical(row[5], stated.get(row[6]), self.shape_keys)) for row in rows]
+        return [(row[0], *_texts(row[1:5]), canonical(row[5], stated.get(row[6]), self.shape_keys, row[0])) for row in rows]
 
 
 def _texts(numbers: tuple) -> tuple[str, str, str, str]:

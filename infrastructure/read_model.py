@@ -20,10 +20,11 @@ from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
-from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, instant_number, item_values,
+from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, instant_number, item_values, latest_known,
                                                 open_row_key, unit_id)
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
 from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
+from stratlog.infrastructure.statement_keys import id_text, kind_name, prefix_range, stored_id
 from stratlog.infrastructure.statement_rows import (INSERT_MEMBERS, INSERT_STATEMENTS, add_subjects, stated_by_id,
                                                     stated_columns, statement_values)
 from stratlog.infrastructure.transactions import roll_back
@@ -66,7 +67,7 @@ class _Pending:
         if self.members:
             conn.executemany(INSERT_MEMBERS, self.members)
         if self.names:
-            conn.executemany("INSERT OR IGNORE INTO rm_names VALUES ('model', ?, ?)", self.names)
+            conn.executemany(f"INSERT OR IGNORE INTO rm_names VALUES ('model', ?, {SUBJECT_NUMBER})", self.names)
         if self.damage:
             conn.executemany("INSERT OR REPLACE INTO rm_damage VALUES (?,?,?,?,?)", [
                 (d.position, d.subject_id, d.version, d.topic, d.reason) for d in self.damage])
@@ -296,7 +297,7 @@ class ReadModel(ReadAccess):
     def _fix_groups(self, subject: str, fix: Fix, source: EventSource, cache: dict) -> tuple[str, list[str]] | None:
         """The brand and groups a fix changes; None when the statement it fixes was left out (damaged)."""
         found = self.conn.execute("SELECT su.brand, st.version FROM rm_statements st JOIN rm_subjects su "
-                                  "ON su.id = st.subject WHERE st.statement_id=?", (fix.target,)).fetchone()
+                                  "ON su.id = st.subject WHERE st.statement_id=?", (stored_id(fix.target),)).fetchone()
         if found is None:
             return None
         brand, version = found
@@ -331,6 +332,7 @@ class ReadModel(ReadAccess):
         if not fresh:
             latest = self.conn.execute(f"SELECT unit, latest_known FROM rm_groups WHERE subject={SUBJECT_NUMBER} AND grp=?",
                                        (subject, group)).fetchone()
+            latest = None if latest is None else (latest[0], latest_known(latest[1]))  # kept as microseconds
             incremental = latest is not None and earliest > latest[1]
             open_rows = self._open_rows(latest[0]) if incremental else []
             after = latest[1] if incremental else None  # the last instant these rows were materialised at
@@ -364,10 +366,15 @@ class ReadModel(ReadAccess):
 
     # -- StatementIndex ----------------------------------------------------------------------
     def find_statements(self, prefix: str, limit: int = 20) -> list[StatementRef]:
+        bounds = prefix_range(prefix)  # stored ids are 16 bytes: a prefix is a range of them (statement_keys)
+        if bounds is None:
+            return []
         rows = self.conn.execute(
             "SELECT st.statement_id, st.kind, su.subject_type, su.subject_id, su.brand FROM rm_statements st "
-            "JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id >= ? AND st.statement_id < ? LIMIT ?", (prefix, prefix + "\uffff", limit))
-        return [StatementRef(sid, kind, st, UUID(hex=subject), brand) for sid, kind, st, subject, brand in rows]
+            "JOIN rm_subjects su ON su.id = st.subject WHERE st.statement_id BETWEEN ? AND ? "
+            "ORDER BY st.statement_id LIMIT ?", (*bounds, limit))
+        return [StatementRef(id_text(sid), kind_name(kind), st, UUID(hex=subject), brand)
+                for sid, kind, st, subject, brand in rows]
 
     def known_subjects(self, subject_ids: set[UUID]) -> set[UUID]:
         found, ids = set(), [s.hex for s in subject_ids]
@@ -378,6 +385,6 @@ class ReadModel(ReadAccess):
         return found
 
     def subject_named(self, subject_type: str, key: tuple[str, ...]) -> UUID | None:
-        row = self.conn.execute("SELECT subject_id FROM rm_names WHERE subject_type=? AND name_key=?",
-                                (subject_type, normalise_key(*key))).fetchone()
+        row = self.conn.execute("SELECT su.subject_id FROM rm_names n JOIN rm_subjects su ON su.id = n.subject "
+                                "WHERE n.subject_type=? AND n.name_key=?", (subject_type, normalise_key(*key))).fetchone()
         return UUID(hex=row[0]) if row else None

@@ -10,6 +10,7 @@ from typing import Any
 from stratlog.domain.dates import instant_text
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.item_codec import instant_number, stated_values
+from stratlog.infrastructure.statement_keys import id_text, kind_code, stored_id
 
 SourceKey = tuple  # (label, url, publisher) of a statement's source
 STATEMENT_COLUMNS = "position, statement_id, subject, version, kind, fixes, announced_on, recorded_at, source_id"
@@ -44,8 +45,9 @@ def stated_by_id(conn: sqlite3.Connection, logged: list[Any]) -> dict[str, tuple
     placed = {}
     for start in range(0, len(unplaced), 500):
         batch = unplaced[start:start + 500]
-        placed.update(conn.execute(f"SELECT statement_id, position FROM rm_statements WHERE statement_id IN "
-                                   f"({','.join('?' * len(batch))})", batch))
+        placed.update((id_text(sid), position) for sid, position in conn.execute(
+            f"SELECT statement_id, position FROM rm_statements WHERE statement_id IN ({','.join('?' * len(batch))})",
+            [stored_id(s) for s in batch]))
     found = {}
     for event in logged:
         position = event.position or placed.get(event.event.statement_id)
@@ -61,11 +63,13 @@ def stated_by_id(conn: sqlite3.Connection, logged: list[Any]) -> dict[str, tuple
 def statement_values(conn: sqlite3.Connection, rows: list[tuple], ids: dict[SourceKey, int] | None = None) -> list[tuple]:
     """INSERT values (STATEMENT_COLUMNS order) of rows whose last field is a source key: that key
     becomes the id of its rm_sources row, added when the source is new; recorded_at (a text) its
-    microseconds (item_codec.instant_number). `ids`: source key -> id, the sources this command has
+    microseconds (item_codec.instant_number); the statement id and the id it fixes their 16 bytes, the kind its
+    number (statement_keys). `ids`: source key -> id, the sources this command has
     written or found already (kept by the caller for the whole command)."""
     ids = {} if ids is None else ids
     source_ids(conn, [row[-1] for row in rows if row[-1] is not None], ids)
-    return [row[:7] + (instant_number(row[7]), ids[row[-1]] if row[-1] is not None else None) for row in rows]
+    return [(row[0], stored_id(row[1]), row[2], row[3], kind_code(row[4]), stored_id(row[5]), row[6],
+             instant_number(row[7]), ids[row[-1]] if row[-1] is not None else None) for row in rows]
 
 
 def source_ids(conn: sqlite3.Connection, keys: list[SourceKey], ids: dict[SourceKey, int]) -> None:
@@ -96,12 +100,13 @@ _BATCH = 200  # sources per INSERT (4 parameters each, far below SQLite's limit)
 
 
 def _digest(key: SourceKey) -> int:
-    """A 64-bit digest of a source's fields, the key of its rm_sources row."""
-    return int.from_bytes(hashlib.blake2b(json.dumps(key).encode(), digest_size=8).digest(), "big", signed=True)
+    """A 48-bit digest of a source's fields, the key of its rm_sources row: SQLite keeps it in 6 bytes (not
+    8), in the row and in its unique index; two of a million sources share one about once in 500 times."""
+    return int.from_bytes(hashlib.blake2b(json.dumps(key).encode(), digest_size=6).digest(), "big", signed=True)
 
 
 def _source_id(conn: sqlite3.Connection, key: SourceKey) -> int:
-    """The id of the source's rm_sources row, found by a 64-bit digest of its fields (added when new).
+    """The id of the source's rm_sources row, found by a 48-bit digest of its fields (added when new).
 
     The digest is unique (a constraint's index, which a bulk fold keeps): the rare source whose digest
     another already has is stored without one, a row of its own each time.

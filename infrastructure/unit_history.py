@@ -9,6 +9,7 @@ from stratlog.domain.fixes import FIX_KINDS
 from stratlog.domain.history import Entry
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent
+from stratlog.infrastructure.statement_keys import id_text, kind_name, stored_id
 
 
 
@@ -36,20 +37,20 @@ class ReadModelUnits:
         found, ids = set(), sorted(statement_ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            found |= {sid for (sid,) in self.read_model.conn.execute(
+            found |= {id_text(sid) for (sid,) in self.read_model.conn.execute(
                 f"SELECT statement_id FROM rm_statements WHERE subject={SUBJECT_NUMBER} AND statement_id IN "
-                f"({','.join('?' * len(chunk))})", [subject.hex, *chunk])}
+                f"({','.join('?' * len(chunk))})", [subject.hex, *map(stored_id, chunk)])}
         return found
 
     def units_of(self, subject: UUID, statement_ids: set[str]) -> dict[str, tuple[bool, list[str]]]:
         found = {}
         for statement_id in statement_ids:
             row = self.read_model.conn.execute("SELECT kind, version FROM rm_statements WHERE statement_id=? "
-                                               f"AND subject={SUBJECT_NUMBER}", (statement_id, subject.hex)).fetchone()
+                                               f"AND subject={SUBJECT_NUMBER}", (stored_id(statement_id), subject.hex)).fetchone()
             if row is not None:
                 units = [g for (g,) in self.read_model.conn.execute(
                     f"SELECT grp FROM rm_members WHERE subject={SUBJECT_NUMBER} AND version=?", (subject.hex, row[1]))]
-                found[statement_id] = (row[0] in FIX_KINDS, units)
+                found[statement_id] = (kind_name(row[0]) in FIX_KINDS, units)
         return found
 
     def unit_entries(self, subject: UUID, units: set[str]) -> list[Entry] | None:

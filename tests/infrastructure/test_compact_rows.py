@@ -185,7 +185,7 @@ def test_each_subject_is_numbered_once_with_its_type_and_brand_and_the_tables_ho
     subjects = dict(conn.execute("SELECT subject_id, id FROM rm_subjects"))
     logged = {s for (s,) in conn.execute("SELECT DISTINCT originator_id FROM stored_events")}
     assert set(subjects) == logged and len(set(subjects.values())) == len(logged)
-    for table in ("rm_statements", "rm_members", "rm_groups"):
+    for table in ("rm_statements", "rm_members", "rm_groups", "rm_names"):
         columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
         assert "subject" in columns and "subject_id" not in columns
         assert conn.execute(f"SELECT DISTINCT typeof(subject) FROM {table}").fetchall() == [("integer",)]
@@ -204,3 +204,51 @@ def test_each_subject_is_numbered_once_with_its_type_and_brand_and_the_tables_ho
     shown = conn.execute("SELECT recorded_at FROM statements ORDER BY position LIMIT 1").fetchone()[0]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", shown)
     assert instant_number(shown) == conn.execute("SELECT recorded_at FROM rm_statements WHERE position=1").fetchone()[0]
+
+
+TARGET = {"_group": {"type": "targets"}, "_list": "targets", "_seq": 0, "identity": "revenue|EU|2030|c5e3cbf8",
+          "kpi": "revenue", "scope": "EU", "value": 5}
+
+
+def test_a_target_item_leaves_out_the_identity_its_item_key_repeats_and_reads_it_back_from_the_key():
+    position, data, shapes = stored_with_key(TARGET, "t:revenue|EU|2030|c5e3cbf8")
+    assert "c5e3cbf8" not in data and list(shapes.values())[0].item_key == "identity"
+    assert canonical(data, None, shapes.__getitem__, "t:revenue|EU|2030|c5e3cbf8") == text(TARGET)
+
+
+def test_an_identity_that_is_not_its_item_key_is_kept_in_the_item():
+    for key in ("t:revenue|EU|2031|c5e3cbf8", "revenue|EU|2030|c5e3cbf8", None):
+        position, data, shapes = stored_with_key(TARGET, key)
+        assert "c5e3cbf8" in data and list(shapes.values())[0].item_key is None
+        assert canonical(data, None, shapes.__getitem__, key) == text(TARGET)
+
+
+def stored_with_key(item: dict, key: str | None) -> tuple[int | None, str, dict[int, Shape]]:
+    shapes: dict[str, int] = {}
+    position, data = packed(text(item), {}, lambda rest, fixed, from_key=None: shapes.setdefault(
+        shape_text(rest, fixed, from_key), len(shapes) + 1), item_key=key)
+    return position, data, {number: Shape(keys) for keys, number in shapes.items()}
+
+
+def test_the_items_view_shows_a_target_with_its_identity(alpine_db):
+    ReadModel(alpine_db).close()
+    conn = sqlite3.connect(alpine_db)
+    rows = conn.execute("SELECT item, data FROM items WHERE item GLOB 't:*'").fetchall()
+    stored = conn.execute("SELECT item, data FROM rm_items WHERE item GLOB 't:*'").fetchall()
+    assert rows and all(json.loads(data)["identity"] == item[2:] for item, data in rows)
+    assert len(stored) == len(rows) and not any(item[2:] in data for item, data in stored)
+
+
+def test_a_groups_latest_known_instant_is_kept_as_microseconds_and_read_back_as_its_text(alpine_db):
+    from stratlog.infrastructure.item_codec import latest_known
+    conn = sqlite3.connect(alpine_db)
+    assert conn.execute("SELECT DISTINCT typeof(latest_known) FROM rm_groups").fetchall() == [("integer",)]
+    newest = conn.execute("SELECT MAX(recorded_at) FROM rm_statements").fetchone()[0]
+    assert conn.execute("SELECT MAX(latest_known) FROM rm_groups").fetchone()[0] == newest
+    assert latest_known(newest) == instant_from_number(newest) and latest_known("") == "" and latest_known(None) is None
+
+
+@given(st.tuples(st.text(), st.none() | st.text(), st.none() | st.text()))
+def test_a_source_digest_fits_the_six_bytes_sqlite_keeps_it_in(key):
+    from stratlog.infrastructure.statement_rows import _digest
+    assert -2 ** 47 <= _digest(key) < 2 ** 47

@@ -57,6 +57,7 @@ BY_CONTENT = {
                  "ON su.id = g.subject",
     "rm_members": "SELECT su.subject_id, grp, version FROM rm_members JOIN rm_subjects su ON su.id = subject",
     "rm_sources": "SELECT label, url, publisher FROM rm_sources",
+    "rm_names": "SELECT n.subject_type, n.name_key, su.subject_id FROM rm_names n JOIN rm_subjects su ON su.id = n.subject",
     "rm_statements": "SELECT position, statement_id, su.subject_id, version, kind, fixes, "
                      "announced_on, recorded_at, so.label, so.url, so.publisher FROM rm_statements "
                      "JOIN rm_subjects su ON su.id = subject LEFT JOIN rm_sources so ON so.id = source_id",

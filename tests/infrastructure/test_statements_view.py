@@ -79,8 +79,8 @@ def test_a_team_mode_read_model_lists_statements_without_naming_a_log_it_does_no
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO rm_subjects (id, subject_id, subject_type, brand) VALUES (1, 'ab', 'brand', 'alpine')")
     conn.execute("INSERT INTO rm_statements (statement_id, position, subject, version, kind, recorded_at) "
-                 "VALUES ('s1', 1, 1, 1, 'brand-registered', '2024-01-01T00:00:00Z')")
+                 "VALUES (?, 1, 1, 1, 'brand-registered', '2024-01-01T00:00:00Z')", (bytes(range(16)),))
     assert conn.execute("SELECT statement_id, brand, status, payload FROM statements").fetchall() == [
-        ("s1", "alpine", "recorded", None)]
+        ("00010203-0405-0607-0809-0a0b0c0d0e0f", "alpine", "recorded", None)]  # kept as 16 bytes
     conn.execute("ALTER TABLE rm_names RENAME TO rm_names_renamed")   # a later migration may rename tables
     assert conn.execute("SELECT COUNT(*) FROM statements").fetchone() == (1,)
