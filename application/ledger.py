@@ -226,7 +226,9 @@ class _Batch:
         if self.bodies is None or not isinstance(record, (Statement, Compact)):
             return self._identity(record, restore)
         statement_id, body = record.dumped() if isinstance(record, Compact) else dumped(record)
-        self.bodies[statement_id] = body
+        # Two statements differing only in their note share an id (a note never changes what was said): the
+        # first is recorded, the later one is already recorded, so the text kept is the first one's.
+        self.bodies.setdefault(statement_id, body)
         return restore.statement_id if restore else statement_id
 
     def _statement(self, record: Any, statement_id: str) -> Any:
