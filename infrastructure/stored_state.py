@@ -60,7 +60,7 @@ class UndecodableState(ValueError):
 def pack(text: bytes) -> bytes:
     """The stored bytes of a state's JSON text (marker 1 + raw deflate with DICTIONARY_1)."""
     deflate = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WBITS, _MEM_LEVEL, zlib.Z_DEFAULT_STRATEGY, DICTIONARY_1)
-    return b"\x01" + deflate.compress(text) + deflate.flush()
+    return bytes((MARK_1,)) + deflate.compress(text) + deflate.flush()
 
 
 def unpack(state: bytes) -> bytes:
