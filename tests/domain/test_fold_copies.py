@@ -30,12 +30,17 @@ def test_checkpoints_are_taken_without_deepcopy_and_answer_as_a_fresh_fold(batch
             assert_stream_matches_fresh_folds(group_members, group)
 
 
-def test_a_copied_folder_shares_its_entries_and_nothing_it_changes():
+def _copied_after_two_statements():
+    """(members, a targets folder that applied the first two of them, its copy)."""
     members = entries_of(reaffirmations([10, 20, 30]), [False] * 4)
     folder = make_folder("targets:sales:")
     for entry in members[:2]:
         folder.apply(entry)
-    copied = copy_folder(folder)
+    return members, folder, copy_folder(folder)
+
+
+def test_a_copied_folder_shares_its_entries_and_nothing_it_changes():
+    members, folder, copied = _copied_after_two_statements()
     assert copied.items() == copy.deepcopy(folder).items() == folder.items()
     before = copy.deepcopy(folder.items())
     for entry in members[2:]:
@@ -48,11 +53,7 @@ def test_a_copied_folder_shares_its_entries_and_nothing_it_changes():
 
 
 def test_a_copied_targets_folder_shares_its_frozen_statements_but_copies_the_targets_it_changes():
-    members = entries_of(reaffirmations([10, 20, 30]), [False] * 4)
-    folder = make_folder("targets:sales:")
-    for entry in members[:2]:
-        folder.apply(entry)
-    copied = copy_folder(folder)
+    _, folder, copied = _copied_after_two_statements()
     assert copied.targets[0] is not folder.targets[0]  # a target changes as statements are applied: copied
     assert copied.targets[0].setting is folder.targets[0].setting  # a frozen statement never does: shared
     assert copied.targets[0].last is folder.targets[0].last
