@@ -25,8 +25,8 @@ from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, i
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
 from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
 from stratlog.infrastructure.statement_keys import id_text, kind_name, prefix_range, stored_id
-from stratlog.infrastructure.statement_rows import (INSERT_MEMBERS, INSERT_STATEMENTS, add_subjects, stated_by_id,
-                                                    stated_columns, statement_values)
+from stratlog.infrastructure.statement_rows import (INSERT_MEMBERS, INSERT_STATEMENTS, add_subjects, member_groups,
+                                                    stated_by_id, stated_columns, statement_values)
 from stratlog.infrastructure.transactions import roll_back
 
 CHUNK = 20000
@@ -301,8 +301,7 @@ class ReadModel(ReadAccess):
         if found is None:
             return None
         brand, version = found
-        groups = [g for (g,) in self.conn.execute(
-            f"SELECT grp FROM rm_members WHERE subject={SUBJECT_NUMBER} AND version=?", (subject, version))]
+        groups = member_groups(self.conn, subject, version)
         if isinstance(fix, StatementCorrected):
             original = self._events(subject, [version], source, cache)[0].event.statement
             moved = group_of(original.corrected(fix.fields))

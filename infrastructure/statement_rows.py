@@ -26,6 +26,12 @@ def add_subjects(conn: sqlite3.Connection, subjects: dict[str, tuple[str, str]])
                      [(s, *known) for s, known in subjects.items()])
 
 
+def member_groups(conn: sqlite3.Connection, subject: str, version: int) -> list[str]:
+    """The fold units (rm_members groups) the statement at `version` of a subject (hex id) belongs to."""
+    return [group for (group,) in conn.execute(
+        f"SELECT grp FROM rm_members WHERE subject={SUBJECT_NUMBER} AND version=?", (subject, version))]
+
+
 def stated_columns(logged: Any) -> tuple[str | None, str, SourceKey | None]:
     """(announced_on, recorded_at, source key) of a logged statement, as the fold states them (folders.stated)."""
     statement = logged.event.statement

@@ -10,6 +10,7 @@ from stratlog.domain.history import Entry
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent
 from stratlog.infrastructure.statement_keys import id_text, kind_name, stored_id
+from stratlog.infrastructure.statement_rows import member_groups
 
 
 
@@ -48,8 +49,7 @@ class ReadModelUnits:
             row = self.read_model.conn.execute("SELECT kind, version FROM rm_statements WHERE statement_id=? "
                                                f"AND subject={SUBJECT_NUMBER}", (stored_id(statement_id), subject.hex)).fetchone()
             if row is not None:
-                units = [g for (g,) in self.read_model.conn.execute(
-                    f"SELECT grp FROM rm_members WHERE subject={SUBJECT_NUMBER} AND version=?", (subject.hex, row[1]))]
+                units = member_groups(self.read_model.conn, subject.hex, row[1])
                 found[statement_id] = (kind_name(row[0]) in FIX_KINDS, units)
         return found
 
