@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from functools import lru_cache
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import total_ordering
 from typing import Any
 
@@ -156,9 +156,10 @@ class PartialDate:
     @property
     def is_annual(self) -> bool:
         """Whether it covers exactly twelve whole months (a year, a fiscal year, a 12-month span)."""
-        whole = self.start.day == 1 and self.end == _month_end(self.end.year, self.end.month)
-        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-        return whole and months == 12
+        start, end = self.start, self.end
+        if start.day != 1 or (end.year - start.year) * 12 + end.month - start.month != 11:
+            return False
+        return end.day == 31 if end.month == 12 else (end + _ONE_DAY).day == 1  # the last day of its month
 
     def in_fiscal_year(self, last_month: int | None) -> PartialDate:
         """This date with a bare fiscal year resolved for a brand whose fiscal year ends in `last_month`
@@ -193,6 +194,7 @@ class PartialDate:
         )
 
 
+_ONE_DAY = timedelta(days=1)
 _PARSED: dict[str, PartialDate] = {}
 
 

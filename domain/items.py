@@ -33,4 +33,11 @@ def regroup(items: Iterable[tuple[str, dict]]) -> list[dict]:
 
 
 def _plain(item: dict) -> dict:
-    return {k: v for k, v in item.items() if k not in ("_group", "_list", "_seq")}
+    """A copy of a list item without the keys that placed it (the item itself may be a folder's: kept as it is)."""
+    plain = item.copy()
+    for key in _PLACING:
+        plain.pop(key, None)
+    return plain
+
+
+_PLACING = ("_group", "_list", "_seq")

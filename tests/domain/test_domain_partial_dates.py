@@ -162,7 +162,9 @@ def test_a_fiscal_year_resolved_for_the_brand_ends_in_its_last_fiscal_month_and_
 
 
 @pytest.mark.parametrize(("text", "annual"), [("2024", True), ("FY2026", True), ("2025-04..2026-03", True),
-                                              ("2024-H2", False), ("2023..2026", False), ("2024-Q4", False)])
+                                              ("2024-H2", False), ("2023..2026", False), ("2024-Q4", False),
+                                              ("9999", True), ("2024-03-01..2025-02-28", True),
+                                              ("2023-03-01..2024-02-28", False), ("2023-03-02..2024-02-29", False)])
 def test_a_period_counts_as_annual_when_it_covers_exactly_twelve_whole_months(text, annual):
     assert PartialDate.parse(text).is_annual is annual
 
