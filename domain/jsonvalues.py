@@ -10,7 +10,10 @@ from typing import Any
 def item_text(item: dict) -> str:
     """An item as the read model stores and compares it: canonical JSON (keys sorted, compact, UTF-8 as is).
     The fold writes it and the compact rows give it back byte for byte."""
-    return json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(item)
+
+
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # json.dumps builds one per call
 
 
 def number_of(value: Any) -> Decimal | None:

@@ -20,6 +20,7 @@ from stratlog.infrastructure.stored_state import UndecodableState, pack, unpack
 _ENVELOPE = {"originator_id", "originator_version"}
 _ENVELOPE_AND_STATEMENT = _ENVELOPE | {"statement"}
 _LAST_FIELD: dict[type, str] = {}
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # what json.dumps(…) with these builds per call
 _JSON_KINDS = {list: "a JSON list", type(None): "JSON null", bool: "a JSON true/false", int: "a number",
                float: "a number", str: "a JSON string"}
 
@@ -62,13 +63,13 @@ def encode_event(event: Any, body: str | None = None) -> bytes:
     unstored = getattr(type(event), "DERIVED", {}).keys()  # set again when read (e.g. the timestamp)
     if body is not None and _statement_last(type(event)):
         head = event.model_dump(mode="json", exclude=_ENVELOPE_AND_STATEMENT | unstored, exclude_none=True)
-        text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+        text = _COMPACT.encode(head)
         tail = f',"class_version":{class_version}}}' if class_version > 1 else "}"
         return f'{text[:-1]}{"," if head else ""}"statement":{body}{tail}'.encode()
     state = event.model_dump(mode="json", exclude=_ENVELOPE | unstored, exclude_none=True)
     if class_version > 1:
         state["class_version"] = class_version
-    return json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
+    return _COMPACT.encode(state).encode()
 
 
 def _statement_last(cls: type) -> bool:
