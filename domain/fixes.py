@@ -1,7 +1,5 @@
 """Our own fixes of the record: corrections and retractions (never the brand's revisions)."""
 
-from __future__ import annotations
-
 import json
 import math
 import uuid
