@@ -62,22 +62,33 @@ def _all() -> tuple[SubjectType, ...]:
 
 class _SubjectMapping(Mapping):
     """A read-only mapping derived from the subject types: a lookup imports only the subject module the
-    index names for the key (an unknown key, every module); iterating imports every module."""
+    index names for the key (an unknown key, every module); iterating imports every module. What a
+    loaded subject gives is kept (an import looks a kind up for every statement)."""
 
     def __init__(self, index: str, entries: Callable[[SubjectType], dict], fixed: dict | None = None):
-        self._index, self._entries, self._fixed = index, entries, fixed or {}
+        self._index, self._entries, self._fixed = index, entries, dict(fixed or {})
+        self._known: dict = dict(self._fixed)
+        self._subjects: set[str] = set()
+        self._every: dict | None = None
 
     def __getitem__(self, key: Any) -> Any:
-        if key in self._fixed:
-            return self._fixed[key]
-        subject = _picture.INDEX[self._index].get(key) if isinstance(key, str) else None
-        if self._index == "subjects" and subject is not None:
-            subject = key  # the index of subject names gives their modules
-        if subject is not None:
-            found = self._entries(_load(_picture.INDEX["subjects"][subject]))
-            if key in found:
-                return found[key]
+        known = self._known.get(key, _MISSING) if isinstance(key, str) else _MISSING
+        if known is not _MISSING:
+            return known
+        subject = self._subject_of(key)
+        if subject is not None and subject not in self._subjects:
+            self._known.update(self._entries(_load(_picture.INDEX["subjects"][subject])))
+            self._subjects.add(subject)
+            if key in self._known:
+                return self._known[key]
         return self._whole()[key]
+
+    def _subject_of(self, key: Any) -> str | None:
+        if not isinstance(key, str):
+            return None
+        if self._index == "subjects":  # the index of subject names gives their modules
+            return key if key in _picture.INDEX["subjects"] else None
+        return _picture.INDEX[self._index].get(key)
 
     def __contains__(self, key: Any) -> bool:
         try:
@@ -87,14 +98,20 @@ class _SubjectMapping(Mapping):
         return True
 
     def _whole(self) -> dict:
-        whole = {key: value for subject in _all() for key, value in self._entries(subject).items()}
-        return {**whole, **self._fixed}
+        """Every entry, every subject module imported (computed once)."""
+        if self._every is None:
+            whole = {key: value for subject in _all() for key, value in self._entries(subject).items()}
+            self._every = {**whole, **self._fixed}
+        return self._every
 
     def __iter__(self) -> Iterator:
         return iter(self._whole())
 
     def __len__(self) -> int:
         return len(self._whole())
+
+
+_MISSING = object()
 
 
 def _classes_by_kind(subject: SubjectType) -> dict[str, type]:
