@@ -19,13 +19,12 @@ class KindGroup(click.Group):
     """One subcommand per statement kind, built from its pydantic model when asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from stratlog.domain.catalogue import STATEMENT_CLASSES
-        return [cls.KIND for cls in STATEMENT_CLASSES]
+        from stratlog.domain.catalogue import statement_kinds
+        return list(statement_kinds())
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        from stratlog.domain.catalogue import BY_KIND, STATEMENT_CLASSES
-        cls = BY_KIND.get(name)
-        return _kind_command(cls) if cls in STATEMENT_CLASSES else None
+        from stratlog.domain.catalogue import BY_KIND, statement_kinds
+        return _kind_command(BY_KIND[name]) if name in statement_kinds() else None  # imports that kind's module alone
 
 
 @click.group(cls=KindGroup)
@@ -244,4 +243,9 @@ def retract(statement_id, reason, db=None, read_model=None) -> None:
         app.retract(statement_id, reason, announce=_print_recorded)
 
 
-correct = _correct_command()
+def __getattr__(name: str) -> click.Command:
+    """`correct`, built when asked for: it needs every kind's fields (`record KIND` imports one kind's module)."""
+    if name == "correct":
+        command = globals()["correct"] = _correct_command()
+        return command
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
-import shutil
 from typing import Any, Sequence
 
 from stratlog.cli.terminal import shows_boxes
@@ -54,6 +52,8 @@ def as_csv(rows: Sequence[dict], columns: Sequence[str] | None = None, *, delimi
     Nested values are written as JSON text (flatten rows first for typed columns); a text a spreadsheet
     would run as a formula starts with an apostrophe; control characters are escaped.
     """
+    import csv  # here: only CSV and TSV outputs need it
+
     columns = list(columns or all_columns(rows))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", delimiter=delimiter)
@@ -104,6 +104,7 @@ def as_table(rows: Sequence[dict], columns: Sequence[str], headers: Sequence[str
     headers = list(headers or columns)
     body = [[cell(row.get(c)) for c in columns] for row in rows]
     widths = [max([len(h) if show_headers else 1] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
+    import shutil  # here: only terminal tables ask for the width (shutil imports bz2 and lzma)
     _fit(widths, shutil.get_terminal_size((160, 24)).columns)
     rule = "─" if shows_boxes() else "-"
     lines = [_line(headers, widths), _line([rule * w for w in widths], widths)] if show_headers else []

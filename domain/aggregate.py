@@ -8,8 +8,6 @@ A subject module declares its aggregate with its event classes, one per statemen
         class StatementCorrected(CorrectionRecorded): ...
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -51,7 +49,7 @@ EVENT_TOPICS: dict[str, type] = {}
 AGGREGATE_TOPICS: dict[str, type] = {}
 
 
-def register_topics(aggregate: type[Subject], modules: tuple[str, ...]) -> None:
+def register_topics(aggregate: "type[Subject]", modules: tuple[str, ...]) -> None:
     """Let the aggregate and its event classes be found by their topic in each of `modules` (the
     module they live in today, and those they were stored under before)."""
     for module in modules:
@@ -185,7 +183,7 @@ class Subject(BaseAggregate[UUID]):
         self.statement_ids.add(entry.statement_id)
 
     @classmethod
-    def resumed(cls, aggregate_id: UUID, version: int, entries: list[Entry], recorded_ids: set[str]) -> Subject:
+    def resumed(cls, aggregate_id: UUID, version: int, entries: list[Entry], recorded_ids: set[str]) -> "Subject":
         """The subject at `version` without replaying its history: `entries` are only those of the fold
         units a command touches (every member of them, with their fixes), `recorded_ids` those of the
         ids about to be recorded that the subject already holds. Enough to check and record new
@@ -198,7 +196,7 @@ class Subject(BaseAggregate[UUID]):
         return subject
 
     @classmethod
-    def start(cls, aggregate_id: UUID, items: list[ToRecord]) -> Subject:
+    def start(cls, aggregate_id: UUID, items: list[ToRecord]) -> "Subject":
         """Create the subject with its first statements, checked together like any others."""
         items = _unique(items, set())
         _check_history([], [Entry(sid, n, at, st) for n, (st, sid, at) in enumerate(items, 1)])

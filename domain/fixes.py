@@ -1,7 +1,5 @@
 """Our own fixes of the record: corrections and retractions (never the brand's revisions)."""
 
-from __future__ import annotations
-
 import json
 import math
 import uuid
@@ -19,8 +17,10 @@ NEVER_CORRECTED = frozenset({"kind", "statement_id", "recorded_at"})  # and ever
 
 
 def uncorrectable() -> frozenset[str]:
-    """The fields a correction may not change: the kind, the ids and clocks, and every key field."""
-    return NEVER_CORRECTED | Statement.ALL_KEY_FIELDS
+    """The fields a correction may not change: the kind, the ids and clocks, and every key field (of every
+    subject, whether or not its module was imported)."""
+    from stratlog.domain.catalogue import key_fields  # it imports this module
+    return NEVER_CORRECTED | Statement.ALL_KEY_FIELDS | key_fields()
 
 
 class Fix(Kinded):

@@ -1,7 +1,5 @@
 """A brand's guidance withdrawn as a whole or in part: the statement and which targets it matches."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -2,7 +2,8 @@
 
 The subject types as the query side sees them (views, report, terminal tables), as plain data, so
 that answering a query imports neither pydantic nor eventsourcing. A test fails when it differs
-from the catalogue.
+from the catalogue. INDEX says which subject module declares each kind, aggregate and group, so
+that a command touching one subject imports that module alone.
 """
 
 GROUPS = ('brand', 'valuations', 'ipo', 'actuals', 'targets', 'model', 'market', 'dealer-agreement', 'plant')
@@ -95,3 +96,57 @@ STATUSES = {'reported': None,
  'terminated': 'ended',
  'opened': 'done',
  'closed': 'ended'}
+
+INDEX = {'subjects': {'brand': 'stratlog.domain.brand',
+              'model': 'stratlog.domain.model',
+              'market': 'stratlog.domain.market',
+              'dealer-agreement': 'stratlog.domain.dealer_agreement',
+              'plant': 'stratlog.domain.plant'},
+ 'kinds': {'brand-registered': 'brand',
+           'valuation-updated': 'brand',
+           'ipo-considered': 'brand',
+           'target-set': 'brand',
+           'target-revised': 'brand',
+           'target-reaffirmed': 'brand',
+           'target-withdrawn': 'brand',
+           'guidance-withdrawn': 'brand',
+           'actual-reported': 'brand',
+           'model-planned': 'model',
+           'model-revealed': 'model',
+           'model-launched': 'model',
+           'model-rescheduled': 'model',
+           'model-renamed': 'model',
+           'model-cancelled': 'model',
+           'model-discontinued': 'model',
+           'market-entry-planned': 'market',
+           'market-entered': 'market',
+           'market-entry-postponed': 'market',
+           'market-entry-cancelled': 'market',
+           'market-exited': 'market',
+           'dealer-talks-started': 'dealer-agreement',
+           'dealer-agreement-signed': 'dealer-agreement',
+           'dealer-talks-ended': 'dealer-agreement',
+           'dealer-agreement-terminated': 'dealer-agreement',
+           'plant-planned': 'plant',
+           'plant-opened': 'plant',
+           'plant-capacity-changed': 'plant',
+           'plant-postponed': 'plant',
+           'plant-cancelled': 'plant',
+           'plant-closed': 'plant',
+           'statement-corrected': None,
+           'statement-retracted': None},
+ 'aggregates': {'Brand': 'brand',
+                'Model': 'model',
+                'Market': 'market',
+                'DealerAgreement': 'dealer-agreement',
+                'Plant': 'plant'},
+ 'groups': {'brand': 'brand',
+            'valuations': 'brand',
+            'ipo': 'brand',
+            'actuals': 'brand',
+            'targets': 'brand',
+            'model': 'model',
+            'market': 'market',
+            'dealer-agreement': 'dealer-agreement',
+            'plant': 'plant'},
+ 'key_fields': ('brand', 'dealer', 'market', 'model', 'plant')}

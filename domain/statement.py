@@ -1,7 +1,5 @@
 """The statement: what a source said on a date about one subject of a brand, and its identity."""
 
-from __future__ import annotations
-
 import hashlib
 import json
 import typing
@@ -92,7 +90,7 @@ class Statement(Kinded):
         return data
 
     @model_validator(mode="after")
-    def _has_clock_and_source(self) -> Statement:
+    def _has_clock_and_source(self) -> "Statement":
         if self.NEEDS_ANNOUNCEMENT and self.announced_on is None:
             raise ValueError(f"announced_on is required for {self.KIND} (when was it made public?)")
         if self.NEEDS_ANNOUNCEMENT and self.source is None:
@@ -131,7 +129,7 @@ class Statement(Kinded):
         """uuid5 of the canonical content (kind, keys, payload, announced_on, source)."""
         return statement_id_of(self.model_dump(mode="json", exclude_none=True, exclude={"note"}))
 
-    def corrected(self, fields: dict) -> Statement:
+    def corrected(self, fields: dict) -> "Statement":
         """This statement with some of its fields replaced (validated again)."""
         data = self.model_dump(mode="python", exclude_none=True)
         data.update(fields)

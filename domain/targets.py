@@ -3,8 +3,6 @@
 Targets and actuals belong to the brand subject (domain/brand.py declares their events and groups).
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from functools import singledispatchmethod
 from typing import Any, Literal
@@ -62,7 +60,7 @@ class TargetSet(TargetStatement):
         return None if deadline == OPEN else deadline
 
     @model_validator(mode="after")
-    def _value_or_range(self) -> TargetSet:
+    def _value_or_range(self) -> "TargetSet":
         check_terms(self.value, self.low, self.high, self.unit, needed=True)
         return self
 
@@ -96,7 +94,7 @@ class TargetRevised(TargetStatement):
     reason: Text | None = None
 
     @model_validator(mode="after")
-    def _changes_something(self) -> TargetRevised:
+    def _changes_something(self) -> "TargetRevised":
         check_terms(self.value, self.low, self.high, self.unit, needed=False)
         if self.new_deadline is None and self.reason is None and all(
                 getattr(self, name) is None for name in REVISED_TERMS):

@@ -1,7 +1,5 @@
 """Value objects of statements: keys, money, sources and KPI values."""
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from decimal import Context, Decimal, Inexact
@@ -93,22 +91,6 @@ def normalise_key(*parts: str) -> str:
     return "/".join(unicodedata.normalize("NFC", part).casefold() for part in parts)
 
 
-class Money(Frozen):
-    """An amount of a currency: a non-negative Decimal and an ISO 4217 code."""
-
-    amount: Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(canonical_decimal)]
-    currency: StrictStr
-
-    @model_validator(mode="after")
-    def _known_currency(self) -> Money:
-        if self.currency not in CURRENCIES:
-            raise ValueError(f"currency {quoted(self.currency)} is not an ISO 4217 code (e.g. EUR, USD)")
-        return self
-
-    def __str__(self) -> str:
-        return f"{self.amount:,} {self.currency}"
-
-
 def canonical_decimal(value: Decimal) -> Decimal:
     """One spelling per number, so 1e5, 100000 and 100000.0 give the same statement id; absurd sizes refused.
 
@@ -128,6 +110,22 @@ def canonical_decimal(value: Decimal) -> Decimal:
     if reduced is None or reduced.as_tuple().exponent < -12:
         raise ValueError(f"{quoted(value)} has more than 12 decimals")
     return reduced.quantize(_ONE, context=_EXACT) if reduced.as_tuple().exponent > 0 else reduced
+
+
+class Money(Frozen):
+    """An amount of a currency: a non-negative Decimal and an ISO 4217 code."""
+
+    amount: Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(canonical_decimal)]
+    currency: StrictStr
+
+    @model_validator(mode="after")
+    def _known_currency(self) -> "Money":
+        if self.currency not in CURRENCIES:
+            raise ValueError(f"currency {quoted(self.currency)} is not an ISO 4217 code (e.g. EUR, USD)")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.amount:,} {self.currency}"
 
 
 FLOAT_DIGITS = 15  # significant digits a JSON answer shows exactly for a number with decimals
@@ -191,7 +189,7 @@ class Source(Frozen):
     published_on: PartialDate | None = None
 
     @model_validator(mode="after")
-    def _has_title_or_url(self) -> Source:
+    def _has_title_or_url(self) -> "Source":
         if not self.title and not self.url:
             raise ValueError("a source needs at least a title or a url")
         return self

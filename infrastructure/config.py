@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -200,6 +199,8 @@ def _cache_file(address: ServerAddress) -> Path:
     """The default read model of an event store, in the user's cache folder as the platform places it
     (platformdirs: $XDG_CACHE_HOME/stratlog or ~/.cache/stratlog on Linux, ~/Library/Caches/stratlog on
     macOS, %LOCALAPPDATA%\\stratlog\\Cache on Windows): named (and hashed) after its URL without the password."""
+    import hashlib  # here: only team mode names a cache file (every query pays the import otherwise)
+
     from platformdirs import user_cache_dir
     base = Path(user_cache_dir("stratlog", appauthor=False))
     url = address.url

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
 from stratlog.domain.aggregate import AGGREGATE_TOPICS, EVENT_TOPICS
-from stratlog.domain.catalogue import AGGREGATES  # noqa: F401 - fills the topic tables
+from stratlog.domain.catalogue import BY_KIND, load_topic
 from stratlog.domain.errors import InvalidInput
 from stratlog.domain.quoting import name_of, quoted
 from stratlog.infrastructure.damage import shown
@@ -24,8 +24,15 @@ _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # what j
 _JSON_KINDS = {list: "a JSON list", type(None): "JSON null", bool: "a JSON true/false", int: "a number",
                float: "a number", str: "a JSON string"}
 
-for _topic, _cls in AGGREGATE_TOPICS.items():  # legacy aggregate topics resolve to today's classes
-    register_topic(_topic, _cls)
+_REGISTERED: set[str] = set()
+
+
+def _register_aggregate_topics() -> None:
+    """Let eventsourcing resolve the aggregate topics of the subject modules imported so far (legacy
+    topics included) to today's classes; the catalogue imports a subject module when it is first needed."""
+    for topic in AGGREGATE_TOPICS.keys() - _REGISTERED:
+        register_topic(topic, AGGREGATE_TOPICS[topic])
+        _REGISTERED.add(topic)
 
 
 class UndecodableEvent(MapperDeserialisationError):
@@ -47,6 +54,11 @@ class _Unreadable(ValueError):
 def event_class(topic: str) -> type:
     """The stratlog event class a stored topic names; ValueError for any other topic (never imported)."""
     cls = EVENT_TOPICS.get(topic)
+    if cls is None and isinstance(topic, str):
+        load_topic(topic)  # the subject module that declares it, imported on first use
+        cls = EVENT_TOPICS.get(topic)
+    if len(_REGISTERED) != len(AGGREGATE_TOPICS):
+        _register_aggregate_topics()
     if cls is None:
         raise _Unreadable(f"topic '{shown(topic)}' is not a stratlog event")
     return cls
@@ -149,18 +161,6 @@ def decode_event(cls: type, originator_id: Any, originator_version: int, state: 
         raise _Unreadable(f"it does not validate: {shown('; '.join(lines[:3]), 240)}{more}") from None
 
 
-def _statement_classes() -> dict[str, type]:
-    """kind -> the statement class the `statement` field of that kind's stored events is validated with."""
-    classes: dict[str, type] = {}
-    for cls in EVENT_TOPICS.values():
-        statement = cls.model_fields["statement"].annotation
-        classes.setdefault(statement.KIND, statement)
-    return classes
-
-
-_STATEMENT_CLASSES = _statement_classes()
-
-
 def decode_statement(body: str, statement_id: str) -> Any:
     """The statement that a stored event written with `body` as its statement text reads back as: the text
     parsed and validated exactly as decode_event parses and validates the statement of a state written
@@ -170,7 +170,8 @@ def decode_statement(body: str, statement_id: str) -> Any:
     try:
         data = _body(body)
         kind = data.get("kind")
-        cls = _STATEMENT_CLASSES.get(kind) if isinstance(kind, str) else None
+        # the class the `statement` field of that kind's stored events is validated with
+        cls = BY_KIND.get(kind) if isinstance(kind, str) else None
         if cls is None:
             raise _Unreadable(f"kind {shown(json.dumps(kind), 40)} is not a statement kind")
         return cls.model_validate(data)

@@ -13,7 +13,6 @@ from stratlog.domain.dates import instant_text
 from stratlog.domain.fixes import Fix, StatementCorrected
 from stratlog.domain.groups import group_of
 from stratlog.domain.guidance import BRAND_TARGETS
-from stratlog.domain.model import ModelRenamed, ModelStatement
 from stratlog.domain.values import normalise_key
 from stratlog.infrastructure.appended_unit import caught_up_by_appending
 from stratlog.infrastructure.damage import Damage
@@ -92,9 +91,9 @@ def _unfixable(logged: LoggedEvent) -> Damage:
 
 def _names(subject: str, statement) -> list[tuple[str, str]]:
     """The name keys a model statement makes known (a rename keeps the old one as an alias)."""
-    if not isinstance(statement, ModelStatement):
+    if getattr(statement, "SUBJECT", None) != "model":  # by name: other subjects' commands never import domain.model
         return []
-    names = [statement.model] + ([statement.new_name] if isinstance(statement, ModelRenamed) else [])
+    names = [statement.model] + ([statement.new_name] if statement.KIND == "model-renamed" else [])
     return [(normalise_key(statement.brand, name), subject) for name in names]
 
 

@@ -35,7 +35,7 @@ def folded(kind: str) -> list[dict]:
 
 def test_the_query_side_picture_is_what_the_catalogue_derives():
     """domain/picture.py is generated: after adding a subject, run `python -m stratlog.domain.catalogue`."""
-    assert {name: getattr(picture, name) for name in ("GROUPS", "SUBJECTS", "STATUSES")} == catalogue.picture()
+    assert {name: getattr(picture, name) for name in ("GROUPS", "SUBJECTS", "STATUSES", "INDEX")} == catalogue.picture()
 
 
 def test_the_catalogue_lists_every_kind_once_with_its_class_and_the_fixes_last():
