@@ -30,7 +30,7 @@ from stratlog.infrastructure.statement_rows import (INSERT_MEMBERS, INSERT_STATE
 from stratlog.infrastructure.transactions import roll_back
 
 CHUNK = 20000
-STATEMENT_BATCH = 2000  # statements a rebuild gathers over subjects before writing them (and their sources)
+STATEMENT_BATCH = 2000  # statements a rebuild (or a first import, bulk_fold) gathers over subjects before writing them
 REFOLD_FROM = 50_000  # events behind from which catching up folds everything afresh, subject by subject
 
 
