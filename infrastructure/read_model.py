@@ -29,7 +29,7 @@ from stratlog.infrastructure.statement_rows import (INSERT_MEMBERS, INSERT_STATE
 from stratlog.infrastructure.transactions import roll_back
 
 CHUNK = 20000
-STATEMENT_BATCH = 2000  # statements a rebuild gathers over subjects before writing them (and their sources)
+STATEMENT_BATCH = 2000  # statements a rebuild (or a first import, bulk_fold) gathers over subjects before writing them
 REFOLD_FROM = 50_000  # events behind from which catching up folds everything afresh, subject by subject
 
 
@@ -42,7 +42,7 @@ class CommandIds:
         self.shapes: dict[tuple, int] = {}
 
 
-class _Pending:
+class Pending:
     """Rows gathered while reading events, written with one executemany per table."""
 
     def __init__(self, ids: CommandIds) -> None:
@@ -190,7 +190,7 @@ class ReadModel(ReadAccess):
         """Fold the events after our position; those that do not decode are recorded in rm_damage."""
         touched: dict[tuple[str, str], tuple[str, str]] = {}
         cache: dict[tuple[str, int], LoggedEvent] = dict(known or {})
-        pending = _Pending(self.ids)
+        pending = Pending(self.ids)
         start = position = self.position()
         count, first = 0, _follows(recorded, position)
         while True:
@@ -217,7 +217,7 @@ class ReadModel(ReadAccess):
         self._set_position(position, position != start)
         return count
 
-    def fold_subject(self, subject: str, logged: list[LoggedEvent], source, pending: _Pending | None = None) -> None:
+    def fold_subject(self, subject: str, logged: list[LoggedEvent], source, pending: Pending | None = None) -> None:
         """Store and fold one subject from scratch: `logged` is every event it has (hex id `subject`),
         in version order, each decoded once; its statements, members and item rows are written.
 
@@ -226,7 +226,7 @@ class ReadModel(ReadAccess):
         cache = {(subject, e.event.originator_version): e for e in logged}
         touched: dict[tuple[str, str], tuple[str, str]] = {}
         own = pending is None
-        pending = _Pending(self.ids) if own else pending
+        pending = Pending(self.ids) if own else pending
         for event in logged:
             self._store_statement(event, touched, source, cache, pending)
         pending.flush(self.conn, statements=own or len(pending.statements) >= STATEMENT_BATCH)
@@ -238,7 +238,7 @@ class ReadModel(ReadAccess):
         from stratlog.application.bulk import bulk_collection
         count, top = 0, 0
         progress.start("rebuilding the read model", source.max_position())
-        pending = _Pending(self.ids)
+        pending = Pending(self.ids)
         with bulk_collection():
             for subject, logged in source.subject_logs():
                 self.fold_subject(subject, logged, source, pending)
@@ -259,7 +259,7 @@ class ReadModel(ReadAccess):
                               (str(PROJECTION_VERSION),))
 
     def _store_statement(self, logged: LoggedEvent, touched: dict, source: EventSource, cache: dict,
-                         pending: _Pending) -> None:
+                         pending: Pending) -> None:
         event, statement, subject = logged.event, logged.event.statement, logged.subject_id.hex
         version = event.originator_version
         if isinstance(statement, Fix):

@@ -124,3 +124,30 @@ def test_a_refused_streamed_import_leaves_no_rows_and_every_index(tmp_path, monk
         record(db, [*HISTORY, bad], monkeypatch)
     assert tables(db) == before  # nothing folded, the dropped indexes back (the transaction rolled back)
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM stored_events").fetchone()[0] == 0
+
+
+def test_a_streamed_first_import_writes_the_statements_of_many_subjects_together(tmp_path, monkeypatch):
+    import stratlog.infrastructure.read_model as read_model_module
+    written: list[int] = []
+    values = read_model_module.statement_values
+
+    def counting(conn, rows, ids=None):
+        written.append(len(rows))
+        return values(conn, rows, ids)
+    monkeypatch.setattr(read_model_module, "statement_values", counting)
+    db = str(tmp_path / "s.db")
+    record(db, HISTORY, monkeypatch)
+    assert written == [len(HISTORY)]  # the eight subjects in one batch, not a write per subject
+    assert tables(db) == rebuilt(db)
+
+
+def test_a_streamed_first_import_with_fixes_folds_the_read_model_a_rebuild_would_build(tmp_path, monkeypatch):
+    revised, launched = HISTORY[2], HISTORY[-1]
+    fixes = [builders.fix("statement-corrected", corrects=revised.statement_id(), fields={"value": 4500}),
+             builders.fix("statement-retracted", retracts=launched.statement_id(), reason="not yet")]
+    streamed, saved = str(tmp_path / "streamed.db"), str(tmp_path / "saved.db")
+    record(streamed, [*HISTORY, *fixes], monkeypatch, stream=True)
+    record(saved, [*HISTORY, *fixes], monkeypatch, stream=False)
+    folded = tables(streamed)
+    assert len(folded["rm_statements"]) == len(HISTORY) + 2
+    assert folded == tables(saved) == rebuilt(streamed)

@@ -86,7 +86,7 @@ def test_a_rebuild_folds_with_the_cyclic_collector_off_and_turns_it_back_on(tmp_
 
 
 def test_a_flush_asks_only_the_tables_it_has_rows_for():
-    from stratlog.infrastructure.read_model import CommandIds, _Pending
+    from stratlog.infrastructure.read_model import CommandIds, Pending
 
     class Asked:
         def __init__(self):
@@ -95,7 +95,7 @@ def test_a_flush_asks_only_the_tables_it_has_rows_for():
         def executemany(self, sql, rows):
             self.sql.append(sql.split(" INTO ")[1].split(" ")[0])
 
-    conn, pending = Asked(), _Pending(CommandIds())
+    conn, pending = Asked(), Pending(CommandIds())
     pending.flush(conn)
     pending.members.append(("s", "g", 1))
     pending.flush(conn)
