@@ -8,12 +8,14 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from stratlog.infrastructure.migrations import MIGRATIONS, applied_numbers, migrate
 from stratlog.infrastructure.new_database import open_for_writing
+from stratlog.infrastructure.sqlite_guard import NoDatabase, check_database_file, check_existing_database
 from tests.reliability.test_concurrent_writers import EXE, run_together
 
 ROUNDS = 4
@@ -102,3 +104,57 @@ def test_migrations_another_process_applied_after_we_looked_are_not_applied_agai
     ours, theirs = (sqlite3.connect(db, isolation_level=None) for _ in range(2))
     assert migrate(AnotherProcessFirst(ours, theirs)) == []
     assert applied_numbers(ours) == [number for number, _, _ in MIGRATIONS]
+
+
+# A first command half-way through creating a database (claimed, migrated, its connection open) that is then
+# refused: on a line from its stdin it closes and removes what it created, as a refused first command does.
+REFUSED_CREATOR = textwrap.dedent("""
+    import sys
+    from stratlog.infrastructure.new_database import open_for_writing
+    from stratlog.infrastructure.read_model import ReadModel
+    claim = open_for_writing(sys.argv[1], timeout=10)
+    read_model = ReadModel(sys.argv[1])
+    print("half-made", flush=True)
+    sys.stdin.readline()
+    read_model.close()
+    assert claim.release(remove=True)
+""")
+
+
+def creator_finishing_at_the_worst_moment(db: str, monkeypatch) -> subprocess.Popen:
+    """A refused creator holding `db` half-made, which finishes (removing it) at whichever comes first of
+    this process opening the file with SQLite (just after the open, before any read) or waiting for it."""
+    creator = subprocess.Popen([sys.executable, "-c", REFUSED_CREATOR, db], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    assert creator.stdout.readline() == "half-made\n"
+    connect, sleep = sqlite3.connect, time.sleep
+
+    def finish() -> None:
+        if not creator.stdin.closed:
+            creator.stdin.write("\n")
+            creator.stdin.close()
+            assert creator.wait() == 0
+
+    def opened(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        finish()
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", opened)
+    monkeypatch.setattr(time, "sleep", lambda seconds: (finish(), sleep(seconds))[1])
+    return creator
+
+
+def test_a_writer_checking_a_database_a_refused_command_is_creating_finds_it_new(tmp_path, monkeypatch):
+    db = str(tmp_path / "new.db")
+    creator = creator_finishing_at_the_worst_moment(db, monkeypatch)
+    assert check_database_file(db, timeout=10) is True
+    assert creator.returncode == 0 and not Path(db).exists()
+
+
+def test_a_query_on_a_database_a_refused_command_is_creating_says_there_is_none(tmp_path, monkeypatch):
+    db = str(tmp_path / "new.db")
+    creator = creator_finishing_at_the_worst_moment(db, monkeypatch)
+    with pytest.raises(NoDatabase, match=f"no stratlog database at {db!r}"):
+        check_existing_database(db, timeout=10)
+    assert creator.returncode == 0 and not Path(db).exists()
