@@ -2,11 +2,11 @@
 
 Every writer opens its --db file through `open_for_writing`, which takes an exclusive flock on it: the
 writer that finds the file empty (0 bytes: nothing has initialised it) keeps the lock until its command
-ends, so no other stratlog starts writing to a file that may yet be removed; any other writer holds the
-lock only for the moment it takes to see that nobody is creating the file. The flock is separate from
-SQLite's own locks. Only the process that created the file removes it, only while it holds the claim,
-and only when the log is still empty: a refused first command leaves no file behind, and no other
-writer's statements are ever in a file that gets removed.
+ends or commits its first events (Claim.keep), so no other stratlog starts writing to a file that may yet
+be removed; any other writer holds the lock only for the moment it takes to see that nobody is creating
+the file. The flock is separate from SQLite's own locks. Only the process that created the file removes
+it, only while it holds the claim, and only when the log is still empty: a refused first command leaves
+no file behind, and no other writer's statements are ever in a file that gets removed.
 
 Whoever reads a file to decide what it is (`check_database_file`) reads it `settled`: under a shared flock,
 taken once no creator holds the file, so it never reads a database half-way through being made or being
@@ -42,16 +42,26 @@ class Claim:
 
     def __init__(self, path: str, fd: int, created: bool, folders: list[Path]):
         self.path, self.fd, self.created, self.folders = path, fd, created, folders
+        self.kept = False
         stat = os.fstat(fd)
         self.key = (stat.st_dev, stat.st_ino)
         _HELD[self.key] = self
+
+    def keep(self) -> None:
+        """The file holds committed events now, so it is kept: other processes may open it at once.
+
+        Unlocks the flock but leaves the descriptor open until `release`: closing any descriptor of the
+        file would drop the POSIX locks SQLite's open connections hold on it.
+        """
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        self.kept = True
 
     def release(self, remove: bool) -> bool:
         """Let other writers in; first remove the file (and its -wal/-shm) when `remove` and we created it.
 
         Returns whether the file was removed. Call it once every connection to the file is closed.
         """
-        removed = remove and self.created
+        removed = remove and self.created and not self.kept
         if removed:
             for suffix in ("", *SIDE_FILES):
                 Path(self.path + suffix).unlink(missing_ok=True)

@@ -106,9 +106,12 @@ class Runtime:
         """Record in one transaction; a subject whose stored history cannot be read is refused, naming
         the stored event (position, version, why); other subjects are not affected."""
         try:
-            return self.ledger.record(records, restored, progress)
+            recorded = self.ledger.record(records, restored, progress)
         except (MapperDeserialisationError, BrokenHistory) as error:
             raise DamagedSubject(self._damage_message(error)) from None
+        if self.claim is not None and recorded.new:  # committed: other processes need not wait for the end
+            self.claim.keep()
+        return recorded
 
     def settle(self, recorded: list = (), progress: Progress = QUIET) -> bool:
         """Catch the read model up after a commit. The statements are recorded whatever happens here,

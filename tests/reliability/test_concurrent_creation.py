@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from stratlog.infrastructure.config import settings
 from stratlog.infrastructure.migrations import MIGRATIONS, applied_numbers, migrate
 from stratlog.infrastructure.new_database import open_for_writing
+from stratlog.infrastructure.runtime import Runtime
 from stratlog.infrastructure.sqlite_guard import NoDatabase, check_database_file, check_existing_database
+from tests.builders import statement
 from tests.reliability.test_concurrent_writers import EXE, run_together
 
 ROUNDS = 4
@@ -81,6 +84,33 @@ def test_a_writer_waits_while_another_process_creates_the_database_then_says_so(
     assert not Path(db).exists()
     assert subprocess.run(command, capture_output=True, text=True, env=env, timeout=60).returncode == 0
     assert [row["brand"] for row in logged(db)] == ["acme"]
+
+
+def test_a_query_while_another_process_creates_the_database_waits_for_it_then_says_so(tmp_path):
+    db = str(tmp_path / "new.db")
+    claim = open_for_writing(db, timeout=1)
+    env = {**os.environ, "STRATLOG_LOCK_TIMEOUT": "1"}
+    try:
+        waited = subprocess.run([EXE, "--db", db, "events"], capture_output=True, text=True, env=env, timeout=60)
+    finally:
+        assert claim.release(remove=True)
+    assert waited.returncode == 1
+    assert f"another stratlog is still creating the database {db!r}; nothing was written, try again" in waited.stderr
+    assert not Path(db).exists()
+
+
+def test_a_query_after_the_creating_command_committed_answers_without_waiting_for_it_to_end(tmp_path):
+    db = str(tmp_path / "new.db")
+    env = {**os.environ, "STRATLOG_LOCK_TIMEOUT": "1"}
+    creating = Runtime(settings(db), writing=True)
+    try:
+        creating.record([statement(kind="brand-registered", brand="acme", name="Acme")])
+        meanwhile = subprocess.run([EXE, "--db", db, "events", "--json"], capture_output=True, text=True, env=env,
+                                   timeout=60)
+    finally:
+        creating.close()
+    assert meanwhile.returncode == 0, meanwhile.stderr
+    assert [row["brand"] for row in json.loads(meanwhile.stdout)] == ["acme"]
 
 
 class AnotherProcessFirst:
