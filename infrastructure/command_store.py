@@ -109,7 +109,7 @@ class CommandStore:
         from stratlog.infrastructure.sqlite_guard import check_database_file
         target = self.settings.db
         if Path(target).exists():
-            check_database_file(target)  # refuses to delete a file that is not a stratlog database
+            check_database_file(target, self.settings.lock_timeout)  # refuses to delete a file that is not a stratlog database
             for suffix in ("", "-wal", "-shm"):
                 Path(target + suffix).unlink(missing_ok=True)
 

@@ -23,7 +23,7 @@ def open_queries(settings: Settings, progress: Progress = QUIET) -> tuple[Querie
     `progress`, a read model built by an older fold).
     """
     if not settings.team_mode:
-        check_existing_database(settings.db)
+        check_existing_database(settings.db, settings.lock_timeout)
         access = ReadAccess.open(settings.db, read_only=unwritable(settings.db) is not None)
         if access.is_current():
             return Queries(access), lambda: _close(access)

@@ -45,10 +45,12 @@ class Runtime:
         self.cannot_write = None if settings.team_mode or writing else unwritable(settings.db)
         self.read_only = self.cannot_write is not None  # opened without writing: read-only media or a full disk
         if not settings.team_mode:
-            (check_database_file if writing else check_existing_database)(settings.db)
+            new = (check_database_file if writing else check_existing_database)(settings.db, settings.lock_timeout)
             if writing:
                 refuse_unwritable(settings.db)
                 self.claim = open_for_writing(settings.db, settings.lock_timeout)
+                if new and self.claim is None:  # made meanwhile by another process: checked before we write
+                    check_database_file(settings.db, settings.lock_timeout)
         try:
             self._open(writing)
         except BaseException:
@@ -63,7 +65,7 @@ class Runtime:
         if not Path(settings.read_model).parent.exists():
             Path(settings.read_model).parent.mkdir(parents=True, exist_ok=True)
         if settings.team_mode:
-            check_database_file(settings.read_model)
+            check_database_file(settings.read_model, settings.lock_timeout)
         self.read_model = ReadModel(settings.read_model, timeout=settings.lock_timeout, read_only=self.read_only,
                                     holds_log=not settings.team_mode)
         self._check_events_url(events_url)
@@ -104,9 +106,12 @@ class Runtime:
         """Record in one transaction; a subject whose stored history cannot be read is refused, naming
         the stored event (position, version, why); other subjects are not affected."""
         try:
-            return self.ledger.record(records, restored, progress)
+            recorded = self.ledger.record(records, restored, progress)
         except (MapperDeserialisationError, BrokenHistory) as error:
             raise DamagedSubject(self._damage_message(error)) from None
+        if self.claim is not None and recorded.new:  # committed: other processes need not wait for the end
+            self.claim.keep()
+        return recorded
 
     def settle(self, recorded: list = (), progress: Progress = QUIET) -> bool:
         """Catch the read model up after a commit. The statements are recorded whatever happens here,

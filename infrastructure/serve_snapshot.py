@@ -35,10 +35,10 @@ def snapshot_source(settings: Settings) -> str | None:
     """The file a snapshot copies, checked before anything else happens: the database itself, or in
     team mode the local read model (None when there is none yet: the snapshot then starts empty)."""
     if not settings.team_mode:
-        check_existing_database(settings.db)
+        check_existing_database(settings.db, settings.lock_timeout)
         return settings.db
     if Path(settings.read_model).exists():
-        check_database_file(settings.read_model)
+        check_database_file(settings.read_model, settings.lock_timeout)
         return settings.read_model
     return None
 

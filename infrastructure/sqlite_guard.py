@@ -8,6 +8,7 @@ from pathlib import Path
 
 from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.failures import DISK_FULL, READ_ONLY
+from stratlog.infrastructure.new_database import settled
 
 FORMAT_VERSION = 1
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -29,6 +30,7 @@ class DiskFull(StratlogError):
     """Raised when a command must write to a database whose disk has no room left."""
 
 
+CREATION_WAIT = 10.0  # seconds a check waits at most while another stratlog is creating the file
 MIN_ROOM = 64 * 1024  # bytes a writer needs at least: SQLite's -shm index alone takes 32 KiB
 
 
@@ -81,11 +83,18 @@ def refuse_unwritable(path: str) -> None:
         raise DiskFull(f"the disk holding {path!r} is full: nothing was written; free some space and try again")
 
 
-def check_database_file(path: str) -> bool:
+def check_database_file(path: str, timeout: float = CREATION_WAIT) -> bool:
     """Refuse a file that is not a stratlog database before anything opens it for writing.
 
-    Returns True when the file is new (absent or empty) and will be created.
+    Returns True when the file is new (absent or empty) and will be created. A file another stratlog is
+    creating is read once that one has finished (see `settled`: at most `timeout` seconds, then
+    DatabaseBeingCreated); if that one removed it, the file is new.
     """
+    with settled(path, timeout):
+        return _check_file(path)
+
+
+def _check_file(path: str) -> bool:
     file = Path(path)
     if not file.exists() or file.stat().st_size == 0:
         if file.is_dir():
@@ -153,9 +162,14 @@ class NoDatabase(StratlogError):
     """Raised when a query names a database file that does not exist."""
 
 
-def check_existing_database(path: str) -> None:
-    """For commands that only read: the file must exist (nothing is created) and be a stratlog database."""
-    if not Path(path).exists():
-        raise NoDatabase(f"no stratlog database at {path!r} (create one with 'stratlog demo' "
-                         f"or 'stratlog import FILE', or point --db at one)")
-    check_database_file(path)
+def check_existing_database(path: str, timeout: float = CREATION_WAIT) -> None:
+    """For commands that only read: the file must exist (nothing is created) and be a stratlog database.
+
+    A file another stratlog is creating is checked once that one has finished (at most `timeout` seconds,
+    then DatabaseBeingCreated); NoDatabase if it removed the file (its first command was refused).
+    """
+    with settled(path, timeout):
+        if not Path(path).exists():
+            raise NoDatabase(f"no stratlog database at {path!r} (create one with 'stratlog demo' "
+                             f"or 'stratlog import FILE', or point --db at one)")
+        _check_file(path)
