@@ -59,6 +59,8 @@ def _strict_fold(group: str, entries: list[Entry]) -> None:
     """Fold one unit with every rule raising, as fold_group(…, None, strict=True) folds it, without building
     the view (its items and audit rows) that only a brand-wide target statement's check reads."""
     folder = make_folder(group, strict=True)
+    if hasattr(folder, "without_view"):
+        folder.without_view()  # e.g. a targets folder builds no audit rows
     for entry in counted(entries, None):
         folder.apply(entry)
     folder.finish()

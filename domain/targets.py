@@ -182,6 +182,11 @@ class TargetsFolder:
         self.audit: dict[str, dict] = {}
         self.waiting: dict[str, list[Entry]] = {}
         self.new_audit: list[str] = []
+        self.keeps_audit = True
+
+    def without_view(self) -> None:
+        """Fold for the rules alone: no audit rows are built (a rule check reads no view; rules.check_history)."""
+        self.keeps_audit = False
 
     def live(self, deadline_key: str) -> Target | None:
         return next((t for t in self.targets if not t.withdrawn and t.key == deadline_key), None)
@@ -301,6 +306,8 @@ class TargetsFolder:
 
     def _record(self, target: Target, entry: Entry, change: str, old_terms: Terms | None, old_deadline,
                 suffix: str = "") -> None:
+        if not self.keeps_audit:
+            return
         rows = audit_rows(target, entry, change, old_terms, old_deadline, len(self.audit), suffix)
         self.audit.update(rows)
         self.new_audit += rows

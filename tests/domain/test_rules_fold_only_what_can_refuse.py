@@ -71,3 +71,19 @@ def test_every_unit_refuses_the_same_with_or_without_its_view_and_a_unit_that_ca
         assert outcome(lambda: _strict_fold(group, members)) == whole
         if not refuses(group):
             assert whole is None
+
+
+def test_a_targets_unit_folded_for_the_rules_builds_no_audit_rows_but_still_revises_its_targets():
+    from stratlog.domain.groups import make_folder
+    said = [statement("target-set", kpi="annual-sales", deadline="2030", value=1000, unit="cars",
+                      comparator="at-least", announced_on="2023"),
+            statement("target-revised", kpi="annual-sales", deadline="2030", value=2000, announced_on="2024")]
+    entries = apply_fixes([Entry(s.statement_id(), n, RECORDED, s) for n, s in enumerate(said, 1)])
+    (group, members), = grouped(entries).items()
+    viewed, for_rules = make_folder(group, strict=True), make_folder(group, strict=True)
+    for_rules.without_view()
+    for folder in (viewed, for_rules):
+        for entry in members:
+            folder.apply(entry)
+    assert len(viewed.audit) == 2 and for_rules.audit == {} and for_rules.new_audit == []
+    assert [t.terms for t in for_rules.targets] == [t.terms for t in viewed.targets]
