@@ -116,8 +116,10 @@ class SubjectFolder:
         first = self.scheduled[0].statement if self.scheduled else None
         state = self.state or self.state_class(self.subject_type, first.subject_name, self.strict)
         last = max([e for e in (state.last, *self.scheduled) if e is not None], key=fold_key)
+        # No statement gave it a status yet (only scheduled ends, or a rename): what its first statement implies.
+        opening = first if first is not None else last.statement
         item = {
-            "type": state.subject_type, "subject": state.name, "status": state.status or first.IMPLIES,
+            "type": state.subject_type, "subject": state.name, "status": state.status or opening.IMPLIES,
             "date": json_value(state.date), "dates": json_value(state.dates),
             "details": json_value(state.details), "aliases": list(state.aliases), **stated(last),
             "planned_history": [{"announced_on": str(e.statement.announced_on), "planned_for": json_value(d)}

@@ -85,6 +85,8 @@ class ModelRenamed(ModelStatement):
     Example: model-renamed alpine A390 --new-name 'A390 GT' --announced-on 2024-10 --source-title 'Press release'
     """
 
+    IMPLIES: ClassVar[str] = "planned"  # a model first heard of through its new name is one the brand plans
+
     kind: Literal["model-renamed"]
     new_name: Name
 
