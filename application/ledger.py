@@ -172,6 +172,8 @@ class _Batch:
         """
         positions = range(len(records)) if self.restoring else sorted(range(len(records)), key=lambda i: _order(records[i], i))
         with_fixes = any(isinstance(record, Fix) for record in records)
+        if self.restoring:  # an export keeps the log's order, where a brand's registration may follow its statements
+            self.registering |= {r.brand for r in records if not isinstance(r, Fix) and r.KIND == "brand-registered"}
         plan: dict[UUID, tuple[str, list]] = {}
         for i in positions:
             placed = self._checked(self._place, records[i])

@@ -247,3 +247,26 @@ def test_tables_of_several_brands_start_with_a_brand_column_and_one_brand_tables
         assert "acme" in both.out and "alpine" in both.out
     one = stratlog("--db", alpine_db, "kpis", "--brand", "alpine", "--as-of", "2023-06")
     assert one.out.splitlines()[1].split()[0] == "kpi"
+
+
+def test_an_export_whose_brand_registration_follows_its_statements_restores(stratlog, tmp_path):
+    """An import holding a correction writes the corrected subject before the brand it names (the log's order),
+    and an export keeps that order: the restore counts a registration anywhere in the file."""
+    said = ("- {kind: brand-registered, brand: a, name: A}\n"
+            "- {kind: model-planned, brand: a, model: M, planned_for: 2025, announced_on: 2023-06, source: {title: T}}\n")
+    scratch, db, copy = str(tmp_path / "scratch.db"), str(tmp_path / "u.db"), str(tmp_path / "u2.db")
+    (tmp_path / "said.yaml").write_text(said, encoding="utf-8")
+    assert stratlog("--db", scratch, "import", str(tmp_path / "said.yaml")).code == 0
+    planned = as_json(stratlog, "--db", scratch, "events", "--kind", "model-planned")[0]["statement_id"]
+    (tmp_path / "fixed.yaml").write_text(
+        said + f"- {{kind: statement-corrected, corrects: '{planned}', fields: {{planned_for: '2026'}}}}\n",
+        encoding="utf-8")
+    assert stratlog("--db", db, "import", str(tmp_path / "fixed.yaml")).code == 0
+    export = str(tmp_path / "u.jsonl")
+    assert stratlog("--db", db, "export", "--out", export).code == 0
+    restored = stratlog("--db", copy, "import", export)
+    assert restored.code == 0, restored.err
+    args = ["timeline", "--brand", "a", "--as-of", "2025-12"]
+    assert as_json(stratlog, "--db", copy, *args) == as_json(stratlog, "--db", db, *args)
+    ids = [[e["statement_id"] for e in as_json(stratlog, "--db", d, "events")] for d in (db, copy)]
+    assert ids[0] == ids[1] and len(ids[0]) == 3
