@@ -270,3 +270,10 @@ def test_an_export_whose_brand_registration_follows_its_statements_restores(stra
     assert as_json(stratlog, "--db", copy, *args) == as_json(stratlog, "--db", db, *args)
     ids = [[e["statement_id"] for e in as_json(stratlog, "--db", d, "events")] for d in (db, copy)]
     assert ids[0] == ids[1] and len(ids[0]) == 3
+
+
+@pytest.mark.parametrize(("kind", "hint"), [("nope", "stratlog record --help"), ("Model-Planned", "did you mean model-planned?")])
+def test_events_of_an_unknown_kind_is_bad_usage_naming_the_value(acme_db, stratlog, kind, hint):
+    result = stratlog("--db", acme_db, "events", "--kind", kind)
+    assert result.code == 2 and f"'{kind}' is not a statement kind" in result.err and hint in result.err
+    assert "Traceback" not in result.err
