@@ -158,7 +158,10 @@ class Stratlog:
         Every row has the stable keys (DESIGN §6), `announced_on` and `source` null where a kind has none
         (a flat row has no empty `source` column beside the `source_title`… of the others)."""
         from stratlog.application.event_details import event_details, event_subject
-        from stratlog.domain.catalogue import BY_KIND
+        from stratlog.domain.catalogue import BY_KIND, KINDS
+        from stratlog.domain.errors import InvalidInput
+        if kind is not None and kind not in KINDS:
+            raise InvalidInput(f"kind: {unknown_kind(kind, KINDS)}")
         rows, stable = [], FLAT_EVENT_KEYS if flat else STABLE_EVENT_KEYS
         for position, record in self.store.records(brand, kind, since):
             keys = [record[k] for k in getattr(BY_KIND.get(record["kind"]), "KEY_FIELDS", ()) if record.get(k)]
@@ -285,3 +288,12 @@ class Stratlog:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def unknown_kind(kind: str, kinds: Sequence[str]) -> str:
+    """Why `kind` names no statement kind, with the closest one when there is one."""
+    from difflib import get_close_matches
+    from stratlog.domain.quoting import quoted
+    close = get_close_matches(kind.strip().lower(), list(kinds), n=1)
+    hint = f"did you mean {close[0]}?" if close else "`stratlog record --help` lists them"
+    return f"{quoted(kind)} is not a statement kind ({hint})"

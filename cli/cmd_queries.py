@@ -248,23 +248,9 @@ def checks(brand, as_of, known_at, fmt, output, db=None, read_model=None) -> Non
             fmt, output)
 
 
-def _statement_kind(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A kind of the catalogue (read from its plain-data index: no pydantic); bad usage (exit 2) otherwise."""
-    if value is None:
-        return None
-    from difflib import get_close_matches
-    from stratlog.domain.picture import INDEX
-    from stratlog.domain.quoting import quoted
-    if value in INDEX["kinds"]:
-        return value
-    close = get_close_matches(value.strip().lower(), list(INDEX["kinds"]), n=1)
-    hint = f"did you mean {close[0]}?" if close else "`stratlog record --help` lists them"
-    raise click.BadParameter(f"{quoted(value)} is not a statement kind ({hint})")
-
-
 @click.command()
 @brand_option
-@click.option("--kind", metavar="KIND", callback=_statement_kind, help="Only statements of this kind (e.g. target-set).")
+@click.option("--kind", metavar="KIND", help="Only statements of this kind (e.g. target-set).")
 @click.option("--since", metavar="INSTANT", help="Only statements recorded at or after INSTANT (ISO date-time or date).")
 @format_options
 @output_options

@@ -84,3 +84,10 @@ def test_a_closed_ledger_refuses_further_calls(alpine_db):
 @pytest.fixture
 def stratlog_cli(stratlog):
     return stratlog
+
+
+def test_events_of_an_unknown_kind_is_a_named_error(alpine_db):
+    ledger = stratlog.open(alpine_db)
+    with pytest.raises(InvalidInput, match=r"kind: 'Model-Planned' is not a statement kind \(did you mean model-planned\?\)"):
+        ledger.events(kind="Model-Planned")
+    assert ledger.events(kind="model-planned")
