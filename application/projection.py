@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterator
 
 from stratlog.application.fold_version import PROJECTION_VERSION  # noqa: F401 - bump it when this fold changes
 from stratlog.domain.dates import instant_text
-from stratlog.domain.date_fold import DateFold
+from stratlog.domain.date_fold import DateFold, FoldCheckpoint, NotResumable
 from stratlog.domain.groups import belongs, items_over_dates
 from stratlog.domain.history import Entry, apply_fixes
 from stratlog.domain.jsonvalues import item_text
@@ -67,7 +67,8 @@ class KnownFold:
     otherwise (a back-dated statement, a correction, a retraction) it is folded again.
     """
 
-    def __init__(self, group: str, entries: list[Entry]):
+    def __init__(self, group: str, entries: list[Entry], resume: FoldCheckpoint | None = None,
+                 open_rows: list[ItemRow] = ()):
         self.group = group
         self.entries = sorted(entries, key=lambda e: e.position)
         self.has_fixes = any(e.is_fix for e in entries)
@@ -76,6 +77,10 @@ class KnownFold:
         self.opened: dict[str, tuple[str, str]] = {}  # item -> (valid_from, data text)
         self.closed: set[tuple[str, str, str, str]] = set()
         self.values: dict[str, Any] = {}  # data text -> the item it was written from (for the row packer)
+        if resume is not None:  # `entries` are only those recorded after the checkpoint (see resumed_rows)
+            self.fold = DateFold(group, [], resume)
+            self.opened = {r.item: (r.valid_from, r.data) for r in open_rows if r.valid_to == OPEN_DATE}
+            self.closed = {r.answer for r in open_rows if r.valid_to != OPEN_DATE}
 
     def answers(self) -> set[tuple[str, str, str, str]]:
         """Every (item, valid_from, valid_to, data) of the instant folded last."""
@@ -95,6 +100,8 @@ class KnownFold:
         if last is not None and not (changed or gone) and earliest > last:
             self.members.update((e.statement_id, e) for e in new)
             self.fold.extend(new)
+        elif self.fold is not None and self.fold.resumed:
+            raise NotResumable("a statement counted before the checkpoint's last date step")
         else:
             self.members = members
             self.fold, self.opened, self.closed = DateFold(self.group, list(members.values())), {}, set()
@@ -129,7 +136,7 @@ def _same(before: Entry, after: Entry) -> bool:
 
 
 def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = (), after: str | None = None,
-              values: dict[str, Any] | None = None) -> list[ItemRow]:
+              values: dict[str, Any] | None = None, fold: KnownFold | None = None) -> list[ItemRow]:
     """All rows of a group from the open rows on: those whose known period ended, and those still open.
 
     `open_rows` are the group's rows still known now (known_to open), materialised up to the instant
@@ -139,12 +146,14 @@ def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = (), a
     had already ended. Called with no open rows, it materialises the group's whole history.
     `values`, when given, is filled with the item each data text the fold wrote was made from, so the row
     packer need not parse that text again (a text of an open row read back is not among them).
+    `fold`: the KnownFold to fold with (default: a new one over `entries`); the caller may read its last
+    DateFold afterwards (a checkpoint), or give one resumed from a checkpoint (see resumed_rows).
     """
     latest = after if after is not None else max((r.known_from for r in open_rows), default="")
     instants = sorted({e.recorded_at for e in entries if instant_text(e.recorded_at) > latest})
     current = {r.answer: r.known_from for r in open_rows}
     rows: list[ItemRow] = []
-    fold = KnownFold(group, entries)
+    fold = fold if fold is not None else KnownFold(group, entries)
     for number, instant in enumerate(instants):
         at = instant_text(instant)
         if number == 0:
@@ -161,6 +170,19 @@ def item_rows(group: str, entries: list[Entry], open_rows: list[ItemRow] = (), a
     if values is not None:
         values.update(fold.values)
     return rows + [_row(answer, since, OPEN_INSTANT) for answer, since in current.items()]
+
+
+def resumed_rows(group: str, checkpoint: FoldCheckpoint, new: list[Entry], open_rows: list[ItemRow], after: str,
+                 values: dict[str, Any]) -> tuple[list[ItemRow], KnownFold]:
+    """item_rows of a unit folded on from `checkpoint` (its fold as materialised at the instant `after`):
+    `new` are the entries recorded after `after`, `open_rows` the rows still known now of the items the
+    checkpoint may change (DateFold.checkpoint). Raises NotResumable when the new entries cannot be
+    folded from there (a fix, one that sorts or is counted before the checkpoint's last entry or step):
+    the caller then folds the unit from its first entry. Also returns the fold, for the next checkpoint."""
+    if any(e.is_fix for e in new):
+        raise NotResumable("a fix: the statements it changes are before the checkpoint")
+    fold = KnownFold(group, new, checkpoint, open_rows)
+    return item_rows(group, new, open_rows, after, values, fold), fold
 
 
 def _row(answer: tuple[str, str, str, str], known_from: str, known_to: str) -> ItemRow:

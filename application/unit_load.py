@@ -12,11 +12,12 @@ from uuid import UUID
 
 from stratlog.domain.aggregate import Subject
 from stratlog.domain.catalogue import AGGREGATES
+from stratlog.domain.date_fold import FoldCheckpoint
 from stratlog.domain.errors import StratlogError
 from stratlog.domain.fixes import Fix, StatementCorrected
 from stratlog.domain.groups import group_of, refuses
 from stratlog.domain.guidance import BRAND_TARGETS
-from stratlog.domain.history import Entry, apply_fixes
+from stratlog.domain.history import FAR_PAST, Entry, apply_fixes
 
 
 class UnitHistory(Protocol):
@@ -36,6 +37,12 @@ class UnitHistory(Protocol):
 
     def unit_entries(self, subject: UUID, units: set[str]) -> list[Entry] | None:
         """Every entry that is a member of these units, decoded from the log (None: some did not decode)."""
+
+    def holds(self, subject: UUID, unit: str) -> bool:
+        """Whether the unit has members (a statement or a fix of one)."""
+
+    def unit_checkpoint(self, subject: UUID, unit: str) -> FoldCheckpoint | None:
+        """The unit's fold after every member, when the read model keeps one (None: fold its members)."""
 
 
 def _touched(items: list[tuple[Any, str, Any]], located: dict[str, tuple[bool, list[str]]]) -> set[str] | None:
@@ -68,10 +75,14 @@ def resume(history: UnitHistory, subject_type: str, aggregate_id: UUID, items: l
         return None
     if not targets:  # statements alone, on units that refuse nothing, are checked without their members
         units = {u for u in units if u == BRAND_TARGETS or refuses(u)}
+    targeted = any(u == BRAND_TARGETS or u.startswith("targets:") for u in units)
+    wide = targeted and (BRAND_TARGETS in units or history.holds(aggregate_id, BRAND_TARGETS))
+    checkpoints = {} if targets or wide else _checkpoints(history, aggregate_id, items, units)
+    units -= checkpoints.keys()
     entries: list[Entry] = []
     loaded: set[str] = set()
     while units - loaded:
-        if any(u == BRAND_TARGETS or u.startswith("targets:") for u in units):
+        if wide:
             units.add("targets:%")  # a brand-wide target statement folds with every targets unit
         more = history.unit_entries(aggregate_id, units - loaded)
         if more is None:
@@ -79,7 +90,26 @@ def resume(history: UnitHistory, subject_type: str, aggregate_id: UUID, items: l
         loaded |= units
         entries = _merged(entries, more)
         units |= _moved(items, entries)
-    return AGGREGATES[subject_type].resumed(aggregate_id, version, entries, history.recorded(aggregate_id, ids))
+    return AGGREGATES[subject_type].resumed(aggregate_id, version, entries, history.recorded(aggregate_id, ids),
+                                            checkpoints)
+
+
+def _checkpoints(history: UnitHistory, aggregate_id: UUID, items: list[tuple[Any, str, Any]],
+                 units: set[str]) -> dict[str, FoldCheckpoint]:
+    """The checkpoints of touched targets units that every new statement of theirs sorts after (announced
+    no earlier than the unit's last entry): those units are checked from there, without their members."""
+    found = {}
+    for unit in sorted(u for u in units if u.startswith("targets:")):
+        checkpoint = history.unit_checkpoint(aggregate_id, unit)
+        if checkpoint is not None and all(_start(record) >= checkpoint.last_key[0] for record, _, _ in items
+                                          if group_of(record) == unit):
+            found[unit] = checkpoint
+    return found
+
+
+def _start(record: Any) -> Any:
+    announced = getattr(record, "announced_on", None)
+    return announced.start if announced else FAR_PAST
 
 
 def _merged(entries: list[Entry], more: list[Entry]) -> list[Entry]:

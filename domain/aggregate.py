@@ -140,10 +140,10 @@ def _unique(items: list[ToRecord], known: set[str]) -> list[ToRecord]:
     return fresh
 
 
-def _check_history(history: list[Entry], new: list[Entry]) -> None:
+def _check_history(history: list[Entry], new: list[Entry], checkpoints: dict[str, Any] | None = None) -> None:
     # The rules fold through the catalogue, which imports the subject modules, which import this one.
     from stratlog.domain.rules import check_history
-    check_history(history, new)
+    check_history(history, new, checkpoints)
 
 
 def _kind_of(event: type[StatementRecorded]) -> str:
@@ -183,16 +183,20 @@ class Subject(BaseAggregate[UUID]):
         self.statement_ids.add(entry.statement_id)
 
     @classmethod
-    def resumed(cls, aggregate_id: UUID, version: int, entries: list[Entry], recorded_ids: set[str]) -> "Subject":
+    def resumed(cls, aggregate_id: UUID, version: int, entries: list[Entry], recorded_ids: set[str],
+                checkpoints: dict[str, Any] | None = None) -> "Subject":
         """The subject at `version` without replaying its history: `entries` are only those of the fold
         units a command touches (every member of them, with their fixes), `recorded_ids` those of the
         ids about to be recorded that the subject already holds. Enough to check and record new
         statements on those units (domain/rules.check_history folds only the units it touches); a
-        wrong version is refused by the event store as a conflict, never written."""
+        wrong version is refused by the event store as a conflict, never written. `checkpoints`: units
+        (by group) given as their fold after every member (date_fold.FoldCheckpoint) instead of members:
+        new statements of them are checked from there (they sort after all of it)."""
         subject = object.__new__(cls)
         subject.__base_init__(aggregate_id, version, entries[-1].recorded_at if entries else datetime.min)
         subject.__dict__["_entries"] = sorted(entries, key=lambda e: e.position)
         subject.__dict__["_statement_ids"] = set(recorded_ids)
+        subject.__dict__["_checkpoints"] = dict(checkpoints or {})
         return subject
 
     @classmethod
@@ -212,7 +216,8 @@ class Subject(BaseAggregate[UUID]):
         Returns the ids that were new; statements already recorded are skipped.
         """
         items = _unique(items, self.statement_ids)
-        _check_history(self.entries, [Entry(sid, self.version + n, at, st) for n, (st, sid, at) in enumerate(items, 1)])
+        _check_history(self.entries, [Entry(sid, self.version + n, at, st) for n, (st, sid, at) in enumerate(items, 1)],
+                       self.__dict__.get("_checkpoints"))
         self._trigger_all(items)
         return [sid for _, sid, _ in items]
 

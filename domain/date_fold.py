@@ -15,6 +15,7 @@ import io
 import pickle
 import threading
 from bisect import bisect_left, insort
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Iterator
 
@@ -79,17 +80,41 @@ def copy_folder(folder: Any) -> Any:
         _UNPICKLING.shared = None
 
 
+class NotResumable(Exception):
+    """A fold resumed from a checkpoint met what it cannot fold from there (an entry that sorts before its
+    last one, a refold of every item): the caller folds the unit from its first entry instead."""
+
+
+@dataclass
+class FoldCheckpoint:
+    """A unit's fold after its last date step, enough to go on with entries that sort after all of it.
+
+    `folder`: a compact copy of the unit's folder (its folder's `checkpoint()`: no view rows kept, only
+    their count); `last_key`: the fold key of the last entry applied; `last_step`: the last date step
+    folded; `shown`: the items the folder may still change, as last yielded; `shown_retracted`: the
+    flagged rows of retracted members. Written by DateFold.checkpoint, read by DateFold(…, resume=…).
+    """
+
+    folder: Any
+    last_key: tuple[date, int]
+    last_step: date
+    shown: dict[str, Any]
+    shown_retracted: dict[str, Any]
+
+
 class DateFold:
     """The items of one fold unit over announced dates, as a stream of changes (see `changes`).
 
     `members` are the unit's entries with our fixes applied (retracted ones included: they show as
     flagged audit rows). `extend` adds entries announced later, and the stream goes on from where it
-    stopped.
+    stopped. `resume`: go on from a checkpoint of the unit (see `checkpoint`) instead of its first entry;
+    `members` are then only entries that sort after it, and anything else raises NotResumable.
     """
 
-    def __init__(self, group: str, members: Iterable[Entry]):
+    def __init__(self, group: str, members: Iterable[Entry], resume: FoldCheckpoint | None = None):
         self.group = group
-        self.folder = _new_folder(group)
+        self.resumed = resume is not None
+        self.folder = _new_folder(group) if resume is None else resume.folder
         self.applied: list[Entry] = []        # the entries folded so far, in fold order
         self.applied_keys: list[tuple] = []   # their fold keys (for bisect)
         self.shown: dict[str, Any] = {}       # the folder's items as last yielded
@@ -108,7 +133,26 @@ class DateFold:
         self._sched: list[Entry] = []
         self._sched_steps: set[date] = set()
         self._step_index = 0
+        if resume is not None:
+            self.applied, self.applied_keys = [None], [resume.last_key]  # what precedes: its last key alone
+            self.last_step, self.shown = resume.last_step, dict(resume.shown)
+            self.shown_retracted = dict(resume.shown_retracted)
         self.extend(members)
+
+    def checkpoint(self) -> FoldCheckpoint | None:
+        """The fold as it stands after its last step, for DateFold(…, resume=…); None when it cannot be
+        resumed (steps still pending, a folder without `checkpoint`, or one whose state waits on more)."""
+        compact = getattr(self.folder, "checkpoint", None)
+        if self._pending or self.last_step is None or not self.applied_keys or self.group == "brand" \
+                or self.scheduled or compact is None:
+            return None
+        kept = compact()
+        if kept is None:
+            return None
+        folder, changing = kept
+        return FoldCheckpoint(folder, self.applied_keys[-1], self.last_step,
+                              {key: self.shown[key] for key in changing if key in self.shown},
+                              dict(self.shown_retracted))
 
     def extend(self, members: Iterable[Entry]) -> None:
         """Add members; those added after a run must be counted after its last step (else: a new DateFold)."""
@@ -183,6 +227,8 @@ class DateFold:
         if place == len(self.applied):
             self._apply_in_order(new, index)
             return False
+        if self.resumed:
+            raise NotResumable("an entry sorts before the checkpoint's last one")
         redo = sorted(self.applied[place:] + new, key=fold_key)
         del self.applied[place:], self.applied_keys[place:]
         self.folder = self._restore(place, index)
@@ -231,6 +277,8 @@ class DateFold:
         if not moved:
             return {}
         if everything:
+            if self.resumed:
+                raise NotResumable("every item would be compared: the checkpoint keeps only those that may change")
             items = self.folder.items()
             touched = getattr(self.folder, "touched", None)
             if touched is not None:

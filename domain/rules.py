@@ -19,9 +19,13 @@ def require_registered_brand(brand: Any, statement: Any) -> None:
                                  statement_ids=(statement.statement_id(),))
 
 
-def check_history(history: list[Entry], new: list[Entry]) -> None:
+def check_history(history: list[Entry], new: list[Entry], checkpoints: dict[str, Any] | None = None) -> None:
     """Accept `new` only if the subject's whole history with it stays valid; raise the broken rule
-    (RulesBroken when several fold units of the subject each break one)."""
+    (RulesBroken when several fold units of the subject each break one).
+
+    `checkpoints`: units (by group) whose members `history` leaves out, given as their fold after every
+    member (date_fold.FoldCheckpoint); every entry of such a unit in `history` and `new` sorts after it
+    (application/unit_load.py gives them only then), so the unit is folded on from there."""
     fixed = apply_fixes([*history, *new])
     by_id = {e.statement_id: e for e in fixed}
     touched: set[str] = set()
@@ -41,6 +45,9 @@ def check_history(history: list[Entry], new: list[Entry]) -> None:
             continue  # its strict fold is its plain fold: nothing in it can be refused (fixes were checked above)
         audit_wanted = bool(wide) and group.startswith("targets:")
         try:
+            if checkpoints and group in checkpoints:
+                _strict_fold_on(checkpoints[group], members[group])
+                continue
             view = fold_group(group, members[group], None, strict=True) if audit_wanted else \
                 _strict_fold(group, members[group])
         except RuleViolation as error:  # each fold unit stops at its first broken rule; the others go on
@@ -61,6 +68,19 @@ def _strict_fold(group: str, entries: list[Entry]) -> None:
     folder = make_folder(group, strict=True)
     if hasattr(folder, "without_view"):
         folder.without_view()  # e.g. a targets folder builds no audit rows
+    for entry in counted(entries, None):
+        folder.apply(entry)
+    folder.finish()
+
+
+def _strict_fold_on(checkpoint: Any, entries: list[Entry]) -> None:
+    """_strict_fold of a unit whose earlier members are folded in `checkpoint` (a non-strict fold of a
+    history the rules accepted leaves what a strict fold leaves): the entries after it, every rule raising."""
+    from stratlog.domain.date_fold import copy_folder
+    folder = copy_folder(checkpoint.folder)
+    folder.strict = True
+    if hasattr(folder, "without_view"):
+        folder.without_view()
     for entry in counted(entries, None):
         folder.apply(entry)
     folder.finish()

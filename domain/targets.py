@@ -3,6 +3,7 @@
 Targets and actuals belong to the brand subject (domain/brand.py declares their events and groups).
 """
 
+import copy
 from dataclasses import dataclass, field
 from functools import singledispatchmethod
 from typing import Any, Literal
@@ -183,6 +184,17 @@ class TargetsFolder:
         self.waiting: dict[str, list[Entry]] = {}
         self.new_audit: list[str] = []
         self.keeps_audit = True
+        self.audit_before = 0  # audit rows folded before a checkpoint this folder was resumed from (not kept)
+
+    def checkpoint(self) -> tuple["TargetsFolder", list[str]] | None:
+        """A compact copy to resume the fold from (date_fold.FoldCheckpoint): the targets, and the number of
+        audit rows instead of the rows, which never change once written; with the items a later statement
+        may change (its targets). None while a statement waits for its target: such a fold is not resumed."""
+        if self.waiting or self.new_audit:
+            return None
+        compact = copy.copy(self)
+        compact.audit, compact.audit_before = {}, self.audit_before + len(self.audit)
+        return compact, [f"t:{t.identity}" for t in self.targets]
 
     def without_view(self) -> None:
         """Fold for the rules alone: no audit rows are built (a rule check reads no view; rules.check_history)."""
@@ -308,7 +320,7 @@ class TargetsFolder:
                 suffix: str = "") -> None:
         if not self.keeps_audit:
             return
-        rows = audit_rows(target, entry, change, old_terms, old_deadline, len(self.audit), suffix)
+        rows = audit_rows(target, entry, change, old_terms, old_deadline, self.audit_before + len(self.audit), suffix)
         self.audit.update(rows)
         self.new_audit += rows
 

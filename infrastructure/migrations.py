@@ -94,6 +94,13 @@ def _m009_statement_ids_and_kinds(db, holds_log: bool = True) -> None:
     db.conn.execute(statements_view_sql(holds_log))
 
 
+def _m010_fold_checkpoints(db) -> None:
+    """Each unit's fold after its last step (infrastructure/fold_checkpoints.py), so that the catch-up after
+    a record folds only what it adds. Empty at first: a unit gains its checkpoint the next time it is folded."""
+    from stratlog.infrastructure.fold_checkpoints import CREATE_TABLE
+    db.conn.execute(CREATE_TABLE)
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [
     (1, "read model tables", _m001_read_model),
     (2, "an index that answers as-of queries", _m002_answering_index),
@@ -104,10 +111,11 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
     (7, "the statements view reads packed states", _m007_packed_states_view),
     (8, "subjects numbered once: statements, members and groups hold the number", _m008_numbered_subjects),
     (9, "statement ids kept as 16 bytes, kinds as numbers", _m009_statement_ids_and_kinds),
+    (10, "fold checkpoints: a unit's fold after its last step", _m010_fold_checkpoints),
 ]
 TOLD_WHERE_THE_LOG_IS = {_m005_statements_view, _m007_packed_states_view, _m009_statement_ids_and_kinds}  # migrations called with holds_log
 READ_MODEL_TABLES = ("rm_position", "rm_subjects", "rm_statements", "rm_sources", "rm_members", "rm_groups",
-                     "rm_names", "rm_items", "rm_damage")
+                     "rm_names", "rm_items", "rm_damage", "rm_checkpoints")
 MIGRATION_SET = "stratlog"
 APPLIED_TABLE = "_sqlite_migrations"  # sqlite-utils' own record of applied migrations (sqlite_utils.Migrations)
 NUMBERED_TABLE = "stratlog_migrations"  # where stratlog recorded them before it used sqlite-utils' Migrations

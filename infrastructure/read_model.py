@@ -8,7 +8,8 @@ from typing import Any, Iterator
 from uuid import UUID
 
 from stratlog.application.ports import QUIET, Progress, StatementRef
-from stratlog.application.projection import OPEN_INSTANT, item_rows
+from stratlog.application.projection import OPEN_DATE, OPEN_INSTANT, KnownFold, item_rows, resumed_rows
+from stratlog.domain.date_fold import NotResumable
 from stratlog.domain.dates import instant_text
 from stratlog.domain.fixes import Fix, StatementCorrected
 from stratlog.domain.groups import group_of
@@ -17,9 +18,10 @@ from stratlog.domain.values import normalise_key
 from stratlog.infrastructure.appended_unit import caught_up_by_appending
 from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
+from stratlog.infrastructure.fold_checkpoints import load_checkpoint, save_checkpoint
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
-from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, instant_number, item_values, latest_known,
+from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, day_number, instant_number, item_values, latest_known,
                                                 open_row_key, unit_id)
 from stratlog.infrastructure.read_access import POSITION, ReadAccess
 from stratlog.infrastructure.secondary_indexes import drop_secondary_indexes
@@ -320,6 +322,8 @@ class ReadModel(ReadAccess):
         if not fresh and caught_up_by_appending(self, subject, group, brand,
                                                 lambda versions: self._events(subject, versions, source, cache)):
             return  # a last-word unit that new statements only append to: their items alone are written
+        if not fresh and self._caught_up_from_checkpoint(subject, group, brand, earliest, source, cache):
+            return  # folded on from the unit's checkpoint: only what was recorded since
         wide = BRAND_TARGETS if group.startswith("targets:") else group  # a targets group folds targets:* too
         versions = [v for (v,) in self.conn.execute(
             f"SELECT DISTINCT version FROM rm_members WHERE subject={SUBJECT_NUMBER} AND grp IN (?, ?) ORDER BY version",
@@ -328,18 +332,29 @@ class ReadModel(ReadAccess):
         entries = [e.event.entry() for e in logged]
         open_rows, after = [], None
         if not fresh:
-            latest = self.conn.execute(f"SELECT unit, latest_known FROM rm_groups WHERE subject={SUBJECT_NUMBER} AND grp=?",
-                                       (subject, group)).fetchone()
-            latest = None if latest is None else (latest[0], latest_known(latest[1]))  # kept as microseconds
+            latest = self._latest(subject, group)
             incremental = latest is not None and earliest > latest[1]
             open_rows = self._open_rows(latest[0]) if incremental else []
             after = latest[1] if incremental else None  # the last instant these rows were materialised at
             if latest is not None and not incremental:
                 self.conn.execute("DELETE FROM rm_items WHERE unit=?", (latest[0],))
         values: dict[str, Any] = {}
-        rows = item_rows(group, entries, open_rows, after, values)
+        fold = KnownFold(group, entries)
+        rows = item_rows(group, entries, open_rows, after, values, fold)
+        self._write_rows(subject, group, brand, logged, open_rows, rows, values, fold)
+
+    def _latest(self, subject: str, group: str) -> tuple[int, str] | None:
+        """(unit id, the last instant its rows were materialised at, kept as microseconds) of a folded group."""
+        latest = self.conn.execute(f"SELECT unit, latest_known FROM rm_groups WHERE subject={SUBJECT_NUMBER} AND grp=?",
+                                   (subject, group)).fetchone()
+        return None if latest is None else (latest[0], latest_known(latest[1]))
+
+    def _write_rows(self, subject: str, group: str, brand: str, logged: list[LoggedEvent], open_rows: list,
+                    rows: list, values: dict[str, Any], fold: Any) -> None:
+        """Write a group's rows (only those that changed, when `open_rows` were read) and keep the checkpoint
+        of its fold (date_fold.FoldCheckpoint) as of the group's newest instant."""
         kind = group.split(":", 1)[0]
-        newest = max((instant_text(e.recorded_at) for e in entries), default="")
+        newest = max((instant_text(e.event.recorded_at) for e in logged), default="")
         unit = unit_id(self.conn, subject, group, brand, kind, newest)
         if open_rows:  # only the rows that changed are written: an open row still open stays as it is
             kept = set(open_rows)
@@ -347,12 +362,50 @@ class ReadModel(ReadAccess):
             self.conn.executemany(DELETE_OPEN_ROW, [open_row_key(unit, r) for r in ended])
         self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(self.conn, logged), self.conn, values,
                                                          self.ids.shapes))
+        if newest:
+            save_checkpoint(self.conn, unit, newest, fold.fold.checkpoint() if fold.fold is not None else None)
 
-    def _open_rows(self, unit: int) -> list:
-        """The unit's rows still known now, as the fold wrote them (texts and canonical JSON)."""
+    def _caught_up_from_checkpoint(self, subject: str, group: str, brand: str, earliest: str, source, cache) -> bool:
+        """Fold a unit on from its checkpoint when everything recorded since only follows it (the usual
+        record: announced after all the unit holds): the new statements are decoded and folded, and only
+        the rows of the items the checkpoint may change are read. False: fold the unit from its first entry."""
+        latest = self._latest(subject, group)
+        if latest is None or not latest[1] or earliest <= latest[1]:
+            return False
+        checkpoint = load_checkpoint(self.conn, latest[0], latest[1])
+        if checkpoint is None:
+            return False
+        wide = BRAND_TARGETS if group.startswith("targets:") else group
+        versions = [v for (v,) in self.conn.execute(
+            f"SELECT DISTINCT m.version FROM rm_members m JOIN rm_statements s ON s.subject = m.subject "
+            f"AND s.version = m.version WHERE m.subject={SUBJECT_NUMBER} AND m.grp IN (?, ?) AND s.recorded_at > ? "
+            "ORDER BY m.version", (subject, group, wide, instant_number(latest[1])))]
+        logged = self._events(subject, versions, source, cache)
+        if len(logged) != len(versions):
+            return False
+        open_rows = self._open_rows(latest[0], sorted(checkpoint.shown))
+        values: dict[str, Any] = {}
+        try:
+            rows, fold = resumed_rows(group, checkpoint, [e.event.entry() for e in logged], open_rows, latest[1], values)
+        except NotResumable:
+            return False
+        self._write_rows(subject, group, brand, logged, open_rows, rows, values, fold)
+        return True
+
+    def _open_rows(self, unit: int, items: list[str] | None = None) -> list:
+        """The unit's rows still known now, as the fold wrote them (texts and canonical JSON); when `items`
+        are given, only theirs that are still valid too (valid_to open: what a later date step may end)."""
         from stratlog.application.projection import ItemRow
-        return [ItemRow(*row) for row in self.stored_rows(
-            "i.unit=? AND i.known_to=?", (unit, instant_number(OPEN_INSTANT)))]
+        if items is None:
+            return [ItemRow(*row) for row in self.stored_rows(
+                "i.unit=? AND i.known_to=?", (unit, instant_number(OPEN_INSTANT)))]
+        found = []
+        for start in range(0, len(items), 500):
+            chunk = items[start:start + 500]
+            found += self.stored_rows(
+                f"i.unit=? AND i.known_to=? AND i.valid_to=? AND i.item IN ({','.join('?' * len(chunk))})",
+                (unit, instant_number(OPEN_INSTANT), day_number(OPEN_DATE), *chunk))
+        return [ItemRow(*row) for row in found]
 
     # -- which event store this read model indexes (team mode) -------------------------------
     def events_url(self) -> str | None:

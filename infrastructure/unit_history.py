@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any, Callable
 from uuid import UUID
 
+from stratlog.domain.date_fold import FoldCheckpoint
 from stratlog.domain.fixes import FIX_KINDS
 from stratlog.domain.history import Entry
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent
+from stratlog.infrastructure.fold_checkpoints import load_checkpoint
+from stratlog.infrastructure.item_codec import latest_known
 from stratlog.infrastructure.statement_keys import id_text, kind_name, stored_id
 from stratlog.infrastructure.statement_rows import member_groups
 
@@ -68,3 +71,14 @@ class ReadModelUnits:
         if any(e is None for e in found):
             return None  # an event that no longer decodes: the whole aggregate is replayed (and named)
         return [e.event.entry() for e in found]
+
+    def holds(self, subject: UUID, unit: str) -> bool:
+        return self.read_model.conn.execute(f"SELECT 1 FROM rm_members WHERE subject={SUBJECT_NUMBER} AND grp=? LIMIT 1",
+                                            (subject.hex, unit)).fetchone() is not None
+
+    def unit_checkpoint(self, subject: UUID, unit: str) -> FoldCheckpoint | None:
+        latest = self.read_model.conn.execute(
+            f"SELECT unit, latest_known FROM rm_groups WHERE subject={SUBJECT_NUMBER} AND grp=?", (subject.hex, unit)).fetchone()
+        if latest is None or latest[1] is None:
+            return None
+        return load_checkpoint(self.read_model.conn, latest[0], latest_known(latest[1]))

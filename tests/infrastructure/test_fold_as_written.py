@@ -11,6 +11,8 @@ import stratlog.application.ledger as ledger_module
 from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.config import settings as stratlog_settings
 from stratlog.infrastructure.event_source import EventSource
+from stratlog.infrastructure.fold_checkpoints import load_checkpoint
+from stratlog.infrastructure.item_codec import instant_from_number
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES
 from stratlog.infrastructure.runtime import Runtime
 from tests import builders
@@ -42,6 +44,7 @@ def tables(db: str) -> dict[str, list[tuple]]:
     try:
         rows = {table: sorted(conn.execute(BY_CONTENT.get(table, f"SELECT * FROM {table}")).fetchall(), key=repr)
                 for table in READ_MODEL_TABLES}
+        rows["checkpoint states"] = sorted(_checkpoint_states(conn), key=repr)
         rows["indexes"] = sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index'").fetchall(),
                                  key=repr)
         return rows
@@ -49,8 +52,22 @@ def tables(db: str) -> dict[str, list[tuple]]:
         conn.close()
 
 
+def _checkpoint_states(conn: sqlite3.Connection) -> list[tuple]:
+    """What each unit's fold checkpoint says (its pickle's bytes may differ: a recorded_at's time zone object)."""
+    found = []
+    for unit, subject, group in conn.execute("SELECT c.unit, su.subject_id, g.grp FROM rm_checkpoints c JOIN rm_groups g "
+                                             "ON g.unit = c.unit JOIN rm_subjects su ON su.id = g.subject"):
+        latest = conn.execute("SELECT latest_known FROM rm_groups WHERE unit=?", (unit,)).fetchone()[0]
+        state = load_checkpoint(conn, unit, instant_from_number(latest))
+        found.append((subject, group, state.last_key, state.last_step, state.shown, state.shown_retracted,
+                      state.folder.audit_before, [t.as_item() for t in state.folder.targets]))
+    return found
+
+
 # Unit, shape, source and subject ids are numbered in folding order: rows are compared by what they say.
 BY_CONTENT = {
+    "rm_checkpoints": "SELECT su.subject_id, g.grp, c.latest_known FROM rm_checkpoints c JOIN rm_groups g "
+                      "ON g.unit = c.unit JOIN rm_subjects su ON su.id = g.subject",
     "rm_items": "SELECT * FROM items",
     "rm_subjects": "SELECT subject_id, subject_type, brand FROM rm_subjects",
     "rm_groups": "SELECT su.subject_id, grp, g.brand, kind, latest_known FROM rm_groups g JOIN rm_subjects su "

@@ -1,0 +1,159 @@
+"""A record on a long targets unit costs what it changes: the catch-up folds on from the unit's checkpoint
+(infrastructure/fold_checkpoints.py) and decodes only what was recorded since, leaving the rows a rebuild
+makes; a checkpoint that does not fit (a statement sorting earlier, a fix) or that is not ours is ignored."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+
+import pytest
+
+from stratlog.domain.errors import StratlogError
+from stratlog.domain.fixes import StatementCorrected, StatementRetracted
+from stratlog.infrastructure.event_source import EventSource
+from tests.application.test_record_cost import assert_rows_of_a_rebuild, registered
+from tests.builders import statement
+
+SALES = {"kpi": "annual-sales", "unit": "vehicles"}
+
+
+def target(kind: str, day: str, **fields):
+    return statement(kind, brand="acme", announced_on=day, source={"title": f"t-{day}"}, **fields)
+
+
+def long_unit(runtime, revisions: int = 40) -> list[str]:
+    """A 2030 sales target set in 2020 and revised once a week after, recorded in one command."""
+    said = [target("target-set", "2020-01-01", deadline="2030", value=100000, comparator="at-least", **SALES)]
+    said += [target("target-revised", f"2020-{1 + n // 4:02d}-{2 + 7 * (n % 4):02d}", kpi="annual-sales",
+                    deadline="2030", value=100000 + n) for n in range(revisions)]
+    result = runtime.ledger.record(said)
+    runtime.catch_up()
+    return result.new
+
+
+@pytest.fixture
+def watched(tmp_path, monkeypatch):
+    """A registered brand's runtime, with the groups folded from their first entry and the versions decoded
+    (by the rules' check and by the catch-up)."""
+    import stratlog.infrastructure.read_model as read_model
+    runtime = registered(str(tmp_path / "s.db"))
+    folded, decoded = [], []
+    real_rows = read_model.item_rows
+    monkeypatch.setattr(read_model, "item_rows", lambda group, *a, **k: folded.append(group) or real_rows(group, *a, **k))
+    real_events = EventSource.events_of
+    monkeypatch.setattr(EventSource, "events_of", lambda self, subject, versions: decoded.extend(versions) or
+                        real_events(self, subject, versions))
+    yield runtime, folded, decoded
+    runtime.close()
+
+
+def test_statements_announced_after_a_long_unit_are_folded_from_its_checkpoint(watched):
+    runtime, folded, decoded = watched
+    long_unit(runtime)
+    in_order = [
+        [target("target-revised", "2021-02-01", kpi="annual-sales", deadline="2030", value=150000)],
+        [target("target-reaffirmed", "2021-03-01", kpi="annual-sales", deadline="2030")],
+        [target("target-revised", "2021-04-01", kpi="annual-sales", deadline="2030", new_deadline="2031")],
+        [target("target-set", "2021-05-01", deadline="2030", value=90000, comparator="about", **SALES),
+         target("target-revised", "2021-05-02", kpi="annual-sales", deadline="2031", low=1, high=3)],
+        [target("target-withdrawn", "2021-06-01", kpi="annual-sales", deadline="2030")],
+        [target("target-set", "2021-06-15", deadline="2032", value=5, comparator="at-least", **SALES)],
+        [target("guidance-withdrawn", "2021-07-01", kpis=["annual-sales"])],
+    ]
+    for records in in_order:
+        folded.clear(), decoded.clear()
+        runtime.ledger.record(records)
+        runtime.catch_up()
+        assert not any(group.startswith("targets:") for group in folded), records[0].KIND
+        if records[0].KIND != "guidance-withdrawn":  # its check reads every targets unit's audit (what it matches)
+            assert len(decoded) <= len(records), records[0].KIND  # the new events at most, never the unit's history
+    assert_rows_of_a_rebuild(runtime)
+
+
+def test_refusals_from_a_checkpoint_are_those_of_the_whole_history(watched):
+    """The rules checked from a checkpoint refuse what they refuse on the whole unit, naming the same statements."""
+    runtime, _, decoded = watched
+    long_unit(runtime)
+    runtime.ledger.record([target("target-set", "2020-06-01", deadline="2031", value=5, comparator="at-least", **SALES)])
+    runtime.catch_up()
+    refused = [
+        [target("target-revised", "2021-01-01", kpi="annual-sales", deadline="2029", value=1)],  # no such target
+        [target("target-revised", "2021-01-01", kpi="annual-sales", deadline="2030", new_deadline="2031")],  # taken
+    ]
+    for records in refused:
+        decoded.clear()
+        with pytest.raises(StratlogError) as resumed:
+            runtime.ledger.record(records)
+        assert len(decoded) <= len(records)
+        runtime.ledger.units = None  # the whole subject replayed, every rule on every member
+        with pytest.raises(StratlogError) as replayed:
+            runtime.ledger.record(records)
+        runtime.ledger.units = runtime.units
+        assert (type(resumed.value), str(resumed.value)) == (type(replayed.value), str(replayed.value))
+
+
+def test_a_statement_sorting_earlier_or_a_fix_folds_the_unit_again_and_the_next_record_resumes(watched):
+    runtime, folded, _ = watched
+    ids = long_unit(runtime)
+    for records in ([target("target-revised", "2020-02-20", kpi="annual-sales", deadline="2030", value=7)],
+                    [StatementCorrected(corrects=ids[5], fields={"value": 123456}, note="typo")],
+                    [StatementRetracted(retracts=ids[7], reason="wrong brand")]):
+        folded.clear()
+        runtime.ledger.record(records)
+        runtime.catch_up()
+        assert any(group.startswith("targets:") for group in folded)
+    folded.clear()
+    runtime.ledger.record([target("target-revised", "2022-01-01", kpi="annual-sales", deadline="2030", value=5)])
+    runtime.catch_up()
+    assert not any(group.startswith("targets:") for group in folded)  # a unit with fixes resumes too
+    assert_rows_of_a_rebuild(runtime)
+
+
+class _Planted:
+    """What a hostile database could store as a checkpoint: a pickle that runs a command when loaded."""
+
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_checkpoint_that_is_not_a_fold_state_is_ignored_never_run(watched, tmp_path):
+    runtime, folded, _ = watched
+    long_unit(runtime)
+    conn: sqlite3.Connection = runtime.read_model.conn
+    marker = tmp_path / "ran"
+    conn.execute("UPDATE rm_checkpoints SET state=?", (pickle.dumps(_Planted(str(marker))),))
+    conn.commit()
+    folded.clear()
+    runtime.ledger.record([target("target-revised", "2022-01-01", kpi="annual-sales", deadline="2030", value=5)])
+    runtime.catch_up()
+    assert not marker.exists()
+    assert any(group.startswith("targets:") for group in folded)  # folded from its first entry instead
+    assert_rows_of_a_rebuild(runtime)
+
+
+def test_a_checkpoint_taken_at_another_instant_is_ignored(watched):
+    runtime, folded, _ = watched
+    long_unit(runtime)
+    conn: sqlite3.Connection = runtime.read_model.conn
+    conn.execute("UPDATE rm_checkpoints SET latest_known = latest_known - 1")
+    conn.commit()
+    folded.clear()
+    runtime.ledger.record([target("target-revised", "2022-01-01", kpi="annual-sales", deadline="2030", value=5)])
+    runtime.catch_up()
+    assert any(group.startswith("targets:") for group in folded)
+    assert_rows_of_a_rebuild(runtime)
+
+
+def test_a_unit_folded_again_decodes_its_history(watched):
+    """The counterpart of the first test: what `decoded` counts when a unit is folded from its first entry."""
+    runtime, _, decoded = watched
+    long_unit(runtime)
+    decoded.clear()
+    runtime.ledger.record([target("target-revised", "2020-02-20", kpi="annual-sales", deadline="2030", value=7)])
+    runtime.catch_up()
+    assert len(decoded) > 40
