@@ -8,6 +8,7 @@ from typing import Protocol
 from stratlog.domain import views
 from stratlog.domain.errors import RuleViolation
 from stratlog.domain.picture import GROUPS
+from stratlog.domain.quoting import quoted
 
 KPI_GROUPS = ("targets", "actuals")
 PICTURE = GROUPS  # every group a timeline, state or report is made of (the catalogue's)
@@ -34,10 +35,15 @@ class Queries:
     def __init__(self, source: ViewSource):
         self.source = source
 
-    def _groups(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
+    def check_brand(self, brand: str) -> None:
+        """UnknownBrand, naming the brand and the known ones, when `brand` was never registered: the one check
+        of every query that names a brand (the events query of the application asks it too)."""
         if not self.source.brand_registered(brand):
             known = ", ".join(self.source.brands()) or "none yet"
-            raise UnknownBrand(f"brand {brand!r} is not registered (known brands: {known})")
+            raise UnknownBrand(f"brand {quoted(brand)} is not registered (known brands: {known})")
+
+    def _groups(self, brand: str, as_of: date, known_at: datetime, kinds: tuple[str, ...] = ()) -> list[dict]:
+        self.check_brand(brand)
         return self.source.views(brand, as_of, known_at, kinds)
 
     def brands(self, brand: str | None) -> list[str]:

@@ -156,17 +156,23 @@ class Stratlog:
         """The raw log: every statement and fix with its three clocks and its position, in recording order;
         each row also has `subject` (as the timeline names it) and `details` (its value, period or dates).
         Every row has the stable keys (DESIGN §6), `announced_on` and `source` null where a kind has none
-        (a flat row has no empty `source` column beside the `source_title`… of the others)."""
+        (a flat row has no empty `source` column beside the `source_title`… of the others).
+
+        A brand is checked as the other queries check it (UnknownBrand naming it and the known brands) when
+        it matches no statement (a registered brand always matches its registration, unless --kind or
+        --since leave it out); no brand or an empty one means every brand, as in the other queries."""
         from stratlog.application.event_details import event_details, event_subject
         from stratlog.domain.catalogue import BY_KIND, KINDS
         from stratlog.domain.errors import InvalidInput
         if kind is not None and kind not in KINDS:
             raise InvalidInput(f"kind: {unknown_kind(kind, KINDS)}")
         rows, stable = [], FLAT_EVENT_KEYS if flat else STABLE_EVENT_KEYS
-        for position, record in self.store.records(brand, kind, since):
+        for position, record in self.store.records(brand or None, kind, since):
             keys = [record[k] for k in getattr(BY_KIND.get(record["kind"]), "KEY_FIELDS", ()) if record.get(k)]
             rows.append({"position": position, **stable, **record, "subject": event_subject(record, keys),
                          "details": event_details(record)})
+        if brand and not rows:
+            self.store.queries().check_brand(brand)
         return answer(rows, flat)
 
     def show(self, statement_id: str, place: str = "STATEMENT_ID") -> dict:

@@ -91,3 +91,19 @@ def test_events_of_an_unknown_kind_is_a_named_error(alpine_db):
     with pytest.raises(InvalidInput, match=r"kind: 'Model-Planned' is not a statement kind \(did you mean model-planned\?\)"):
         ledger.events(kind="Model-Planned")
     assert ledger.events(kind="model-planned")
+
+
+def test_events_of_an_unknown_brand_is_the_same_named_error_as_the_other_queries(alpine_db):
+    ledger = stratlog.open(alpine_db)
+    message = r"brand 'alpin' is not registered \(known brands: alpine\)"
+
+    for ask in (lambda: ledger.events(brand="alpin"), lambda: ledger.events("alpin", kind="target-set"),
+                lambda: ledger.timeline("alpin"), lambda: ledger.state("alpin")):
+        with pytest.raises(UnknownBrand, match=message):
+            ask()
+    assert ledger.events(brand="alpine", kind="plant-planned") == []
+    assert len(ledger.events(brand="")) == len(ledger.events()) > 0  # no brand named: every brand, as timeline("")
+    with pytest.raises(UnknownBrand) as refused:
+        ledger.events(brand="x" * 5000)
+    assert len(str(refused.value)) < 300 and "…" in str(refused.value)  # the value echoed shortened, not repr'd whole
+

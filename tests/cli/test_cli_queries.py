@@ -277,3 +277,16 @@ def test_events_of_an_unknown_kind_is_bad_usage_naming_the_value(acme_db, stratl
     result = stratlog("--db", acme_db, "events", "--kind", kind)
     assert result.code == 2 and f"'{kind}' is not a statement kind" in result.err and hint in result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("brand", ["nobody", "alpin"])
+def test_events_of_an_unknown_brand_is_refused_as_every_brand_query_refuses_it(alpine_db, stratlog, brand):
+    expected = f"brand '{brand}' is not registered (known brands: alpine)"
+    for command in (["events", "--brand", brand], ["events", "--brand", brand, "--kind", "target-set", "--json"],
+                    ["timeline", "--brand", brand], ["kpis", "--brand", brand], ["checks", "--brand", brand],
+                    ["state", brand], ["audit", brand]):
+        result = stratlog("--db", alpine_db, *command)
+        assert (result.code, result.out) == (1, "") and expected in result.err and "Traceback" not in result.err, command
+    assert stratlog("--db", alpine_db, "events", "--brand", "alpine", "--kind", "plant-planned").out.strip() == \
+        "(no statements)"  # a registered brand that has none of a kind still answers empty
+
