@@ -114,28 +114,12 @@ def _fixed(original: Entry, fix: Entry) -> Entry:
     try:
         corrected = original.statement.corrected(fix.statement.fields)
     except ValidationError as error:
+        from stratlog.domain.field_messages import field_errors  # the words of record and import, the value named
         raise InvalidInput(f"the correction {fix.statement_id[:8]} makes statement {original.statement_id[:8]} invalid: "
-                           f"{_first_problem(error)}",
+                           f"{'; '.join(field_errors(error))}",
                            statement_ids=(fix.statement_id, original.statement_id)) from None
     return replace(original, statement=corrected, corrections=original.corrections + (fix,),
                    original=original.original or original.statement)
-
-
-def _first_problem(error: ValidationError) -> str:
-    """'planned_for: '2025-13' is not a real date': the field and pydantic's words, without its prefixes."""
-    problems = error.errors(include_url=False)
-    # of a union's alternatives, the one our own validators refused says why (out of range, negative…)
-    def rank(p: dict) -> tuple:  # our own validators' words first, then the deepest, the number before money
-        return (p["type"] != "value_error", "bool" in p["loc"], -len(p["loc"]), "Money" in str(p["loc"]))
-    problem = min(problems, key=rank)
-    field = ".".join(str(part) for part in problem["loc"] if not _union_tag(part))
-    message = problem["msg"].removeprefix("Value error, ").removeprefix("Input ")
-    return f"{field}: {message}" if field else message
-
-
-def _union_tag(part: object) -> bool:
-    """A part of an error location naming a union alternative (bool, Money, function-after[…]), not a field."""
-    return isinstance(part, str) and (part in ("bool", "Money", "decimal") or "[" in part or "(" in part)
 
 
 def fold_key(entry: Entry) -> tuple[date, int]:

@@ -103,7 +103,7 @@ class OutputWriter:
 
 def field_errors(error: Exception) -> list[str]:
     """A pydantic ValidationError as 'field: message' lines (what the CLI maps to its options)."""
-    from stratlog.infrastructure.messages import field_errors as lines
+    from stratlog.domain.field_messages import field_errors as lines
     return lines(error)
 
 

@@ -22,7 +22,7 @@ from stratlog.domain.quoting import escaped, name_of, quoted, shortened
 from stratlog.infrastructure import strict_json
 from stratlog.infrastructure.export_lines import RESTORE_FIELDS, check_identity, check_recording_order, \
     checked_trailer, restored_id, restored_instant
-from stratlog.infrastructure.messages import describe
+from stratlog.domain.field_messages import describe
 from stratlog.infrastructure.strict_yaml import AliasUsed, DuplicateKey, load_document, misread_numbers
 
 MAX_DOCUMENT_BYTES = 256 * 1024**2

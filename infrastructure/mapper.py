@@ -154,7 +154,7 @@ def decode_event(cls: type, originator_id: Any, originator_version: int, state: 
     try:
         return cls.model_validate(data)
     except ValidationError as error:
-        from stratlog.infrastructure.messages import field_errors
+        from stratlog.domain.field_messages import field_errors
         blamed = tuple(f"{name}: " for name in derived)  # the field it was derived from is named instead
         lines = [line for line in field_errors(error) if not line.startswith(blamed)] or field_errors(error)
         more = f"; … and {len(lines) - 3} more" if len(lines) > 3 else ""

@@ -11,7 +11,7 @@ def exit_code_for(error: Exception) -> tuple[int | None, str]:
     from pydantic import ValidationError
 
     from stratlog.domain.errors import InvalidInput, StratlogError
-    from stratlog.infrastructure.messages import describe
+    from stratlog.domain.field_messages import describe
 
     if isinstance(error, InvalidInput):
         return 2, str(error)

@@ -107,3 +107,19 @@ def test_events_of_an_unknown_brand_is_the_same_named_error_as_the_other_queries
         ledger.events(brand="x" * 5000)
     assert len(str(refused.value)) < 300 and "…" in str(refused.value)  # the value echoed shortened, not repr'd whole
 
+
+def test_a_correction_to_a_bad_number_names_the_value_as_record_does(db):
+    ledger = stratlog.open(db)
+    ledger.record(kind="brand-registered", brand="acme", name="Acme")
+    [plant] = ledger.record(kind="plant-planned", brand="acme", plant="Douai", capacity=1000, announced_on="2024",
+                            source={"title": "Acme day"})
+
+    with pytest.raises(InvalidInput, match=r"capacity: should be greater than or equal to 0 \(got -5\)") as recording:
+        ledger.record(kind="plant-planned", brand="acme", plant="Flins", capacity=-5, announced_on="2024",
+                      source={"title": "Acme day"})
+    with pytest.raises(InvalidInput, match=r"invalid: capacity: should be greater than or equal to 0 \(got -5\)$"):
+        ledger.correct(plant, capacity=-5)
+    with pytest.raises(InvalidInput, match=r"invalid: capacity: should be a number \(got 'lots'\)$"):
+        ledger.correct(plant, capacity="lots")
+    assert "(got -5)" in str(recording.value) and ledger.state("acme")["plants"][0]["capacity"] == 1000
+

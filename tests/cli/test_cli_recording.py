@@ -168,3 +168,17 @@ def test_a_correction_refused_by_a_value_rule_names_that_rule_not_a_union_altern
 
     assert done.code == 2 and reason in done.err, done.err
     assert "bool" not in done.err and "instance of" not in done.err
+
+
+@pytest.mark.parametrize(("kind", "value", "problem"), [
+    ("target-set", "nan", "value: should be a finite number (got 'nan')"),
+    ("target-set", "-5 EUR", "value.amount: should be greater than or equal to 0 (got '-5')"),
+    ("target-set", "1e30", "(got '1e30')"),
+    ("valuation-updated", "-5 EUR", "value.amount: should be greater than or equal to 0 (got '-5')")])
+def test_a_correction_to_a_bad_value_names_the_value_given(alpine_db, stratlog, kind, value, problem):
+    statement = json.loads(stratlog("--db", alpine_db, "events", "--kind", kind, "--json").out)[-1]["statement_id"]
+
+    done = stratlog("--db", alpine_db, "correct", statement[:8], "--value", value)
+
+    assert done.code == 2 and problem in done.err and "Traceback" not in done.err, done.err
+

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from tests.conftest import write
 
 POLESTAR = """
@@ -106,3 +108,23 @@ def test_plants_verify_and_a_plant_correction_or_retraction_folds_like_any_state
     assert (plants["Chengdu"]["capacity"], plants["Ridgeville"]["status"]) == (130000, "planned")
     verified = stratlog("--db", db, "projections", "verify")
     assert verified.code == 0 and "OK: the read model equals the fold" in verified.out
+
+
+@pytest.mark.parametrize(("capacity", "problem"), [("-5", "should be greater than or equal to 0 (got '-5')"),
+                                                   ("lots", "should be a number (got 'lots')")])
+def test_a_correction_to_a_bad_capacity_names_the_value_in_the_words_of_record(db, stratlog, tmp_path, capacity, problem):
+    """DESIGN §9: every field error names the field and the value; `correct` said only 'capacity: should be
+    greater than or equal to 0' (and pydantic's 'should be a valid decimal')."""
+    polestar(db, stratlog, tmp_path)
+    planned = as_json(stratlog, "--db", db, "events", "--kind", "plant-planned")[0]["statement_id"]
+    before = len(as_json(stratlog, "--db", db, "events"))
+
+    recorded = stratlog("--db", db, "record", "plant-planned", "polestar", "Torslanda", "--capacity", capacity,
+                        "--announced-on", "2025", "--source-title", "Press release")
+    corrected = stratlog("--db", db, "correct", planned[:8], "--capacity", capacity, "--note", "typo")
+
+    assert (recorded.code, corrected.code) == (2, 2)
+    assert f"--capacity: {problem}" in recorded.err
+    assert f"makes statement {planned[:8]} invalid: capacity: {problem}" in corrected.err, corrected.err
+    assert "Traceback" not in corrected.err and len(as_json(stratlog, "--db", db, "events")) == before
+

@@ -1,4 +1,5 @@
-"""Readable messages for invalid input: the field, the problem and the value as the user wrote it."""
+"""Readable messages for invalid input: the field, the problem and the value as the user wrote it (DESIGN §9:
+every field error names the field and the value); one wording for record, import and correct alike."""
 
 from __future__ import annotations
 
