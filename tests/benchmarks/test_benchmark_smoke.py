@@ -26,6 +26,7 @@ FIGURES = (
     "import of one brand with 2,000 statements, per statement",
     "rebuild of one brand with 2,000 statements, per statement",
     "one `stratlog record valuation-updated` on a subject with 100 statements, whole process",
+    "one `stratlog record target-revised` on a subject with 100 statements (revisions of one target), whole process",
     "import per statement at 2,000",
     "rebuild per statement at 2,000",
     "verify per statement at 2,000",
@@ -113,3 +114,13 @@ def test_the_report_names_the_machine_the_versions_and_the_command(smoke_run):
     for label in ("| CPU |", "| RAM |", "| Python |", "| eventsourcing |", "| pydantic |", "| pydantic-core |",
                   "| click |", "| SQLite (sqlite3.sqlite_version) |", "python -m benchmarks.run --smoke"):
         assert label in report
+
+
+def test_the_floors_are_measured_for_import_and_rebuild():
+    """benchmarks.measure_floors on a small history: every step a positive time, rows counted."""
+    from benchmarks.measure_floors import measure_floors, measure_rebuild_floors
+    floors = measure_floors(300, runs=1)
+    assert len(floors) == 6 and all(micros > 0 for micros in floors.values())
+    rebuild = measure_rebuild_floors(300, runs=1)
+    assert rebuild["read-model rows per statement"] >= 3  # a statement, its member row, its item(s), its source
+    assert all(value > 0 for value in rebuild.values())
