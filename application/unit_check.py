@@ -14,6 +14,8 @@ from uuid import UUID
 from stratlog.application.reference import ReferenceFold, UnitFold
 from stratlog.application.unit_items import first_difference, folded_items, stored_items
 from stratlog.domain.dates import instant_text
+from stratlog.domain.groups import make_folder
+from stratlog.domain.history import counted, fold_key
 from stratlog.domain.items import regroup
 
 SAMPLED_INSTANTS = 2  # earlier recording instants of each subject at which its units are also compared
@@ -32,7 +34,8 @@ class UnitComparison:
     points: int = 0
     problems: list[str] = field(default_factory=list)
 
-    def compare_subject(self, reference: ReferenceFold, subject: UUID, rows: Sequence[tuple], now: datetime) -> None:
+    def compare_subject(self, reference: ReferenceFold, subject: UUID, rows: Sequence[tuple], now: datetime,
+                        checkpoints: dict[str, Any] | None = None) -> None:
         """Compare every unit of one subject (and report stored units the log does not have).
 
         Each unit is compared as known `now` at all of its change points and today, and as known at
@@ -49,6 +52,9 @@ class UnitComparison:
         for group in sorted(groups):
             self.units += 1
             problem = self._compare_unit(reference, subject, group, brand, by_group.get(group, []), instants)
+            if problem is None and group in (checkpoints or {}):
+                everything = max([now, *reference.instants(subject)])  # a clock behind the log knows less
+                problem = checkpoint_problem(group, reference.unit(subject, group, everything).members, checkpoints[group])
             if problem:
                 self.problems.append(f"{brand} {_unit_name(reference, subject, group, now)}: {problem}")
 
@@ -83,6 +89,32 @@ class UnitComparison:
                 if why:
                     return f"as of {as_of}{'' if number == 0 else ', known at ' + at}: {why}"
         return None
+
+
+def checkpoint_problem(group: str, members: list, checkpoint: Any) -> str | None:
+    """How a unit's stored fold checkpoint (date_fold.FoldCheckpoint) differs from its members folded one
+    by one in fold order (a plain fold, not the date fold that wrote it); None when it says the same."""
+    live = counted(members, None)
+    if not live:
+        return "its fold checkpoint holds a unit with no live statement"
+    folder = make_folder(group)
+    for entry in live:
+        folder.apply(entry)
+    retracted = sorted((e for e in members if e.retracted_by is not None), key=fold_key)
+    wanted = {"last statement's date": live[-1].start,  # positions: the log's here, the subject's versions there
+              "last date": max(max(e.end, e.takes_effect) for e in members),
+              "targets": [t.as_item() for t in folder.targets],
+              "audit rows": len(folder.audit),
+              "retracted rows": folder.retracted_items(retracted) if retracted else {}}
+    stored = {"last statement's date": checkpoint.last_key[0], "last date": checkpoint.last_step,
+              "targets": [t.as_item() for t in checkpoint.folder.targets],
+              "audit rows": checkpoint.folder.audit_before + len(checkpoint.folder.audit),
+              "retracted rows": checkpoint.shown_retracted}
+    shown = {f"t:{t.identity}": t.as_item() for t in folder.targets}
+    for name, value in [*wanted.items(), ("items shown", shown)]:
+        if (stored[name] if name in stored else checkpoint.shown) != value:
+            return f"its fold checkpoint differs from the fold ({name}); run 'stratlog projections rebuild'"
+    return None
 
 
 def _compare_long(unit: UnitFold, group: str, known: list[tuple], dates: list[date], seed: str) -> str | None:

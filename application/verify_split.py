@@ -86,7 +86,7 @@ class BrandShare:
                 found.subjects.add(subject.hex)
                 if subject not in damaged:
                     rows = read_model.subject_items(subject.hex) if subject.hex in stored else []
-                    units.compare_subject(ref, subject, rows, now)
+                    units.compare_subject(ref, subject, rows, now, read_model.subject_checkpoints(subject.hex))
             before = len(answers.problems)
             for as_of, known_at in questions.get(brand, ()):
                 answers.compare(brand, as_of, known_at, now)

@@ -58,3 +58,17 @@ def load_checkpoint(conn: sqlite3.Connection, unit: int, latest_known: str) -> A
         return _DomainUnpickler(io.BytesIO(row[1])).load()
     except Exception:  # a damaged or foreign state: folding from the first entry is always right
         return None
+
+
+def subject_checkpoints(conn: sqlite3.Connection, subject_hex: str) -> dict[str, Any]:
+    """The checkpoints of a subject's units that count (taken at their unit's latest_known), by group."""
+    from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
+    from stratlog.infrastructure.item_codec import latest_known
+    found = {}
+    for unit, group, latest in conn.execute(
+            f"SELECT g.unit, g.grp, g.latest_known FROM rm_groups g JOIN rm_checkpoints c ON c.unit = g.unit "
+            f"WHERE g.subject={SUBJECT_NUMBER}", (subject_hex,)).fetchall():
+        checkpoint = load_checkpoint(conn, unit, latest_known(latest)) if latest is not None else None
+        if checkpoint is not None:
+            found[group] = checkpoint
+    return found

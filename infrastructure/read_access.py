@@ -167,6 +167,11 @@ class ReadAccess:
             "SELECT su.subject_id FROM rm_subjects su WHERE su.id IN (SELECT g.subject FROM rm_groups g "
             "WHERE EXISTS (SELECT 1 FROM rm_items i WHERE i.unit = g.unit))")}
 
+    def subject_checkpoints(self, subject_id: str) -> dict[str, Any]:
+        """The fold checkpoints that count of one subject's units, by group (infrastructure/fold_checkpoints.py)."""
+        from stratlog.infrastructure.fold_checkpoints import subject_checkpoints
+        return subject_checkpoints(self.conn, subject_id)
+
     def subject_items(self, subject_id: str) -> list[tuple[str, str, str, str, str, str, str, str, str]]:
         """Every stored item row of one subject: (group, brand, kind, item, valid_from, valid_to, known_from,
         known_to, data), dates and instants as the fixed-width texts they are stored as."""

@@ -157,3 +157,24 @@ def test_a_unit_folded_again_decodes_its_history(watched):
     runtime.ledger.record([target("target-revised", "2020-02-20", kpi="annual-sales", deadline="2030", value=7)])
     runtime.catch_up()
     assert len(decoded) > 40
+
+
+def test_verify_names_a_checkpoint_that_says_something_else_than_the_fold(watched):
+    """A checkpoint that loads and counts (its instant is the unit's) but holds another target value is what
+    the next record would fold on from: verify compares it with a plain fold of the unit and names it."""
+    from stratlog.application.verification import verify_read_model
+    from stratlog.infrastructure.fold_checkpoints import load_checkpoint, save_checkpoint
+    from stratlog.infrastructure.item_codec import latest_known
+    runtime, _, _ = watched
+    long_unit(runtime)
+    assert verify_read_model(runtime.ledger, runtime.fresh_read_model()).problems == []
+    conn: sqlite3.Connection = runtime.read_model.conn
+    unit, latest = conn.execute("SELECT unit, latest_known FROM rm_groups WHERE grp LIKE 'targets:%'").fetchone()
+    checkpoint = load_checkpoint(conn, unit, latest_known(latest))
+    checkpoint.folder.targets[0].item = None
+    checkpoint.folder.targets[0].seq = 7  # what a tampered or stale state could hold
+    save_checkpoint(conn, unit, latest_known(latest), checkpoint)
+    conn.commit()
+    problems = verify_read_model(runtime.ledger, runtime.fresh_read_model()).unit_problems
+    assert len(problems) == 1 and problems[0].startswith("acme targets:annual-sales: (subject ")
+    assert problems[0].endswith("its fold checkpoint differs from the fold (targets); run 'stratlog projections rebuild'")
