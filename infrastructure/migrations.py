@@ -97,7 +97,15 @@ def _m009_statement_ids_and_kinds(db, holds_log: bool = True) -> None:
 def _m010_fold_checkpoints(db) -> None:
     """Each unit's fold after its last step (infrastructure/fold_checkpoints.py), so that the catch-up after
     a record folds only what it adds. Empty at first: a unit gains its checkpoint the next time it is folded."""
+    db.conn.execute("CREATE TABLE IF NOT EXISTS rm_checkpoints (unit INTEGER PRIMARY KEY, latest_known INTEGER NOT NULL, "
+                    "state BLOB NOT NULL)")
+
+
+def _m011_checkpoints_name_their_unit(db) -> None:
+    """A checkpoint names its unit's subject and group: unit ids are renumbered by a rebuild, and one by an
+    older stratlog (which does not know the table) would leave checkpoints on other units. Recreated empty."""
     from stratlog.infrastructure.fold_checkpoints import CREATE_TABLE
+    db.conn.execute("DROP TABLE IF EXISTS rm_checkpoints")
     db.conn.execute(CREATE_TABLE)
 
 
@@ -112,6 +120,7 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [
     (8, "subjects numbered once: statements, members and groups hold the number", _m008_numbered_subjects),
     (9, "statement ids kept as 16 bytes, kinds as numbers", _m009_statement_ids_and_kinds),
     (10, "fold checkpoints: a unit's fold after its last step", _m010_fold_checkpoints),
+    (11, "a fold checkpoint names its unit's subject and group", _m011_checkpoints_name_their_unit),
 ]
 TOLD_WHERE_THE_LOG_IS = {_m005_statements_view, _m007_packed_states_view, _m009_statement_ids_and_kinds}  # migrations called with holds_log
 READ_MODEL_TABLES = ("rm_position", "rm_subjects", "rm_statements", "rm_sources", "rm_members", "rm_groups",

@@ -18,7 +18,7 @@ from stratlog.domain.values import normalise_key
 from stratlog.infrastructure.appended_unit import caught_up_by_appending
 from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
-from stratlog.infrastructure.fold_checkpoints import load_checkpoint, save_checkpoint
+from stratlog.infrastructure.fold_checkpoints import save_checkpoint, unit_checkpoint
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
 from stratlog.infrastructure.item_codec import (DELETE_OPEN_ROW, INSERT_ITEMS, day_number, instant_number, item_values, latest_known,
@@ -363,7 +363,8 @@ class ReadModel(ReadAccess):
         self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(self.conn, logged), self.conn, values,
                                                          self.ids.shapes))
         if newest:
-            save_checkpoint(self.conn, unit, newest, fold.fold.checkpoint() if fold.fold is not None else None)
+            save_checkpoint(self.conn, unit, subject, group, newest,
+                            fold.fold.checkpoint() if fold.fold is not None else None)
 
     def _caught_up_from_checkpoint(self, subject: str, group: str, brand: str, earliest: str, source, cache) -> bool:
         """Fold a unit on from its checkpoint when everything recorded since only follows it (the usual
@@ -372,7 +373,7 @@ class ReadModel(ReadAccess):
         latest = self._latest(subject, group)
         if latest is None or not latest[1] or earliest <= latest[1]:
             return False
-        checkpoint = load_checkpoint(self.conn, latest[0], latest[1])
+        checkpoint = unit_checkpoint(self.conn, subject, group)
         if checkpoint is None:
             return False
         wide = BRAND_TARGETS if group.startswith("targets:") else group

@@ -10,8 +10,7 @@ from stratlog.domain.fixes import FIX_KINDS
 from stratlog.domain.history import Entry
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent
-from stratlog.infrastructure.fold_checkpoints import load_checkpoint
-from stratlog.infrastructure.item_codec import latest_known
+from stratlog.infrastructure.fold_checkpoints import unit_checkpoint
 from stratlog.infrastructure.statement_keys import id_text, kind_name, stored_id
 from stratlog.infrastructure.statement_rows import member_groups
 
@@ -77,8 +76,4 @@ class ReadModelUnits:
                                             (subject.hex, unit)).fetchone() is not None
 
     def unit_checkpoint(self, subject: UUID, unit: str) -> FoldCheckpoint | None:
-        latest = self.read_model.conn.execute(
-            f"SELECT unit, latest_known FROM rm_groups WHERE subject={SUBJECT_NUMBER} AND grp=?", (subject.hex, unit)).fetchone()
-        if latest is None or latest[1] is None:
-            return None
-        return load_checkpoint(self.read_model.conn, latest[0], latest_known(latest[1]))
+        return unit_checkpoint(self.read_model.conn, subject.hex, unit)

@@ -11,8 +11,7 @@ import stratlog.application.ledger as ledger_module
 from stratlog.domain.errors import StratlogError
 from stratlog.infrastructure.config import settings as stratlog_settings
 from stratlog.infrastructure.event_source import EventSource
-from stratlog.infrastructure.fold_checkpoints import load_checkpoint
-from stratlog.infrastructure.item_codec import instant_from_number
+from stratlog.infrastructure.fold_checkpoints import unit_checkpoint
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES
 from stratlog.infrastructure.runtime import Runtime
 from tests import builders
@@ -55,10 +54,9 @@ def tables(db: str) -> dict[str, list[tuple]]:
 def _checkpoint_states(conn: sqlite3.Connection) -> list[tuple]:
     """What each unit's fold checkpoint says (its pickle's bytes may differ: a recorded_at's time zone object)."""
     found = []
-    for unit, subject, group in conn.execute("SELECT c.unit, su.subject_id, g.grp FROM rm_checkpoints c JOIN rm_groups g "
-                                             "ON g.unit = c.unit JOIN rm_subjects su ON su.id = g.subject"):
-        latest = conn.execute("SELECT latest_known FROM rm_groups WHERE unit=?", (unit,)).fetchone()[0]
-        state = load_checkpoint(conn, unit, instant_from_number(latest))
+    for subject, group in conn.execute("SELECT su.subject_id, g.grp FROM rm_checkpoints c JOIN rm_groups g "
+                                       "ON g.unit = c.unit JOIN rm_subjects su ON su.id = g.subject"):
+        state = unit_checkpoint(conn, subject, group)
         found.append((subject, group, state.last_key, state.last_step, state.shown, state.shown_retracted,
                       state.folder.audit_before, [t.as_item() for t in state.folder.targets]))
     return found
@@ -66,8 +64,7 @@ def _checkpoint_states(conn: sqlite3.Connection) -> list[tuple]:
 
 # Unit, shape, source and subject ids are numbered in folding order: rows are compared by what they say.
 BY_CONTENT = {
-    "rm_checkpoints": "SELECT su.subject_id, g.grp, c.latest_known FROM rm_checkpoints c JOIN rm_groups g "
-                      "ON g.unit = c.unit JOIN rm_subjects su ON su.id = g.subject",
+    "rm_checkpoints": "SELECT c.subject_id, c.grp, c.latest_known FROM rm_checkpoints c",
     "rm_items": "SELECT * FROM items",
     "rm_subjects": "SELECT subject_id, subject_type, brand FROM rm_subjects",
     "rm_groups": "SELECT su.subject_id, grp, g.brand, kind, latest_known FROM rm_groups g JOIN rm_subjects su "

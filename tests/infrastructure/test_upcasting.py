@@ -48,14 +48,14 @@ def test_migrations_are_numbered_recorded_by_sqlite_utils_and_applied_once(tmp_p
     Runtime(settings(path), writing=False).close()
     conn = sqlite3.connect(path)
     indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert applied_numbers(conn) == [number for number, _, _ in MIGRATIONS] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert applied_numbers(conn) == [number for number, _, _ in MIGRATIONS] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
     assert "idx_rm_items_unit" in indexes and "idx_rm_items_answer" not in indexes  # compact rows (6)
     Runtime(settings(path), writing=False).close()
     recorded = conn.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY rowid").fetchall()
     assert recorded == [("stratlog", f"m{n:03d}_{name}") for n, name in enumerate(
         ("read_model", "answering_index", "statements_by_subject", "damage", "statements_view",
          "compact_read_model", "packed_states_view", "numbered_subjects", "statement_ids_and_kinds",
-         "fold_checkpoints"), 1)]
+         "fold_checkpoints", "checkpoints_name_their_unit"), 1)]
 
 
 def test_a_database_migrated_before_sqlite_utils_migrations_keeps_its_record_and_reapplies_nothing(tmp_path):
@@ -65,9 +65,9 @@ def test_a_database_migrated_before_sqlite_utils_migrations_keeps_its_record_and
     Runtime(settings(path), writing=False).close()
     conn = sqlite3.connect(path)
     tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert "stratlog_migrations" not in tables and applied_numbers(conn) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert "stratlog_migrations" not in tables and applied_numbers(conn) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
     adopted = dict(conn.execute("SELECT name, applied_at FROM _sqlite_migrations").fetchall())
-    assert [n for n, _ in old] == [1, 2, 3]  # the release-1 database had three; 4 to 10 are applied now
+    assert [n for n, _ in old] == [1, 2, 3]  # the release-1 database had three; 4 to 11 are applied now
     assert [adopted[name] for name in ("m001_read_model", "m002_answering_index", "m003_statements_by_subject")] == [
         applied_at for _, applied_at in old]
 
