@@ -1,11 +1,12 @@
 """Fold checkpoints kept with the read model: a unit's fold after its last step, so that the catch-up after a
 `record` folds only what the record adds (issue 13: a record costs O(change), not O(history)).
 
-One row per unit in `rm_checkpoints`: the unit id, the unit's subject (hex id) and group, its latest_known
+One row per unit of at least CHECKPOINT_FROM members in `rm_checkpoints` (a shorter unit is folded
+whole: that costs less than the bytes of a checkpoint are worth): the unit id, the unit's subject (hex id) and group, its latest_known
 when the checkpoint was taken, and the state. A checkpoint counts only while all of these are the unit's
 own: any fold that writes the unit's rows again moves its latest_known, and a read model whose units were
 renumbered (a rebuild by an older stratlog, which does not know this table) no longer matches subject and
-group. The state is a pickle of domain objects (date_fold.FoldCheckpoint), read back by an unpickler that
+group. The state is a zlib-compressed pickle of domain objects (date_fold.FoldCheckpoint), read back by an unpickler that
 accepts only classes defined in stratlog's domain and a few plain value types, and only as a
 FoldCheckpoint: a database file from elsewhere can make a checkpoint useless (it is then ignored and the
 unit folded from its first entry), never run code.
@@ -16,12 +17,14 @@ from __future__ import annotations
 import io
 import pickle
 import sqlite3
+import zlib
 from datetime import date
 from typing import Any
 
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.item_codec import instant_number, latest_known
 
+CHECKPOINT_FROM = 32  # members from which a unit keeps a checkpoint: a shorter one folds in a few milliseconds
 CREATE_TABLE = ("CREATE TABLE IF NOT EXISTS rm_checkpoints (unit INTEGER PRIMARY KEY, subject_id TEXT NOT NULL, "
                 "grp TEXT NOT NULL, latest_known INTEGER NOT NULL, state BLOB NOT NULL)")
 _PLAIN = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta"),
@@ -48,7 +51,7 @@ def save_checkpoint(conn: sqlite3.Connection, unit: int, subject: str, group: st
     """Keep `checkpoint` (a date_fold.FoldCheckpoint, or None: forget the unit's) of the unit `unit` (the
     group `group` of the subject with hex id `subject`) as of the instant text `latest`."""
     try:
-        state = None if checkpoint is None else pickle.dumps(checkpoint, protocol=pickle.HIGHEST_PROTOCOL)
+        state = None if checkpoint is None else zlib.compress(pickle.dumps(checkpoint, protocol=pickle.HIGHEST_PROTOCOL))
     except (pickle.PicklingError, TypeError, AttributeError):
         state = None
     if state is None:
@@ -85,7 +88,7 @@ def _counted(row: tuple | None, subject: str, group: str) -> Any | None:
 def _loaded(state: bytes) -> Any | None:
     from stratlog.domain.date_fold import FoldCheckpoint
     try:
-        found = _DomainUnpickler(io.BytesIO(state)).load()
+        found = _DomainUnpickler(io.BytesIO(zlib.decompress(state))).load()
     except Exception:  # a damaged or foreign state: folding from the first entry is always right
         return None
     if not (isinstance(found, FoldCheckpoint) and isinstance(found.last_step, date) and isinstance(found.shown, dict)

@@ -18,6 +18,7 @@ from stratlog.domain.values import normalise_key
 from stratlog.infrastructure.appended_unit import caught_up_by_appending
 from stratlog.infrastructure.damage import Damage
 from stratlog.infrastructure.event_source import EventSource, LoggedEvent, subject_type_of
+from stratlog.infrastructure import fold_checkpoints
 from stratlog.infrastructure.fold_checkpoints import save_checkpoint, unit_checkpoint
 from stratlog.infrastructure.compact_schema import SUBJECT_NUMBER
 from stratlog.infrastructure.migrations import READ_MODEL_TABLES, migrate
@@ -362,9 +363,9 @@ class ReadModel(ReadAccess):
             self.conn.executemany(DELETE_OPEN_ROW, [open_row_key(unit, r) for r in ended])
         self.conn.executemany(INSERT_ITEMS, item_values(unit, rows, stated_by_id(self.conn, logged), self.conn, values,
                                                          self.ids.shapes))
-        if newest:
-            save_checkpoint(self.conn, unit, subject, group, newest,
-                            fold.fold.checkpoint() if fold.fold is not None else None)
+        if newest:  # a unit folded from its first entry (all its events in `logged`) keeps one once it is long
+            kept = fold.fold is not None and (fold.fold.resumed or len(logged) >= fold_checkpoints.CHECKPOINT_FROM)
+            save_checkpoint(self.conn, unit, subject, group, newest, fold.fold.checkpoint() if kept else None)
 
     def _caught_up_from_checkpoint(self, subject: str, group: str, brand: str, earliest: str, source, cache) -> bool:
         """Fold a unit on from its checkpoint when everything recorded since only follows it (the usual

@@ -38,6 +38,8 @@ def watched(tmp_path, monkeypatch):
     """A registered brand's runtime, with the groups folded from their first entry and the versions decoded
     (by the rules' check and by the catch-up)."""
     import stratlog.infrastructure.read_model as read_model
+    from stratlog.infrastructure import fold_checkpoints
+    monkeypatch.setattr(fold_checkpoints, "CHECKPOINT_FROM", 1)  # every unit keeps one (see the last test)
     runtime = registered(str(tmp_path / "s.db"))
     folded, decoded = [], []
     real_rows = read_model.item_rows
@@ -233,3 +235,24 @@ def test_verify_names_a_checkpoint_that_says_something_else_than_the_fold(watche
     problems = verify_read_model(runtime.ledger, runtime.fresh_read_model()).unit_problems
     assert len(problems) == 1 and problems[0].startswith("acme targets:annual-sales: (subject ")
     assert problems[0].endswith("its fold checkpoint differs from the fold (targets); run 'stratlog projections rebuild'")
+
+
+def test_a_unit_keeps_a_checkpoint_once_it_is_long(watched, monkeypatch):
+    """A short unit folds in a few milliseconds: it keeps no checkpoint (a few KB) until it holds CHECKPOINT_FROM
+    members."""
+    from stratlog.infrastructure import fold_checkpoints
+    monkeypatch.setattr(fold_checkpoints, "CHECKPOINT_FROM", 10)
+    runtime, _, _ = watched
+    conn: sqlite3.Connection = runtime.read_model.conn
+    runtime.ledger.record([target("target-set", "2020-01-01", deadline="2030", value=1, comparator="at-least", **SALES)])
+    runtime.catch_up()
+    for day in range(2, 10):
+        assert conn.execute("SELECT COUNT(*) FROM rm_checkpoints").fetchone()[0] == 0
+        runtime.ledger.record([target("target-revised", f"2020-01-{day:02d}", kpi="annual-sales", deadline="2030",
+                                      value=day)])
+        runtime.catch_up()
+    assert conn.execute("SELECT COUNT(*) FROM rm_checkpoints").fetchone()[0] == 0  # 9 members
+    runtime.ledger.record([target("target-revised", "2020-01-10", kpi="annual-sales", deadline="2030", value=10)])
+    runtime.catch_up()
+    assert conn.execute("SELECT COUNT(*) FROM rm_checkpoints").fetchone()[0] == 1
+    assert_rows_of_a_rebuild(runtime)

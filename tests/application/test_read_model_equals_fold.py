@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -175,6 +176,13 @@ def assert_read_model_equals_fold(tmp_path_factory, plan, as_of_dates, known_pic
                 assert fast.state("acme", as_of, known_at) == slow.state("acme", as_of, known_at)
     finally:
         runtime.close()
+
+
+@pytest.fixture(autouse=True)
+def every_unit_keeps_a_checkpoint(monkeypatch):
+    """Units here are short: let every one keep a fold checkpoint, so records fold on from them too."""
+    from stratlog.infrastructure import fold_checkpoints
+    monkeypatch.setattr(fold_checkpoints, "CHECKPOINT_FROM", 1)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

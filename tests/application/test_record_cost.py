@@ -3,6 +3,7 @@ the read model is current), and statements recorded one by one leave the rows a 
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,13 @@ from stratlog.infrastructure.config import settings as stratlog_settings
 from stratlog.infrastructure.runtime import Runtime
 from tests.application.test_read_model_equals_fold import statements
 from tests.builders import statement
+
+
+@pytest.fixture(autouse=True)
+def every_unit_keeps_a_checkpoint(monkeypatch):
+    """Units here are short: let every one keep a fold checkpoint, so records fold on from them too."""
+    from stratlog.infrastructure import fold_checkpoints
+    monkeypatch.setattr(fold_checkpoints, "CHECKPOINT_FROM", 1)
 
 
 
