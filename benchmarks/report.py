@@ -65,13 +65,18 @@ def _lines(path: str) -> list[str]:
 
 
 def _commit() -> str:
-    """The checked-out commit (read only: `git rev-parse`); the working tree may hold uncommitted changes."""
+    """The checked-out commit (read only: `git rev-parse`, `git status`), and whether the working tree held
+    changes to tracked files when the report was written."""
+    here = Path(__file__).resolve().parent
     try:
-        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10,
-                              cwd=Path(__file__).resolve().parent)
+        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10, cwd=here)
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                                 text=True, timeout=10, cwd=here)
     except (OSError, subprocess.SubprocessError):
         return "unknown"
-    return (done.stdout.strip() + " (plus any uncommitted changes)") if done.returncode == 0 else "unknown"
+    if done.returncode != 0:
+        return "unknown"
+    return done.stdout.strip() + (" (with uncommitted changes)" if changed.returncode != 0 or changed.stdout.strip() else "")
 
 
 def render(command: str, settings: list[str], sizes: list[SizeReport], note: str = "") -> str:

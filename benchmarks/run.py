@@ -192,8 +192,10 @@ def how_to_read(args: argparse.Namespace) -> list[str]:
         "- Long histories: one brand whose history is `--one-brand` statements (ever more models and dealers) "
         "imported and rebuilt, against `benchmarks.generate` histories of the same total over many brands, µs per "
         "statement; and one `stratlog record valuation-updated` on a brand subject holding `--long-subject` "
-        "statements against the same on a brand holding its registration alone (same file, interleaved, one "
-        "uncounted warm-up). DESIGN 8 r2 asks the same cost per statement: read here as within 20 %.",
+        "statements (valuations), and one `stratlog record target-revised` on one holding a target revised as "
+        "many times, each against the same on a brand holding its registration alone (and that target) (same "
+        "file, interleaved, one uncounted warm-up). DESIGN 8 r2 asks the same cost per statement: read here as "
+        "within 20 %.",
         "- Cost per statement across sizes: µs per statement of import, rebuild and verify at each size against the "
         "smallest size of the run (the same histories), target within 20 %.",
         "- Targets are DESIGN 8b's, set for 1,000,000 events on a 2-core machine; at smaller sizes they are "
