@@ -92,6 +92,8 @@ class Stratlog:
                 announce: Announce | None = None) -> Recorded:
         """Correct a statement we recorded wrongly: `fields` replace its payload fields, `source` updates
         fields of its recorded source. InvalidInput when nothing is given."""
+        from pydantic import ValidationError
+
         from stratlog.domain.errors import InvalidInput
         from stratlog.domain.fixes import StatementCorrected
         fields = dict(fields)
@@ -101,7 +103,12 @@ class Stratlog:
             fields["source"] = {**((old or {}).get("source") or {}), **source}
         if not fields:
             raise InvalidInput("nothing to correct: give a corrected field (e.g. --value), --announced-on or a source option")
-        return self.record([StatementCorrected(corrects=statement_id, fields=fields, note=note)], announce=announce)
+        try:
+            fix = StatementCorrected(corrects=statement_id, fields=fields, note=note)
+        except ValidationError as error:  # a value no file or option could give (nan, bytes, an object…)
+            why = "; ".join(problem["msg"].removeprefix("Value error, ") for problem in error.errors(include_url=False))
+            raise InvalidInput(f"nothing was corrected: {why}") from None
+        return self.record([fix], announce=announce)
 
     def retract(self, statement_id: str, reason: str, *, announce: Announce | None = None) -> Recorded:
         """Retract a statement we should not have recorded."""

@@ -135,7 +135,7 @@ def main() -> None:
     print(f"{'sum of the floors':48} {total:8.2f} µs per statement")
     print(f"{'raw executemany (baseline)':48} {raw:8.2f} µs per row")
     print(f"import budget at {BUDGET:.2f} × raw: {raw / BUDGET:.2f} µs per statement; the floors alone reach "
-          f"{raw / total:.3f} × raw ({total / (raw / BUDGET):.1f} × the budget)")
+          f"{raw / total:.3f} × raw ({total / (raw / BUDGET):.2f} × the budget)")
     rebuild = measure_rebuild_floors(args.statements, args.runs)
     rows = rebuild.pop("read-model rows per statement")
     for step, micros in rebuild.items():
@@ -143,7 +143,7 @@ def main() -> None:
     read, total = next(iter(rebuild.values())), sum(rebuild.values())
     print(f"read-model rows per statement: {rows:.2f}")
     print(f"rebuild budget at {REBUILD_BUDGET:.2f} × raw read: {read / REBUILD_BUDGET:.2f} µs per statement; "
-          f"reading and writing alone reach {read / total:.3f} × raw ({total / (read / REBUILD_BUDGET):.1f} × the budget)")
+          f"reading and writing alone reach {read / total:.3f} × raw ({total / (read / REBUILD_BUDGET):.2f} × the budget)")
 
 
 if __name__ == "__main__":

@@ -75,7 +75,8 @@ def _stored_form(value: Any, where: str) -> Any:
         return {key: _stored_form(item, f"{where}.{key}") for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_stored_form(item, f"{where}.{i}") for i, item in enumerate(value)]
-    raise ValueError(f"{where}: {quoted(value)} cannot be stored as a corrected value")
+    given = quoted(value) if isinstance(value, (float, Decimal)) else f"a value of type {type(value).__name__}"
+    raise ValueError(f"{where}: {given} cannot be stored as a corrected value")
 
 
 def _decimal_form(value: Decimal) -> int | float | str:

@@ -123,3 +123,18 @@ def test_a_correction_to_a_bad_number_names_the_value_as_record_does(db):
         ledger.correct(plant, capacity="lots")
     assert "(got -5)" in str(recording.value) and ledger.state("acme")["plants"][0]["capacity"] == 1000
 
+
+@pytest.mark.parametrize("value, shown", [(float("nan"), "nan"), (float("inf"), "inf"),
+                                          (b"5", "a value of type bytes"), (object(), "a value of type object")])
+def test_a_correction_to_a_value_no_file_could_hold_is_named_without_a_repr(db, value, shown):
+    """Python hands the API values no file or option can give: named plainly (InvalidInput, never pydantic's
+    ValidationError, never a Python repr), nothing written."""
+    ledger = stratlog.open(db)
+    ledger.record(kind="brand-registered", brand="acme", name="Acme")
+    [plant] = ledger.record(kind="plant-planned", brand="acme", plant="Douai", capacity=1000, announced_on="2024",
+                            source={"title": "Acme day"})
+    with pytest.raises(InvalidInput) as refused:
+        ledger.correct(plant, capacity=value)
+    assert str(refused.value) == f"nothing was corrected: capacity: {shown} cannot be stored as a corrected value"
+    assert len(ledger.events()) == 2
+
