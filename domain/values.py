@@ -102,7 +102,8 @@ def canonical_decimal(value: Decimal) -> Decimal:
     if not value:
         return _ZERO
     if not -12 <= value.adjusted() <= 17:
-        raise ValueError(f"{quoted(value)} is out of range (numbers must stay below 10^18 with at most 12 decimals)")
+        raise ValueError(f"{quoted(value.normalize())} is out of range (numbers must stay below 10^18 with at most "
+                         "12 decimals)")  # normalised: 1E+999, not a thousand digits
     try:
         reduced = value.normalize(_EXACT)
     except Inexact:

@@ -53,6 +53,15 @@ def test_a_number_that_cannot_be_kept_exact_is_refused_never_rounded(spelling, m
         canonical_decimal(Decimal(spelling))
 
 
+@pytest.mark.parametrize("value", [Decimal(10) ** 999, Decimal(10 ** 999), Decimal("-1E+40")])
+def test_an_out_of_range_number_is_named_in_its_short_form(value):
+    """A correction's 1e999 reaches the check as an integer of a thousand digits: named as 1E+999."""
+    with pytest.raises(ValueError) as refused:
+        canonical_decimal(value)
+    shown = str(refused.value).split(" is out of range")[0]
+    assert shown in ("1E+999", "-1E+40") and len(str(refused.value)) < 120
+
+
 def test_a_zero_has_one_spelling():
     assert {str(canonical_decimal(Decimal(z))) for z in ("0", "-0", "0.000", "0E+5", "-0E-3")} == {"0"}
 
