@@ -106,15 +106,14 @@ def checkpoint_problem(group: str, members: list, checkpoint: Any) -> str | None
               "targets": [t.as_item() for t in folder.targets],
               "audit rows": len(folder.audit),
               "retracted rows": folder.retracted_items(retracted) if retracted else {}}
+    wanted["items shown"] = {f"t:{t.identity}": t.as_item() for t in folder.targets}
     stored = {"last statement's date": checkpoint.last_key[0], "last date": checkpoint.last_step,
               "targets": [t.as_item() for t in checkpoint.folder.targets],
               "audit rows": checkpoint.folder.audit_before + len(checkpoint.folder.audit),
-              "retracted rows": checkpoint.shown_retracted}
-    shown = {f"t:{t.identity}": t.as_item() for t in folder.targets}
-    for name, value in [*wanted.items(), ("items shown", shown)]:
-        if (stored[name] if name in stored else checkpoint.shown) != value:
-            return f"its fold checkpoint differs from the fold ({name}); run 'stratlog projections rebuild'"
-    return None
+              "retracted rows": checkpoint.shown_retracted, "items shown": checkpoint.shown}
+    differs = next((name for name, value in wanted.items() if stored[name] != value), None)
+    return None if differs is None else \
+        f"its fold checkpoint differs from the fold ({differs}); run 'stratlog projections rebuild'"
 
 
 def _compare_long(unit: UnitFold, group: str, known: list[tuple], dates: list[date], seed: str) -> str | None:

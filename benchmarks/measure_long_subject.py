@@ -27,7 +27,7 @@ def long_history(statements: int, shape: str = "valuations") -> list[dict]:
         said += [{"kind": "target-set", "brand": brand, **SALES, "value": 100000, "unit": "vehicles",
                   "comparator": "at-least", "announced_on": FIRST_DAY.isoformat(), "source": {"title": "Plan"}}
                  for brand in (LONG, EMPTY)]
-    for number in range(statements - len(said) + (2 if shape == "targets" else 1)):
+    for number in range(statements - (2 if shape == "targets" else 1)):  # LONG's registration (and target) first
         day = (FIRST_DAY + timedelta(days=number + 1)).isoformat()
         if shape == "targets":
             said.append({"kind": "target-revised", "brand": LONG, **SALES, "value": 100000 + number,

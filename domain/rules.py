@@ -45,11 +45,8 @@ def check_history(history: list[Entry], new: list[Entry], checkpoints: dict[str,
             continue  # its strict fold is its plain fold: nothing in it can be refused (fixes were checked above)
         audit_wanted = bool(wide) and group.startswith("targets:")
         try:
-            if checkpoints and group in checkpoints:
-                _strict_fold_on(checkpoints[group], members[group])
-                continue
             view = fold_group(group, members[group], None, strict=True) if audit_wanted else \
-                _strict_fold(group, members[group])
+                _strict_fold(group, members[group], (checkpoints or {}).get(group))
         except RuleViolation as error:  # each fold unit stops at its first broken rule; the others go on
             errors.append(error)
             continue
@@ -62,25 +59,21 @@ def check_history(history: list[Entry], new: list[Entry], checkpoints: dict[str,
         raise RulesBroken(errors)
 
 
-def _strict_fold(group: str, entries: list[Entry]) -> None:
+def _strict_fold(group: str, entries: list[Entry], checkpoint: Any = None) -> None:
     """Fold one unit with every rule raising, as fold_group(…, None, strict=True) folds it, without building
-    the view (its items and audit rows) that only a brand-wide target statement's check reads."""
-    folder = make_folder(group, strict=True)
+    the view (its items and audit rows) that only a brand-wide target statement's check reads.
+
+    `checkpoint`: the unit's earlier members folded already (date_fold.FoldCheckpoint; `entries` then sort
+    after all of it): folded on from a copy of its folder, rules on (a non-strict fold of a history the
+    rules accepted leaves what a strict fold leaves)."""
+    if checkpoint is None:
+        folder = make_folder(group, strict=True)
+    else:
+        from stratlog.domain.date_fold import copy_folder
+        folder = copy_folder(checkpoint.folder)
+        folder.strict = True
     if hasattr(folder, "without_view"):
         folder.without_view()  # e.g. a targets folder builds no audit rows
-    for entry in counted(entries, None):
-        folder.apply(entry)
-    folder.finish()
-
-
-def _strict_fold_on(checkpoint: Any, entries: list[Entry]) -> None:
-    """_strict_fold of a unit whose earlier members are folded in `checkpoint` (a non-strict fold of a
-    history the rules accepted leaves what a strict fold leaves): the entries after it, every rule raising."""
-    from stratlog.domain.date_fold import copy_folder
-    folder = copy_folder(checkpoint.folder)
-    folder.strict = True
-    if hasattr(folder, "without_view"):
-        folder.without_view()
     for entry in counted(entries, None):
         folder.apply(entry)
     folder.finish()

@@ -325,11 +325,7 @@ class ReadModel(ReadAccess):
             return  # a last-word unit that new statements only append to: their items alone are written
         if not fresh and self._caught_up_from_checkpoint(subject, group, brand, earliest, source, cache):
             return  # folded on from the unit's checkpoint: only what was recorded since
-        wide = BRAND_TARGETS if group.startswith("targets:") else group  # a targets group folds targets:* too
-        versions = [v for (v,) in self.conn.execute(
-            f"SELECT DISTINCT version FROM rm_members WHERE subject={SUBJECT_NUMBER} AND grp IN (?, ?) ORDER BY version",
-            (subject, group, wide))]
-        logged = self._events(subject, versions, source, cache)
+        logged = self._events(subject, self._member_versions(subject, group), source, cache)
         entries = [e.event.entry() for e in logged]
         open_rows, after = [], None
         if not fresh:
@@ -343,6 +339,22 @@ class ReadModel(ReadAccess):
         fold = KnownFold(group, entries)
         rows = item_rows(group, entries, open_rows, after, values, fold)
         self._write_rows(subject, group, brand, logged, open_rows, rows, values, fold)
+
+    def _member_versions(self, subject: str, group: str, recorded_after: str | None = None) -> list[int]:
+        """The versions of the group's members, in order (a targets group folds targets:* too); only those
+        recorded after the instant text `recorded_after` when it is given (read from rm_statements, which a
+        rebuild fills in batches: a fold from the first entry reads the members alone)."""
+        wide = BRAND_TARGETS if group.startswith("targets:") else group
+        where = f"m.subject={SUBJECT_NUMBER} AND m.grp IN (?, ?)"
+        if recorded_after is None:
+            rows = self.conn.execute(f"SELECT DISTINCT m.version FROM rm_members m WHERE {where} ORDER BY m.version",
+                                     (subject, group, wide))
+        else:
+            rows = self.conn.execute(
+                "SELECT DISTINCT m.version FROM rm_members m JOIN rm_statements s ON s.subject = m.subject AND "
+                f"s.version = m.version WHERE {where} AND s.recorded_at > ? ORDER BY m.version",
+                (subject, group, wide, instant_number(recorded_after)))
+        return [version for (version,) in rows]
 
     def _latest(self, subject: str, group: str) -> tuple[int, str] | None:
         """(unit id, the last instant its rows were materialised at, kept as microseconds) of a folded group."""
@@ -377,11 +389,7 @@ class ReadModel(ReadAccess):
         checkpoint = unit_checkpoint(self.conn, subject, group)
         if checkpoint is None:
             return False
-        wide = BRAND_TARGETS if group.startswith("targets:") else group
-        versions = [v for (v,) in self.conn.execute(
-            f"SELECT DISTINCT m.version FROM rm_members m JOIN rm_statements s ON s.subject = m.subject "
-            f"AND s.version = m.version WHERE m.subject={SUBJECT_NUMBER} AND m.grp IN (?, ?) AND s.recorded_at > ? "
-            "ORDER BY m.version", (subject, group, wide, instant_number(latest[1])))]
+        versions = self._member_versions(subject, group, recorded_after=latest[1])
         logged = self._events(subject, versions, source, cache)
         if len(logged) != len(versions):
             return False
