@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
+import zlib
 
 import pytest
 
@@ -31,6 +32,18 @@ def long_unit(runtime, revisions: int = 40) -> list[str]:
     result = runtime.ledger.record(said)
     runtime.catch_up()
     return result.new
+
+
+def record_and_catch_up(runtime, folded: list, records: list) -> tuple:
+    """Record `records` and catch up: the record's result, and whether a targets unit was folded from its first
+    entry (rather than on from its checkpoint)."""
+    folded.clear()
+    result = runtime.ledger.record(records)
+    runtime.catch_up()
+    return result, any(group.startswith("targets:") for group in folded)
+
+
+LATER = [target("target-revised", "2022-01-01", kpi="annual-sales", deadline="2030", value=5)]
 
 
 @pytest.fixture
@@ -65,10 +78,8 @@ def test_statements_announced_after_a_long_unit_are_folded_from_its_checkpoint(w
         [target("guidance-withdrawn", "2021-07-01", kpis=["annual-sales"])],
     ]
     for records in in_order:
-        folded.clear(), decoded.clear()
-        runtime.ledger.record(records)
-        runtime.catch_up()
-        assert not any(group.startswith("targets:") for group in folded), records[0].KIND
+        decoded.clear()
+        assert not record_and_catch_up(runtime, folded, records)[1], records[0].KIND
         if records[0].KIND != "guidance-withdrawn":  # its check reads every targets unit's audit (what it matches)
             assert len(decoded) <= len(records), records[0].KIND  # the new events at most, never the unit's history
     assert_rows_of_a_rebuild(runtime)
@@ -102,14 +113,8 @@ def test_a_statement_sorting_earlier_or_a_fix_folds_the_unit_again_and_the_next_
     for records in ([target("target-revised", "2020-02-20", kpi="annual-sales", deadline="2030", value=7)],
                     [StatementCorrected(corrects=ids[5], fields={"value": 123456}, note="typo")],
                     [StatementRetracted(retracts=ids[7], reason="wrong brand")]):
-        folded.clear()
-        runtime.ledger.record(records)
-        runtime.catch_up()
-        assert any(group.startswith("targets:") for group in folded)
-    folded.clear()
-    runtime.ledger.record([target("target-revised", "2022-01-01", kpi="annual-sales", deadline="2030", value=5)])
-    runtime.catch_up()
-    assert not any(group.startswith("targets:") for group in folded)  # a unit with fixes resumes too
+        assert record_and_catch_up(runtime, folded, records)[1]
+    assert not record_and_catch_up(runtime, folded, LATER)[1]  # a unit with fixes resumes too
     assert_rows_of_a_rebuild(runtime)
 
 
@@ -123,21 +128,6 @@ class _Planted:
         return (os.system, (f"touch {self.marker}",))
 
 
-def test_a_checkpoint_that_is_not_a_fold_state_is_ignored_never_run(watched, tmp_path):
-    runtime, folded, _ = watched
-    long_unit(runtime)
-    conn: sqlite3.Connection = runtime.read_model.conn
-    marker = tmp_path / "ran"
-    conn.execute("UPDATE rm_checkpoints SET state=?", (pickle.dumps(_Planted(str(marker))),))
-    conn.commit()
-    folded.clear()
-    runtime.ledger.record([target("target-revised", "2022-01-01", kpi="annual-sales", deadline="2030", value=5)])
-    runtime.catch_up()
-    assert not marker.exists()
-    assert any(group.startswith("targets:") for group in folded)  # folded from its first entry instead
-    assert_rows_of_a_rebuild(runtime)
-
-
 def _reaching_through(module: str, name: str, argument: bytes) -> bytes:
     """A protocol-4 pickle calling `module`.`name`(argument), `name` dotted (a module's own import)."""
     def text(value: str) -> bytes:
@@ -145,25 +135,26 @@ def _reaching_through(module: str, name: str, argument: bytes) -> bytes:
     return b"\x80\x04" + text(module) + text(name) + b"\x93" + b"C" + bytes([len(argument)]) + argument + b"\x85R."
 
 
-@pytest.mark.parametrize("state", ["a dotted name", "not a checkpoint", "garbage"])
+@pytest.mark.parametrize("state", ["a function", "a dotted name", "not a checkpoint", "garbage", "not compressed"])
 def test_a_checkpoint_that_is_not_a_fold_state_is_ignored_whatever_it_holds(watched, tmp_path, state):
-    """The unpickler takes classes defined in stratlog's domain only (never `date_fold.pickle.loads`, a
-    module's import), and only a FoldCheckpoint: anything else is ignored, by record and verify alike."""
+    """The unpickler takes classes defined in stratlog's domain only (never os.system, nor
+    `date_fold.pickle.loads`, a module's import), and only a FoldCheckpoint: anything else is ignored (the
+    unit folded from its first entry), never run, by record and verify alike. Each state is compressed as a
+    checkpoint is, so that it reaches the unpickler (but the last)."""
     from stratlog.application.verification import verify_read_model
     runtime, folded, _ = watched
     long_unit(runtime)
     marker = tmp_path / "ran"
-    planted = {"a dotted name": _reaching_through("stratlog.domain.date_fold", "pickle.loads",
-                                                  pickle.dumps(_Planted(str(marker)))),
-               "not a checkpoint": pickle.dumps(5), "garbage": b"\x80\x05garbage"}[state]
+    runs = pickle.dumps(_Planted(str(marker)))
+    planted = {"a function": zlib.compress(runs),
+               "a dotted name": zlib.compress(_reaching_through("stratlog.domain.date_fold", "pickle.loads", runs)),
+               "not a checkpoint": zlib.compress(pickle.dumps(5)), "garbage": zlib.compress(b"\x80\x05garbage"),
+               "not compressed": runs}[state]
     runtime.read_model.conn.execute("UPDATE rm_checkpoints SET state=?", (planted,))
     runtime.read_model.conn.commit()
     assert verify_read_model(runtime.ledger, runtime.fresh_read_model()).problems == []
-    folded.clear()
-    runtime.ledger.record([target("target-revised", "2022-01-01", kpi="annual-sales", deadline="2030", value=5)])
-    runtime.catch_up()
+    assert record_and_catch_up(runtime, folded, LATER)[1]
     assert not marker.exists()
-    assert any(group.startswith("targets:") for group in folded)
     assert_rows_of_a_rebuild(runtime)
 
 
@@ -183,12 +174,10 @@ def test_a_checkpoint_left_on_another_unit_is_ignored(watched):
     conn.execute("UPDATE rm_checkpoints SET unit = ? WHERE unit = ?", (units[1], -units[0]))
     conn.execute("UPDATE rm_checkpoints SET unit = ? WHERE unit = ?", (units[0], -units[1]))
     conn.commit()
-    folded.clear()
     beta = statement("target-revised", brand="beta", announced_on="2021-01-01", source={"title": "r"},
                      kpi="annual-sales", deadline="2029", value=7000)
-    assert runtime.ledger.record([beta]).new == [beta.statement_id()]  # beta's own target, found
-    runtime.catch_up()
-    assert any(group.startswith("targets:") for group in folded)
+    recorded, refolded = record_and_catch_up(runtime, folded, [beta])
+    assert recorded.new == [beta.statement_id()] and refolded  # beta's own target, found
     assert_rows_of_a_rebuild(runtime)
 
 
@@ -198,10 +187,7 @@ def test_a_checkpoint_taken_at_another_instant_is_ignored(watched):
     conn: sqlite3.Connection = runtime.read_model.conn
     conn.execute("UPDATE rm_checkpoints SET latest_known = latest_known - 1")
     conn.commit()
-    folded.clear()
-    runtime.ledger.record([target("target-revised", "2022-01-01", kpi="annual-sales", deadline="2030", value=5)])
-    runtime.catch_up()
-    assert any(group.startswith("targets:") for group in folded)
+    assert record_and_catch_up(runtime, folded, LATER)[1]
     assert_rows_of_a_rebuild(runtime)
 
 
