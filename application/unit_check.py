@@ -106,7 +106,7 @@ def checkpoint_problem(group: str, members: list, checkpoint: Any) -> str | None
               "targets": [t.as_item() for t in folder.targets],
               "audit rows": len(folder.audit),
               "retracted rows": folder.retracted_items(retracted) if retracted else {}}
-    wanted["items shown"] = {f"t:{t.identity}": t.as_item() for t in folder.targets}
+    wanted["items shown"] = {t.item_key: t.as_item() for t in folder.targets}
     stored = {"last statement's date": checkpoint.last_key[0], "last date": checkpoint.last_step,
               "targets": [t.as_item() for t in checkpoint.folder.targets],
               "audit rows": checkpoint.folder.audit_before + len(checkpoint.folder.audit),

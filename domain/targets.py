@@ -155,6 +155,11 @@ class Target:
     def key(self) -> str:
         return deadline_text(self.deadline)
 
+    @property
+    def item_key(self) -> str:
+        """The key of its item in the unit's view (`t:` and its identity)."""
+        return f"t:{self.identity}"
+
     def as_item(self) -> dict:
         if self.item is None:
             terms = self.terms
@@ -194,7 +199,7 @@ class TargetsFolder:
             return None
         compact = copy.copy(self)
         compact.audit, compact.audit_before = {}, self.audit_before + len(self.audit)
-        return compact, [f"t:{t.identity}" for t in self.targets]
+        return compact, [t.item_key for t in self.targets]
 
     def without_view(self) -> None:
         """Fold for the rules alone: no audit rows are built (a rule check reads no view; rules.check_history)."""
@@ -216,13 +221,13 @@ class TargetsFolder:
                                  statement_ids=(first.statement_id,))
 
     def items(self) -> dict[str, dict]:
-        found = {f"t:{t.identity}": t.as_item() for t in self.targets}
+        found = {t.item_key: t.as_item() for t in self.targets}
         found.update(self.audit)
         return found
 
     def touched(self) -> dict[str, dict]:
         """The items changed since the last call: targets whose item was reset, and new audit rows."""
-        found = {f"t:{t.identity}": t.as_item() for t in self.targets if t.item is None}
+        found = {t.item_key: t.as_item() for t in self.targets if t.item is None}
         found.update((key, self.audit[key]) for key in self.new_audit)
         self.new_audit = []
         return found
